@@ -1,0 +1,10 @@
+//! The pure rules of mimamori, shared by the app (wasm) and the server (native).
+//!
+//! Nothing here performs I/O or reads a clock: callers pass the current time in. That keeps
+//! every rule testable natively and identical on both sides of the wire.
+
+pub mod api;
+pub mod calendar;
+pub mod districts;
+pub mod settings;
+pub mod sync_status;

@@ -1,0 +1,59 @@
+//! The HTTP surface: `/api/v1/…` grouped by resource, and the PWA's files for everything else.
+
+mod districts;
+pub mod error;
+mod health;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::pwa::Pwa;
+use crate::storage::Storage;
+use error::ApiError;
+
+/// The largest request body the API reads. Bigger bodies get 413 before any parsing.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+    /// The built PWA, when this server serves one (`--static`).
+    pub pwa: Option<Arc<Pwa>>,
+}
+
+pub fn router(state: AppState) -> Router {
+    router_with_api(state, Router::new())
+}
+
+/// The full router with `extra` merged into the API. Tests use it to exercise the shared
+/// error handling through routes of their own; production passes an empty router.
+pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
+    let api = Router::new()
+        .merge(health::routes())
+        .merge(districts::routes())
+        .merge(extra)
+        // Must come after every route: it is applied to the routes that exist when called.
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback(|| async { ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(crate::pwa::serve)
+        .with_state(state)
+        .layer(
+            // Method, path and status at INFO. Headers are left out on purpose: the
+            // Authorization header carries a device token and must never reach a log.
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+}

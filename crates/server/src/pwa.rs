@@ -1,0 +1,314 @@
+//! The built PWA, loaded into memory once at start.
+//!
+//! Loading it whole lets the server (1) compress each file once, with brotli and gzip, instead
+//! of on every request, (2) answer `If-None-Match` from a content hash, and (3) write the
+//! service worker from the exact list of files it serves, under a cache named for the build.
+//! A build is a few megabytes at most, so memory is not a concern.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest as _, Sha256};
+
+use crate::http::error::ApiError;
+use crate::http::AppState;
+
+const SERVICE_WORKER_PATH: &str = "/sw.js";
+const SERVICE_WORKER_TEMPLATE: &str = include_str!("service-worker.js");
+
+/// How a browser may cache a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CachePolicy {
+    /// Revalidate every time: the entry points whose names never change.
+    NoCache,
+    /// A file whose name carries its content hash never changes.
+    Immutable,
+}
+
+impl CachePolicy {
+    fn header_value(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::NoCache => "no-cache",
+            Self::Immutable => "public, max-age=31536000, immutable",
+        })
+    }
+}
+
+#[derive(Debug)]
+struct Asset {
+    content_type: &'static str,
+    cache: CachePolicy,
+    etag: HeaderValue,
+    identity: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
+}
+
+#[derive(Debug)]
+pub struct Pwa {
+    assets: HashMap<String, Asset>,
+    build_id: String,
+}
+
+impl Pwa {
+    /// Reads every file under `dir` (a `trunk build` output) and prepares it for serving.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let mut files = BTreeMap::new();
+        collect_files(dir, dir, &mut files)
+            .with_context(|| format!("reading the PWA in {}", dir.display()))?;
+        if !files.contains_key("/index.html") {
+            bail!("{} has no index.html: is it the output of `trunk build`?", dir.display());
+        }
+        files.remove(SERVICE_WORKER_PATH);
+
+        let mut build_hash = Sha256::new();
+        for (path, bytes) in &files {
+            build_hash.update(path.as_bytes());
+            build_hash.update(Sha256::digest(bytes));
+        }
+        let build_id = hex(&build_hash.finalize()[..8]);
+
+        let precache: Vec<&String> = files.keys().collect();
+        let service_worker = SERVICE_WORKER_TEMPLATE
+            .replace("__MIMAMORI_BUILD__", &build_id)
+            .replace("__MIMAMORI_PRECACHE__", &serde_json::to_string(&precache)?);
+
+        let mut all: Vec<(String, Vec<u8>)> = files.into_iter().collect();
+        all.push((SERVICE_WORKER_PATH.to_owned(), service_worker.into_bytes()));
+
+        // Brotli at its best setting takes a second or so per megabyte: compress in parallel.
+        let assets = std::thread::scope(|scope| {
+            let handles: Vec<_> = all
+                .into_iter()
+                .map(|(path, bytes)| scope.spawn(move || (path.clone(), Asset::new(&path, bytes))))
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("compression thread")).collect()
+        });
+        Ok(Self { assets, build_id })
+    }
+
+    /// A short hash naming this build: the service worker's cache is `mimamori-<build_id>`.
+    pub fn build_id(&self) -> &str {
+        &self.build_id
+    }
+
+    /// The file paths the service worker precaches.
+    pub fn precached_paths(&self) -> impl Iterator<Item = &str> {
+        self.assets.keys().map(String::as_str).filter(|p| *p != SERVICE_WORKER_PATH)
+    }
+
+    fn lookup(&self, path: &str) -> Option<&Asset> {
+        match path {
+            "/" => self.assets.get("/index.html"),
+            _ => self.assets.get(path).or_else(|| {
+                // A path without a file extension is one of the app's own routes
+                // (e.g. /visits/new opened from a bookmark): answer with the shell.
+                let last = path.rsplit('/').next().unwrap_or_default();
+                (!last.contains('.')).then(|| self.assets.get("/index.html")).flatten()
+            }),
+        }
+    }
+}
+
+impl Asset {
+    fn new(path: &str, identity: Vec<u8>) -> Self {
+        let content_type = content_type(path);
+        let compressible = !content_type.starts_with("image/png");
+        let (gzip, brotli) = if compressible {
+            (smaller(&identity, gzip(&identity)), smaller(&identity, brotli(&identity)))
+        } else {
+            (None, None)
+        };
+        let etag = format!("\"{}\"", hex(&Sha256::digest(&identity)[..12]));
+        Self {
+            content_type,
+            cache: cache_policy(path),
+            etag: HeaderValue::from_str(&etag).expect("hex is a valid header"),
+            identity: identity.into(),
+            gzip,
+            brotli,
+        }
+    }
+}
+
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path: PathBuf = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect_files(root, &path, out)?;
+        } else {
+            let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            out.insert(format!("/{relative}"), std::fs::read(&path)?);
+        }
+    }
+    Ok(())
+}
+
+/// Trunk names built files `name-<16 hex digits>.ext` (the wasm `name-<hex>_bg.wasm`);
+/// such a name changes whenever its content does.
+fn cache_policy(path: &str) -> CachePolicy {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+    let hashed = stem
+        .rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if hashed {
+        CachePolicy::Immutable
+    } else {
+        CachePolicy::NoCache
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "webmanifest" => "application/manifest+json",
+        "json" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+fn brotli(bytes: &[u8]) -> Vec<u8> {
+    // Quality 11 for release-sized files; large debug builds get a quicker setting so that
+    // tests start fast. Window 22 is the format's default.
+    let quality = if bytes.len() <= 4 * 1024 * 1024 { 11 } else { 5 };
+    let mut out = Vec::new();
+    let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, quality, 22);
+    writer.write_all(bytes).expect("writing to memory");
+    drop(writer);
+    out
+}
+
+fn smaller(original: &[u8], compressed: Vec<u8>) -> Option<Bytes> {
+    (compressed.len() < original.len()).then(|| compressed.into())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The best encoding the client accepts: brotli, then gzip. `q=0` means "not acceptable".
+fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let accepted = |name: &str| {
+        headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(
+            |value| {
+                value.split(',').any(|item| {
+                    let mut parts = item.split(';').map(str::trim);
+                    let token = parts.next().unwrap_or_default();
+                    let refused = parts.any(|p| {
+                        p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0)
+                    });
+                    token.eq_ignore_ascii_case(name) && !refused
+                })
+            },
+        )
+    };
+    if accepted("br") {
+        Encoding::Brotli
+    } else if accepted("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// The fallback handler: every path outside the API is a file of the PWA or one of its routes.
+pub async fn serve(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path == "/api" {
+        return ApiError::NotFound.into_response();
+    }
+    if method != Method::GET && method != Method::HEAD {
+        return ApiError::MethodNotAllowed.into_response();
+    }
+    let Some(asset) = state.pwa.as_deref().and_then(|pwa| pwa.lookup(path)) else {
+        return ApiError::NotFound.into_response();
+    };
+
+    let mut response_headers = HeaderMap::new();
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    response_headers.insert(header::CACHE_CONTROL, asset.cache.header_value());
+    response_headers.insert(header::ETAG, asset.etag.clone());
+    response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == asset.etag));
+    if not_modified {
+        return (StatusCode::NOT_MODIFIED, response_headers).into_response();
+    }
+
+    let (encoding, body) = match (preferred_encoding(&headers), &asset.brotli, &asset.gzip) {
+        (Encoding::Brotli, Some(br), _) => (Some("br"), br.clone()),
+        (Encoding::Brotli | Encoding::Gzip, _, Some(gz)) => (Some("gzip"), gz.clone()),
+        _ => (None, asset.identity.clone()),
+    };
+    if let Some(encoding) = encoding {
+        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    let body = if method == Method::HEAD { Body::empty() } else { Body::from(body) };
+    (StatusCode::OK, response_headers, body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_trunk_names_are_immutable_and_entry_points_are_not() {
+        assert_eq!(cache_policy("/mimamori-1a2b3c4d5e6f7a8b_bg.wasm"), CachePolicy::Immutable);
+        assert_eq!(cache_policy("/mimamori-1a2b3c4d5e6f7a8b.js"), CachePolicy::Immutable);
+        assert_eq!(cache_policy("/main-00ff00ff00ff00ff.css"), CachePolicy::Immutable);
+        assert_eq!(cache_policy("/index.html"), CachePolicy::NoCache);
+        assert_eq!(cache_policy("/sw.js"), CachePolicy::NoCache);
+        assert_eq!(cache_policy("/icons/icon-192.png"), CachePolicy::NoCache);
+    }
+
+    #[test]
+    fn accept_encoding_prefers_brotli_and_honours_q_zero() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        assert_eq!(preferred_encoding(&headers), Encoding::Brotli);
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("br;q=0, gzip"));
+        assert_eq!(preferred_encoding(&headers), Encoding::Gzip);
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        assert_eq!(preferred_encoding(&headers), Encoding::Identity);
+    }
+}

@@ -1,0 +1,62 @@
+// 見守り手帳 service worker.
+//
+// The server writes BUILD and PRECACHE when it loads the built PWA (crates/server/src/pwa.rs):
+// BUILD is a hash of every file of this build and PRECACHE lists exactly those files, so no
+// list is kept by hand and each build has a cache of its own.
+"use strict";
+
+const BUILD = "__MIMAMORI_BUILD__";
+const PRECACHE = __MIMAMORI_PRECACHE__;
+const CACHE = "mimamori-" + BUILD;
+const CACHE_PREFIX = "mimamori-";
+
+self.addEventListener("install", (event) => {
+  // "no-cache" revalidates each file with the server that served this script, so the cache
+  // holds this build and nothing older; hashed files come back as cheap 304s.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))
+    )
+  );
+  // No skipWaiting here: an open page keeps its build until the user accepts the update.
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE)
+          .map((name) => caches.delete(name))
+      );
+      await self.clients.claim();
+    })()
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // The API is never cached: its answers must be live, and the app keeps its own data.
+  if (url.pathname.startsWith("/api/")) return;
+  // Every page of the app is the same shell; the router inside it picks the screen.
+  const path = request.mode === "navigate" ? "/index.html" : url.pathname;
+  event.respondWith(fromThisBuild(path, request));
+});
+
+// Only this build's cache is read, never caches.match() across caches, so a page can never
+// be assembled from two builds' files.
+async function fromThisBuild(path, request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(path);
+  return cached || fetch(request);
+}

@@ -1,0 +1,120 @@
+//! The embedded default: one SQLite file in WAL mode, so readers never wait for the writer.
+
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use mimamori_core::api::District;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row as _, SqlitePool};
+
+use super::{Storage, StorageError};
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Debug, Clone)]
+pub struct SqliteStorage {
+    pool: SqlitePool,
+}
+
+impl SqliteStorage {
+    /// Opens (creating if needed) the database at `url`, e.g. `sqlite://data/mimamori.db`
+    /// or `sqlite::memory:`, and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self, StorageError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable in WAL mode except across a power cut, where the last
+            // transactions may roll back; the phones still hold them in their outboxes.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(parent) = options.get_filename().parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StorageError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+        }
+        // An in-memory database exists per connection: keep exactly one.
+        let in_memory = url.contains(":memory:");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 4 })
+            .min_connections(if in_memory { 1 } else { 0 })
+            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
+            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
+            .connect_with(options)
+            .await?;
+        MIGRATIONS.run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Storage for SqliteStorage {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn list_districts(&self) -> Result<Vec<District>, StorageError> {
+        let rows = sqlx::query("SELECT id, name FROM districts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| District { id: row.get("id"), name: row.get("name") })
+            .collect())
+    }
+
+    async fn ensure_districts(&self, names: &[&str]) -> Result<usize, StorageError> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for name in names {
+            let result = sqlx::query("INSERT INTO districts (name) VALUES (?) ON CONFLICT DO NOTHING")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            added += usize::try_from(result.rows_affected()).unwrap_or(0);
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn districts_are_added_once_whatever_the_number_of_runs() {
+        let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
+        assert_eq!(storage.ensure_districts(&["乗附", "片岡"]).await.unwrap(), 2);
+        assert_eq!(storage.ensure_districts(&["片岡", "佐野"]).await.unwrap(), 1);
+        let names: Vec<String> =
+            storage.list_districts().await.unwrap().into_iter().map(|d| d.name).collect();
+        assert_eq!(names, ["乗附", "片岡", "佐野"]);
+    }
+
+    #[tokio::test]
+    async fn a_file_database_is_created_in_wal_mode_with_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/nested/mimamori.db", dir.path().display());
+        let storage = SqliteStorage::connect(&url).await.unwrap();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&storage.pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        storage.close().await;
+        assert!(dir.path().join("nested/mimamori.db").exists());
+    }
+}
