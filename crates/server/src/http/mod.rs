@@ -57,3 +57,6 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
                 ),
         )
 }
+
+#[cfg(test)]
+mod tests;
