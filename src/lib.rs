@@ -1,1 +1,51 @@
+//! 見守り手帳: the PWA. A thin shell over `mimamori-core`, storing everything in IndexedDB.
+//!
+//! The whole crate is browser code; compiled natively (for the workspace's native tests and
+//! lints) it is empty.
+#![cfg(target_arch = "wasm32")]
 
+mod app;
+mod components;
+mod connectivity;
+mod pages;
+pub mod pwa;
+pub mod store;
+pub mod text;
+
+use leptos::prelude::*;
+use mimamori_core::settings::DeviceSettings;
+
+/// Name of the Performance API mark set when the shell has rendered (read by `xtask bench`).
+pub const SHELL_RENDERED_MARK: &str = "mimamori-shell-rendered";
+
+/// Opens the database, applies the saved settings, then mounts the app, so that the first
+/// frame already has the user's text size.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    // Leptos' own executor starts with the first mount; before it, use the browser's.
+    wasm_bindgen_futures::spawn_local(async {
+        let store = store::Store::open().await;
+        let settings = match &store {
+            Ok(store) => store.load_settings().await.unwrap_or_default(),
+            Err(_) => DeviceSettings::default(),
+        };
+        app::apply_text_size(settings.text_size);
+        remove_boot_message();
+        leptos::mount::mount_to_body(move || {
+            view! { <app::App store=store.clone() settings=settings.clone() /> }
+        });
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(SHELL_RENDERED_MARK);
+        }
+    });
+}
+
+/// index.html shows a line while the wasm loads; the app replaces it.
+fn remove_boot_message() {
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+}

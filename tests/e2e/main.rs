@@ -1,1 +1,54 @@
+//! End-to-end: the real server process, the built PWA, headless Chromium.
+//!
+//! `cargo xtask test` builds the PWA and the server and runs these with the
+//! `browser-tests` feature; each test starts its own server on a free loopback port with a
+//! temporary database, and its own browser with a fresh profile.
 
+mod manifest;
+mod offline;
+mod shell;
+mod update;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use mimamori_testkit::{free_port, path_from_env, Browser, ServerProcess};
+
+/// Generous: the debug wasm is large and CI has two cores.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+pub struct Fixture {
+    pub server: ServerProcess,
+    pub browser: Browser,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn server_binary() -> PathBuf {
+    path_from_env("MIMAMORI_SERVER_BIN")
+}
+
+pub fn built_pwa() -> PathBuf {
+    path_from_env("MIMAMORI_TEST_DIST")
+}
+
+impl Fixture {
+    /// A server serving the built PWA, and a browser that has opened it.
+    pub async fn open() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let server = ServerProcess::start(
+            &server_binary(),
+            free_port(),
+            &dir.path().join("e2e.db"),
+            &built_pwa(),
+        )
+        .await?;
+        let browser = Browser::start().await?;
+        browser.client.goto(&server.url("/")).await?;
+        browser.wait_for_app(PATIENCE).await?;
+        Ok(Self {
+            server,
+            browser,
+            dir,
+        })
+    }
+}

@@ -78,7 +78,9 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "送られた内容の形式が違います。",
             Self::PayloadTooLarge => "送られた内容が大きすぎます。分けて送ってください。",
             Self::Internal => "サーバーで問題が起きました。時間をおいてもう一度お試しください。",
-            Self::Unavailable => "サーバーが一時的に使えません。時間をおいてもう一度お試しください。",
+            Self::Unavailable => {
+                "サーバーが一時的に使えません。時間をおいてもう一度お試しください。"
+            }
         }
     }
 }
@@ -108,7 +110,10 @@ mod tests {
     #[test]
     fn error_body_has_the_documented_shape() {
         let body = ErrorBody {
-            error: ErrorDetail { code: ErrorCode::NotFound, message: "x".into() },
+            error: ErrorDetail {
+                code: ErrorCode::NotFound,
+                message: "x".into(),
+            },
         };
         let value: serde_json::Value = serde_json::to_value(&body).unwrap();
         assert_eq!(value["error"]["code"], "not_found");

@@ -97,7 +97,13 @@ pub fn say_day(date: CivilDate, today: CivilDate) -> String {
         _ if date.year == today.year => {
             format!("{}月{}日({})", date.month, date.day, date.weekday_ja())
         }
-        _ => format!("{}年{}月{}日({})", date.year, date.month, date.day, date.weekday_ja()),
+        _ => format!(
+            "{}年{}月{}日({})",
+            date.year,
+            date.month,
+            date.day,
+            date.weekday_ja()
+        ),
     }
 }
 
@@ -129,15 +135,53 @@ impl fmt::Display for EraYear {
 pub fn era_year(date: CivilDate) -> Option<EraYear> {
     // (era, first day) newest first; the era starts on that day.
     const ERAS: [(&str, CivilDate); 5] = [
-        ("令和", CivilDate { year: 2019, month: 5, day: 1 }),
-        ("平成", CivilDate { year: 1989, month: 1, day: 8 }),
-        ("昭和", CivilDate { year: 1926, month: 12, day: 25 }),
-        ("大正", CivilDate { year: 1912, month: 7, day: 30 }),
-        ("明治", CivilDate { year: 1868, month: 10, day: 23 }),
+        (
+            "令和",
+            CivilDate {
+                year: 2019,
+                month: 5,
+                day: 1,
+            },
+        ),
+        (
+            "平成",
+            CivilDate {
+                year: 1989,
+                month: 1,
+                day: 8,
+            },
+        ),
+        (
+            "昭和",
+            CivilDate {
+                year: 1926,
+                month: 12,
+                day: 25,
+            },
+        ),
+        (
+            "大正",
+            CivilDate {
+                year: 1912,
+                month: 7,
+                day: 30,
+            },
+        ),
+        (
+            "明治",
+            CivilDate {
+                year: 1868,
+                month: 10,
+                day: 23,
+            },
+        ),
     ];
     ERAS.iter()
         .find(|(_, start)| date >= *start)
-        .map(|(era, start)| EraYear { era, year: date.year - start.year + 1 })
+        .map(|(era, start)| EraYear {
+            era,
+            year: date.year - start.year + 1,
+        })
 }
 
 #[cfg(test)]

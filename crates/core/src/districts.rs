@@ -39,6 +39,8 @@ mod tests {
     fn there_are_26_distinct_districts() {
         let unique: HashSet<_> = TAKASAKI_DISTRICTS.iter().collect();
         assert_eq!(unique.len(), 26);
-        assert!(TAKASAKI_DISTRICTS.iter().all(|name| !name.trim().is_empty()));
+        assert!(TAKASAKI_DISTRICTS
+            .iter()
+            .all(|name| !name.trim().is_empty()));
     }
 }

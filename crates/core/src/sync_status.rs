@@ -53,14 +53,28 @@ mod tests {
         let state = SyncState {
             online: true,
             unsent: 0,
-            last_success: Some(LocalMinute { date: today(), hour: 10, minute: 5 }),
+            last_success: Some(LocalMinute {
+                date: today(),
+                hour: 10,
+                minute: 5,
+            }),
         };
-        assert_eq!(status_line(state, today()), "すべて送信済み・最終同期 今日 10:05");
+        assert_eq!(
+            status_line(state, today()),
+            "すべて送信済み・最終同期 今日 10:05"
+        );
     }
 
     #[test]
     fn offline_with_unsent_records_counts_them() {
-        let state = SyncState { online: false, unsent: 3, last_success: None };
-        assert_eq!(status_line(state, today()), "オフライン・未送信 3件・まだ同期していません");
+        let state = SyncState {
+            online: false,
+            unsent: 3,
+            last_success: None,
+        };
+        assert_eq!(
+            status_line(state, today()),
+            "オフライン・未送信 3件・まだ同期していません"
+        );
     }
 }

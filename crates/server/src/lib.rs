@@ -37,13 +37,21 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let pwa = match &config.static_dir {
         Some(dir) => {
             let dir = dir.clone();
-            let pwa = tokio::task::spawn_blocking(move || pwa::Pwa::load(&dir)).await??;
+            let pwa = Arc::new(tokio::task::spawn_blocking(move || pwa::Pwa::load(&dir)).await??);
             tracing::info!(build = pwa.build_id(), "serving the PWA");
-            Some(Arc::new(pwa))
+            let compressing = pwa.clone();
+            std::thread::spawn(move || {
+                compressing.compress_all();
+                tracing::info!("PWA files compressed");
+            });
+            Some(pwa)
         }
         None => None,
     };
-    let app = http::router(http::AppState { storage: storage.clone(), pwa });
+    let app = http::router(http::AppState {
+        storage: storage.clone(),
+        pwa,
+    });
 
     let listener = TcpListener::bind(config.listen)
         .await

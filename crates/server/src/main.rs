@@ -1,5 +1,6 @@
 //! `mimamori-server`: see `mimamori-server --help`.
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -8,7 +9,11 @@ use mimamori_server::ServeConfig;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(name = "mimamori-server", version, about = "見守り手帳 (mimamori) server")]
+#[command(
+    name = "mimamori-server",
+    version,
+    about = "見守り手帳 (mimamori) server"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,7 +27,11 @@ enum Command {
         #[arg(long, env = "MIMAMORI_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// Database URL: sqlite://path/to/file.db (created if missing).
-        #[arg(long, env = "MIMAMORI_DATABASE", default_value = "sqlite://data/mimamori.db")]
+        #[arg(
+            long,
+            env = "MIMAMORI_DATABASE",
+            default_value = "sqlite://data/mimamori.db"
+        )]
         database: String,
         /// Folder holding the built PWA (trunk's dist); without it only the API is served.
         #[arg(long = "static", env = "MIMAMORI_STATIC")]
@@ -41,9 +50,15 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match Cli::parse().command {
-        Command::Serve { listen, database, static_dir, demo } => {
+        Command::Serve {
+            listen,
+            database,
+            static_dir,
+            demo,
+        } => {
             mimamori_server::serve(ServeConfig {
                 listen,
                 database_url: database,

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{bail, Context as _};
 use axum::body::{Body, Bytes};
@@ -46,8 +47,9 @@ struct Asset {
     cache: CachePolicy,
     etag: HeaderValue,
     identity: Bytes,
-    gzip: Option<Bytes>,
-    brotli: Option<Bytes>,
+    /// Filled by [`Pwa::compress_all`]; until then the file is served as it is.
+    gzip: OnceLock<Option<Bytes>>,
+    brotli: OnceLock<Option<Bytes>>,
 }
 
 #[derive(Debug)]
@@ -57,13 +59,17 @@ pub struct Pwa {
 }
 
 impl Pwa {
-    /// Reads every file under `dir` (a `trunk build` output) and prepares it for serving.
+    /// Reads every file under `dir` (a `trunk build` output) and writes the service worker.
+    /// Compression is separate ([`Pwa::compress_all`]) so that the server starts at once.
     pub fn load(dir: &Path) -> anyhow::Result<Self> {
         let mut files = BTreeMap::new();
         collect_files(dir, dir, &mut files)
             .with_context(|| format!("reading the PWA in {}", dir.display()))?;
         if !files.contains_key("/index.html") {
-            bail!("{} has no index.html: is it the output of `trunk build`?", dir.display());
+            bail!(
+                "{} has no index.html: is it the output of `trunk build`?",
+                dir.display()
+            );
         }
         files.remove(SERVICE_WORKER_PATH);
 
@@ -78,19 +84,35 @@ impl Pwa {
         let service_worker = SERVICE_WORKER_TEMPLATE
             .replace("__MIMAMORI_BUILD__", &build_id)
             .replace("__MIMAMORI_PRECACHE__", &serde_json::to_string(&precache)?);
+        files.insert(SERVICE_WORKER_PATH.to_owned(), service_worker.into_bytes());
 
-        let mut all: Vec<(String, Vec<u8>)> = files.into_iter().collect();
-        all.push((SERVICE_WORKER_PATH.to_owned(), service_worker.into_bytes()));
-
-        // Brotli at its best setting takes a second or so per megabyte: compress in parallel.
-        let assets = std::thread::scope(|scope| {
-            let handles: Vec<_> = all
-                .into_iter()
-                .map(|(path, bytes)| scope.spawn(move || (path.clone(), Asset::new(&path, bytes))))
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("compression thread")).collect()
-        });
+        let assets = files
+            .into_iter()
+            .map(|(path, bytes)| (path.clone(), Asset::new(&path, bytes)))
+            .collect();
         Ok(Self { assets, build_id })
+    }
+
+    /// Compresses every compressible file with gzip, then brotli. Brotli at its best setting
+    /// takes seconds per megabyte, so the server calls this on a background thread and
+    /// serves each encoding as soon as it exists.
+    pub fn compress_all(&self) {
+        for asset in self.assets.values() {
+            asset.gzip.get_or_init(|| {
+                asset
+                    .compressible()
+                    .then(|| gzip(&asset.identity))
+                    .flatten()
+            });
+        }
+        for asset in self.assets.values() {
+            asset.brotli.get_or_init(|| {
+                asset
+                    .compressible()
+                    .then(|| brotli(&asset.identity))
+                    .flatten()
+            });
+        }
     }
 
     /// A short hash naming this build: the service worker's cache is `mimamori-<build_id>`.
@@ -100,7 +122,10 @@ impl Pwa {
 
     /// The file paths the service worker precaches.
     pub fn precached_paths(&self) -> impl Iterator<Item = &str> {
-        self.assets.keys().map(String::as_str).filter(|p| *p != SERVICE_WORKER_PATH)
+        self.assets
+            .keys()
+            .map(String::as_str)
+            .filter(|p| *p != SERVICE_WORKER_PATH)
     }
 
     fn lookup(&self, path: &str) -> Option<&Asset> {
@@ -110,7 +135,9 @@ impl Pwa {
                 // A path without a file extension is one of the app's own routes
                 // (e.g. /visits/new opened from a bookmark): answer with the shell.
                 let last = path.rsplit('/').next().unwrap_or_default();
-                (!last.contains('.')).then(|| self.assets.get("/index.html")).flatten()
+                (!last.contains('.'))
+                    .then(|| self.assets.get("/index.html"))
+                    .flatten()
             }),
         }
     }
@@ -118,21 +145,30 @@ impl Pwa {
 
 impl Asset {
     fn new(path: &str, identity: Vec<u8>) -> Self {
-        let content_type = content_type(path);
-        let compressible = !content_type.starts_with("image/png");
-        let (gzip, brotli) = if compressible {
-            (smaller(&identity, gzip(&identity)), smaller(&identity, brotli(&identity)))
-        } else {
-            (None, None)
-        };
         let etag = format!("\"{}\"", hex(&Sha256::digest(&identity)[..12]));
         Self {
-            content_type,
+            content_type: content_type(path),
             cache: cache_policy(path),
             etag: HeaderValue::from_str(&etag).expect("hex is a valid header"),
             identity: identity.into(),
-            gzip,
-            brotli,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+        }
+    }
+
+    /// PNG is compressed already; everything else the PWA holds is text or wasm.
+    fn compressible(&self) -> bool {
+        !self.content_type.starts_with("image/png")
+    }
+
+    fn encoded(&self, encoding: Encoding) -> Option<(&'static str, Bytes)> {
+        let ready = |cell: &OnceLock<Option<Bytes>>| cell.get().cloned().flatten();
+        match encoding {
+            Encoding::Brotli => ready(&self.brotli)
+                .map(|b| ("br", b))
+                .or_else(|| ready(&self.gzip).map(|g| ("gzip", g))),
+            Encoding::Gzip => ready(&self.gzip).map(|g| ("gzip", g)),
+            Encoding::Identity => None,
         }
     }
 }
@@ -148,7 +184,10 @@ fn collect_files(
         if entry.file_type()?.is_dir() {
             collect_files(root, &path, out)?;
         } else {
-            let relative = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(root)?
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(format!("/{relative}"), std::fs::read(&path)?);
         }
     }
@@ -159,7 +198,11 @@ fn collect_files(
 /// such a name changes whenever its content does.
 fn cache_policy(path: &str) -> CachePolicy {
     let file = path.rsplit('/').next().unwrap_or_default();
-    let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+    let stem = file
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches("_bg");
     let hashed = stem
         .rsplit_once('-')
         .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -186,21 +229,22 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+/// `Some` only when compression makes the file smaller.
+fn gzip(bytes: &[u8]) -> Option<Bytes> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory")
+    smaller(bytes, encoder.finish().expect("writing to memory"))
 }
 
-fn brotli(bytes: &[u8]) -> Vec<u8> {
-    // Quality 11 for release-sized files; large debug builds get a quicker setting so that
-    // tests start fast. Window 22 is the format's default.
-    let quality = if bytes.len() <= 4 * 1024 * 1024 { 11 } else { 5 };
+fn brotli(bytes: &[u8]) -> Option<Bytes> {
+    // Quality 11 for release-sized files; the large unoptimised wasm of a debug build gets
+    // a quicker setting. Window 22 is the format's default.
+    let quality = if bytes.len() <= 1024 * 1024 { 11 } else { 7 };
     let mut out = Vec::new();
     let mut writer = brotli::CompressorWriter::new(&mut out, 64 * 1024, quality, 22);
     writer.write_all(bytes).expect("writing to memory");
     drop(writer);
-    out
+    smaller(bytes, out)
 }
 
 fn smaller(original: &[u8], compressed: Vec<u8>) -> Option<Bytes> {
@@ -221,8 +265,11 @@ enum Encoding {
 /// The best encoding the client accepts: brotli, then gzip. `q=0` means "not acceptable".
 fn preferred_encoding(headers: &HeaderMap) -> Encoding {
     let accepted = |name: &str| {
-        headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(
-            |value| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|value| {
                 value.split(',').any(|item| {
                     let mut parts = item.split(';').map(str::trim);
                     let token = parts.next().unwrap_or_default();
@@ -231,8 +278,7 @@ fn preferred_encoding(headers: &HeaderMap) -> Encoding {
                     });
                     token.eq_ignore_ascii_case(name) && !refused
                 })
-            },
-        )
+            })
     };
     if accepted("br") {
         Encoding::Brotli
@@ -262,7 +308,10 @@ pub async fn serve(
     };
 
     let mut response_headers = HeaderMap::new();
-    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    response_headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
     response_headers.insert(header::CACHE_CONTROL, asset.cache.header_value());
     response_headers.insert(header::ETAG, asset.etag.clone());
     response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -275,15 +324,18 @@ pub async fn serve(
         return (StatusCode::NOT_MODIFIED, response_headers).into_response();
     }
 
-    let (encoding, body) = match (preferred_encoding(&headers), &asset.brotli, &asset.gzip) {
-        (Encoding::Brotli, Some(br), _) => (Some("br"), br.clone()),
-        (Encoding::Brotli | Encoding::Gzip, _, Some(gz)) => (Some("gzip"), gz.clone()),
-        _ => (None, asset.identity.clone()),
+    let body = match asset.encoded(preferred_encoding(&headers)) {
+        Some((encoding, bytes)) => {
+            response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            bytes
+        }
+        None => asset.identity.clone(),
     };
-    if let Some(encoding) = encoding {
-        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    let body = if method == Method::HEAD { Body::empty() } else { Body::from(body) };
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
     (StatusCode::OK, response_headers, body).into_response()
 }
 
@@ -293,9 +345,18 @@ mod tests {
 
     #[test]
     fn hashed_trunk_names_are_immutable_and_entry_points_are_not() {
-        assert_eq!(cache_policy("/mimamori-1a2b3c4d5e6f7a8b_bg.wasm"), CachePolicy::Immutable);
-        assert_eq!(cache_policy("/mimamori-1a2b3c4d5e6f7a8b.js"), CachePolicy::Immutable);
-        assert_eq!(cache_policy("/main-00ff00ff00ff00ff.css"), CachePolicy::Immutable);
+        assert_eq!(
+            cache_policy("/mimamori-1a2b3c4d5e6f7a8b_bg.wasm"),
+            CachePolicy::Immutable
+        );
+        assert_eq!(
+            cache_policy("/mimamori-1a2b3c4d5e6f7a8b.js"),
+            CachePolicy::Immutable
+        );
+        assert_eq!(
+            cache_policy("/main-00ff00ff00ff00ff.css"),
+            CachePolicy::Immutable
+        );
         assert_eq!(cache_policy("/index.html"), CachePolicy::NoCache);
         assert_eq!(cache_policy("/sw.js"), CachePolicy::NoCache);
         assert_eq!(cache_policy("/icons/icon-192.png"), CachePolicy::NoCache);
@@ -304,11 +365,24 @@ mod tests {
     #[test]
     fn accept_encoding_prefers_brotli_and_honours_q_zero() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br"),
+        );
         assert_eq!(preferred_encoding(&headers), Encoding::Brotli);
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("br;q=0, gzip"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("br;q=0, gzip"),
+        );
         assert_eq!(preferred_encoding(&headers), Encoding::Gzip);
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
         assert_eq!(preferred_encoding(&headers), Encoding::Identity);
     }
 }
+
+#[cfg(test)]
+#[path = "pwa_tests.rs"]
+mod serving_tests;

@@ -36,8 +36,16 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") {
+  const type = event.data && event.data.type;
+  if (type === "SKIP_WAITING") {
     self.skipWaiting();
+  } else if (type === "RESOURCE_TIMING" && event.ports[0]) {
+    // What this worker downloaded (its precache), for `cargo xtask bench`.
+    const entries = performance.getEntriesByType("resource").map((entry) => ({
+      name: entry.name,
+      transferSize: entry.transferSize,
+    }));
+    event.ports[0].postMessage(entries);
   }
 });
 

@@ -19,7 +19,11 @@ pub enum ApiError {
     MethodNotAllowed,
     /// A body the client sent that we refuse, with the reason (never echoing secrets).
     #[error("{code:?}: {detail}")]
-    BadRequest { status: StatusCode, code: ErrorCode, detail: String },
+    BadRequest {
+        status: StatusCode,
+        code: ErrorCode,
+        detail: String,
+    },
     /// A storage failure. Logged with its cause; the client only learns that it happened.
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
@@ -51,7 +55,9 @@ impl IntoResponse for ApiError {
             Self::BadRequest { detail, .. } => format!("{} ({detail})", code.message_ja()),
             _ => code.message_ja().to_owned(),
         };
-        let body = ErrorBody { error: ErrorDetail { code, message } };
+        let body = ErrorBody {
+            error: ErrorDetail { code, message },
+        };
         (status, Json(body)).into_response()
     }
 }
@@ -66,7 +72,11 @@ impl From<JsonRejection> for ApiError {
             _ => ErrorCode::MalformedJson,
         };
         // axum's syntax error status is 400 and its data error 422; both are the client's.
-        Self::BadRequest { status: rejection.status(), code, detail: rejection.body_text() }
+        Self::BadRequest {
+            status: rejection.status(),
+            code,
+            detail: rejection.body_text(),
+        }
     }
 }
 

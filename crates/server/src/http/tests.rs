@@ -59,13 +59,18 @@ async fn unknown_api_route_is_a_json_404() {
         let (status, json) = call(Request::get(path).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(json["error"]["code"], "not_found", "{path}");
-        assert!(json["error"]["message"].as_str().unwrap().contains("見つかりません"));
+        assert!(json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("見つかりません"));
     }
 }
 
 #[tokio::test]
 async fn wrong_method_is_a_json_405() {
-    let request = Request::delete("/api/v1/health").body(Body::empty()).unwrap();
+    let request = Request::delete("/api/v1/health")
+        .body(Body::empty())
+        .unwrap();
     let (status, json) = call(request).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(json["error"]["code"], "method_not_allowed");
@@ -90,7 +95,9 @@ async fn unknown_fields_and_wrong_types_are_refused() {
 
 #[tokio::test]
 async fn a_body_without_json_content_type_is_a_415() {
-    let request = Request::post("/api/v1/probe").body(Body::from(r#"{"name":"a"}"#)).unwrap();
+    let request = Request::post("/api/v1/probe")
+        .body(Body::from(r#"{"name":"a"}"#))
+        .unwrap();
     let (status, json) = call(request).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(json["error"]["code"], "unsupported_media_type");

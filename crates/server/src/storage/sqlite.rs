@@ -41,8 +41,16 @@ impl SqliteStorage {
         let pool = SqlitePoolOptions::new()
             .max_connections(if in_memory { 1 } else { 4 })
             .min_connections(if in_memory { 1 } else { 0 })
-            .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-            .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
+            .idle_timeout(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if in_memory {
+                None
+            } else {
+                Some(Duration::from_secs(3600))
+            })
             .connect_with(options)
             .await?;
         MIGRATIONS.run(&pool).await?;
@@ -67,7 +75,10 @@ impl Storage for SqliteStorage {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| District { id: row.get("id"), name: row.get("name") })
+            .map(|row| District {
+                id: row.get("id"),
+                name: row.get("name"),
+            })
             .collect())
     }
 
@@ -75,10 +86,11 @@ impl Storage for SqliteStorage {
         let mut tx = self.pool.begin().await?;
         let mut added = 0;
         for name in names {
-            let result = sqlx::query("INSERT INTO districts (name) VALUES (?) ON CONFLICT DO NOTHING")
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
+            let result =
+                sqlx::query("INSERT INTO districts (name) VALUES (?) ON CONFLICT DO NOTHING")
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
             added += usize::try_from(result.rows_affected()).unwrap_or(0);
         }
         tx.commit().await?;
@@ -97,10 +109,21 @@ mod tests {
     #[tokio::test]
     async fn districts_are_added_once_whatever_the_number_of_runs() {
         let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
-        assert_eq!(storage.ensure_districts(&["乗附", "片岡"]).await.unwrap(), 2);
-        assert_eq!(storage.ensure_districts(&["片岡", "佐野"]).await.unwrap(), 1);
-        let names: Vec<String> =
-            storage.list_districts().await.unwrap().into_iter().map(|d| d.name).collect();
+        assert_eq!(
+            storage.ensure_districts(&["乗附", "片岡"]).await.unwrap(),
+            2
+        );
+        assert_eq!(
+            storage.ensure_districts(&["片岡", "佐野"]).await.unwrap(),
+            1
+        );
+        let names: Vec<String> = storage
+            .list_districts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
         assert_eq!(names, ["乗附", "片岡", "佐野"]);
     }
 

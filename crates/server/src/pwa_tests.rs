@@ -1,0 +1,174 @@
+//! Serving a build: headers, encodings, revalidation, routes and the written service worker.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt as _;
+use tower::ServiceExt as _;
+
+use super::*;
+use crate::http::{router, AppState};
+use crate::storage::SqliteStorage;
+
+const HASHED_JS: &str = "/mimamori-0123456789abcdef.js";
+
+fn write_build(dir: &Path, marker: &str) {
+    std::fs::create_dir_all(dir.join("icons")).unwrap();
+    let index = format!("<!DOCTYPE html><html lang=\"ja\"><head><title>見守り手帳</title></head><body>{marker}</body></html>");
+    std::fs::write(dir.join("index.html"), index.repeat(20)).unwrap();
+    std::fs::write(
+        dir.join(&HASHED_JS[1..]),
+        "console.log('見守り');\n".repeat(200),
+    )
+    .unwrap();
+    std::fs::write(dir.join("icons/icon-192.png"), [0x89, b'P', b'N', b'G']).unwrap();
+}
+
+async fn app_for(dir: &Path) -> (axum::Router, Arc<Pwa>) {
+    let pwa = Arc::new(Pwa::load(dir).unwrap());
+    pwa.compress_all();
+    let storage = Arc::new(SqliteStorage::connect("sqlite::memory:").await.unwrap());
+    (
+        router(AppState {
+            storage,
+            pwa: Some(pwa.clone()),
+        }),
+        pwa,
+    )
+}
+
+async fn get(app: &axum::Router, path: &str, headers: &[(&str, &str)]) -> axum::response::Response {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn text(response: axum::response::Response) -> String {
+    String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn entry_points_revalidate_and_hashed_files_are_immutable() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let (app, _) = app_for(dir.path()).await;
+    for path in ["/", "/index.html", "/sw.js", "/icons/icon-192.png"] {
+        let response = get(&app, path, &[]).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "no-cache",
+            "{path}"
+        );
+    }
+    let response = get(&app, HASHED_JS, &[]).await;
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+}
+
+#[tokio::test]
+async fn brotli_or_gzip_as_the_client_accepts_and_png_as_is() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let (app, _) = app_for(dir.path()).await;
+    let br = get(&app, HASHED_JS, &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(br.headers()[header::VARY], "accept-encoding");
+    let gz = get(&app, HASHED_JS, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+    let plain = get(&app, HASHED_JS, &[]).await;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    assert!(text(plain).await.starts_with("console.log('見守り');"));
+    let png = get(&app, "/icons/icon-192.png", &[("accept-encoding", "br")]).await;
+    assert!(png.headers().get(header::CONTENT_ENCODING).is_none());
+}
+
+#[tokio::test]
+async fn a_matching_etag_gets_304() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let (app, _) = app_for(dir.path()).await;
+    let first = get(&app, "/index.html", &[]).await;
+    let etag = first.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let again = get(&app, "/index.html", &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let other = get(&app, "/index.html", &[("if-none-match", "\"stale\"")]).await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn app_routes_get_the_shell_and_missing_files_get_404() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let (app, _) = app_for(dir.path()).await;
+    let route = get(&app, "/settings", &[]).await;
+    assert_eq!(route.status(), StatusCode::OK);
+    assert!(text(route).await.contains("見守り手帳"));
+    assert_eq!(
+        get(&app, "/missing-0123456789abcdef.js", &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/api/v1/nothing", &[]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_service_worker_lists_exactly_the_build_and_is_named_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let (app, pwa) = app_for(dir.path()).await;
+    let script = text(get(&app, "/sw.js", &[]).await).await;
+    assert!(script.contains(&format!("const BUILD = \"{}\";", pwa.build_id())));
+    let listed = script
+        .lines()
+        .find_map(|l| l.strip_prefix("const PRECACHE = "))
+        .unwrap();
+    let listed: Vec<String> = serde_json::from_str(listed.trim_end_matches(';')).unwrap();
+    assert_eq!(listed, ["/icons/icon-192.png", "/index.html", HASHED_JS]);
+    let mut precached: Vec<&str> = pwa.precached_paths().collect();
+    precached.sort_unstable();
+    assert_eq!(precached, listed);
+
+    // A changed file is a new build with a new cache name; the same files are the same build.
+    let same = tempfile::tempdir().unwrap();
+    write_build(same.path(), "first");
+    assert_eq!(Pwa::load(same.path()).unwrap().build_id(), pwa.build_id());
+    let changed = tempfile::tempdir().unwrap();
+    write_build(changed.path(), "second");
+    assert_ne!(
+        Pwa::load(changed.path()).unwrap().build_id(),
+        pwa.build_id()
+    );
+}
+
+#[test]
+fn a_folder_without_index_html_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = Pwa::load(dir.path()).unwrap_err().to_string();
+    assert!(error.contains("index.html"), "{error}");
+}

@@ -1,0 +1,144 @@
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+
+use crate::{eventually, free_port};
+
+/// The flags Chromium needs here: it runs as root, headless, on a machine whose only network
+/// is loopback (without the background-networking flags it keeps trying to reach Google).
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--window-size=390,844",
+    "--lang=ja",
+];
+
+/// Headless Chromium with a fresh profile, driven through its own ChromeDriver.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> anyhow::Result<Self> {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {chromedriver} (is chromium-driver installed?)"))?;
+        let profile = tempfile::tempdir()?;
+        let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": binary, "args": args }),
+        );
+
+        let url = format!("http://127.0.0.1:{port}");
+        let client = eventually(
+            "ChromeDriver to start a session",
+            Duration::from_secs(30),
+            || {
+                let url = url.clone();
+                let capabilities = capabilities.clone();
+                async move {
+                    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                        .capabilities(capabilities)
+                        .connect(&url)
+                        .await
+                        .ok()
+                }
+            },
+        )
+        .await?;
+        Ok(Self {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    /// Runs `script` (a function body; `arguments` are its arguments) in the page.
+    pub async fn js(&self, script: &str) -> anyhow::Result<Value> {
+        Ok(self.client.execute(script, Vec::new()).await?)
+    }
+
+    /// Runs an async script: its last argument is the callback that returns the result.
+    pub async fn js_async(&self, script: &str) -> anyhow::Result<Value> {
+        Ok(self.client.execute_async(script, Vec::new()).await?)
+    }
+
+    /// The page's visible text.
+    pub async fn body_text(&self) -> anyhow::Result<String> {
+        Ok(self
+            .js("return document.body ? document.body.innerText : '';")
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// Waits until the visible text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str, timeout: Duration) -> anyhow::Result<()> {
+        eventually(&format!("the page to show {needle:?}"), timeout, || async {
+            self.body_text()
+                .await
+                .ok()
+                .filter(|text| text.contains(needle))
+                .map(|_| ())
+        })
+        .await
+    }
+
+    /// Waits until the app has mounted (its bottom navigation is on the page).
+    pub async fn wait_for_app(&self, timeout: Duration) -> anyhow::Result<()> {
+        eventually("the app to mount", timeout, || async {
+            let script = "return !!document.querySelector('nav.bottom-nav');";
+            self.js(script)
+                .await
+                .ok()
+                .filter(|v| v == &Value::Bool(true))
+                .map(|_| ())
+        })
+        .await
+    }
+
+    /// Waits until a service worker controls the page, i.e. the app is cached for offline.
+    pub async fn wait_for_service_worker(&self, timeout: Duration) -> anyhow::Result<()> {
+        eventually("a service worker to control the page", timeout, || async {
+            let script = "return !!(navigator.serviceWorker && navigator.serviceWorker.controller \
+                          && navigator.serviceWorker.controller.state === 'activated');";
+            self.js(script)
+                .await
+                .ok()
+                .filter(|v| v == &Value::Bool(true))
+                .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let result = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+        result.map_err(Into::into)
+    }
+}

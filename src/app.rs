@@ -1,0 +1,77 @@
+//! The shell: header with the sync status, the routed page, the bottom navigation.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use mimamori_core::settings::{DeviceSettings, TextSize};
+
+use crate::components::{BottomNav, SyncStatusLine, UpdateBanner};
+use crate::pages::{NotFound, ReportsPage, ResourcesPage, SalonsPage, SettingsPage, WatchPage};
+use crate::store::{Store, StoreError};
+use crate::{connectivity, pwa, text};
+
+/// The open database, shared by every screen. `None` when IndexedDB could not be opened:
+/// the app still shows, with the reason, instead of a blank page.
+#[derive(Clone, Copy)]
+pub struct AppStore(pub StoredValue<Option<Store>, LocalStorage>);
+
+impl AppStore {
+    pub fn get(self) -> Option<Store> {
+        self.0.get_value()
+    }
+}
+
+/// The text size chosen in 設定, applied to the whole document.
+#[derive(Clone, Copy)]
+pub struct TextSizeSetting(pub RwSignal<TextSize>);
+
+const LARGE_TEXT_CLASS: &str = "large-text";
+
+/// Sets the document's base size; every size in the style sheet is relative to it.
+pub fn apply_text_size(size: TextSize) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root
+            .class_list()
+            .toggle_with_force(LARGE_TEXT_CLASS, size == TextSize::Large);
+    }
+}
+
+#[component]
+pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl IntoView {
+    let store_problem = store.as_ref().err().map(StoreError::message_ja);
+    provide_context(AppStore(StoredValue::new_local(store.ok())));
+
+    let text_size = RwSignal::new(settings.text_size);
+    Effect::new(move |_| apply_text_size(text_size.get()));
+    provide_context(TextSizeSetting(text_size));
+
+    let online = connectivity::online_signal();
+    let update_ready = RwSignal::new(false);
+    pwa::register_service_worker(update_ready);
+
+    view! {
+        <Router>
+            <div class="shell">
+                <header class="app-header">
+                    <h1 class="app-title">{text::APP_NAME}</h1>
+                    <SyncStatusLine online=online />
+                </header>
+                <UpdateBanner ready=update_ready />
+                {store_problem.map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                <main class="content">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=WatchPage />
+                        <Route path=path!("/salons") view=SalonsPage />
+                        <Route path=path!("/resources") view=ResourcesPage />
+                        <Route path=path!("/reports") view=ReportsPage />
+                        <Route path=path!("/settings") view=SettingsPage />
+                    </Routes>
+                </main>
+                <BottomNav />
+            </div>
+        </Router>
+    }
+}

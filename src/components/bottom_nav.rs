@@ -1,0 +1,32 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::text;
+
+/// The five sections, at the bottom where a thumb reaches. Each target is the full height
+/// of the bar (at least 64px) and the current one is marked with `aria-current="page"`,
+/// which the style sheet also shows with a bar and bold text, not by colour alone.
+#[component]
+pub fn BottomNav() -> impl IntoView {
+    let items = [
+        ("/", text::NAV_WATCH, "watch"),
+        ("/salons", text::NAV_SALONS, "salons"),
+        ("/resources", text::NAV_RESOURCES, "resources"),
+        ("/reports", text::NAV_REPORTS, "reports"),
+        ("/settings", text::NAV_SETTINGS, "settings"),
+    ];
+    view! {
+        <nav class="bottom-nav" aria-label=text::NAV_LABEL>
+            {items
+                .into_iter()
+                .map(|(href, label, id)| {
+                    view! {
+                        <A href=href exact=true attr:class="nav-item" attr:data-nav=id>
+                            <span class="nav-label">{label}</span>
+                        </A>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,11 @@
+//! Pieces of the shell that every screen shares.
+
+mod bottom_nav;
+mod empty_state;
+mod sync_status;
+mod update_banner;
+
+pub use bottom_nav::BottomNav;
+pub use empty_state::EmptyState;
+pub use sync_status::SyncStatusLine;
+pub use update_banner::UpdateBanner;

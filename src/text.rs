@@ -1,0 +1,43 @@
+//! Every word the app shows, in one place (ux.md), so that a second language can be added
+//! by translating this file.
+
+pub const APP_NAME: &str = "見守り手帳";
+
+pub const NAV_WATCH: &str = "見守り";
+pub const NAV_SALONS: &str = "サロン";
+pub const NAV_RESOURCES: &str = "社会資源";
+pub const NAV_REPORTS: &str = "記録";
+pub const NAV_SETTINGS: &str = "設定";
+pub const NAV_LABEL: &str = "画面の切り替え";
+
+pub const WATCH_TITLE: &str = "見守り訪問";
+pub const WATCH_EMPTY: &str = "訪問する方の一覧と記録は、まだこの端末にありません。";
+pub const WATCH_EMPTY_DETAIL: &str = "訪問の記録は次の更新で使えるようになります。それまでは、いつもの見守り記録票をお使いください。";
+pub const SALONS_TITLE: &str = "居場所・サロン";
+pub const SALONS_EMPTY: &str = "サロンの予定は、まだこの端末にありません。";
+pub const SALONS_EMPTY_DETAIL: &str = "開催予定と出欠の記録は、今後の更新で使えるようになります。";
+pub const RESOURCES_TITLE: &str = "社会資源まとめ";
+pub const RESOURCES_EMPTY: &str = "社会資源まとめは、まだこの端末にありません。";
+pub const RESOURCES_EMPTY_DETAIL: &str =
+    "買い物・移動・配食などの支援の一覧は、今後の更新で見られるようになります。";
+pub const REPORTS_TITLE: &str = "記録・報告";
+pub const REPORTS_EMPTY: &str = "まだ記録がありません。";
+pub const REPORTS_EMPTY_DETAIL: &str = "訪問やサロンの記録がたまると、月ごとの集計がここに出ます。";
+pub const NOT_FOUND_TITLE: &str = "このページはありません";
+pub const NOT_FOUND_LINK: &str = "見守りの画面に戻る";
+
+pub const SETTINGS_TITLE: &str = "設定";
+pub const LARGE_TEXT: &str = "大きい文字";
+pub const LARGE_TEXT_ON: &str = "大きい文字で表示しています";
+pub const LARGE_TEXT_OFF: &str = "ふつうの大きさで表示しています";
+pub const LARGE_TEXT_SAVE_FAILED: &str = "文字の大きさを保存できませんでした。";
+pub const SETTINGS_DATA_NOTE: &str =
+    "記録はまずこの端末に保存され、電波のある所で自動的に送られます。";
+pub const SETTINGS_VERSION: &str = "バージョン";
+
+pub const UPDATE_AVAILABLE: &str = "新しいバージョンがあります";
+pub const UPDATE_BUTTON: &str = "更新する";
+
+pub const STORAGE_FULL: &str = "端末の保存容量がいっぱいです。写真や使わないアプリを整理してから、もう一度お試しください。保存済みの記録は消えていません。";
+pub const STORAGE_UNAVAILABLE: &str = "この端末のブラウザでは記録を保存できません。プライベートモードをやめるか、別のブラウザでお試しください。";
+pub const STORAGE_FAILED: &str = "この端末に保存できませんでした。もう一度お試しください。";

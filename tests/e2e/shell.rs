@@ -1,0 +1,102 @@
+//! The shell a volunteer sees: Japanese, five sections, a status line, large text that stays.
+
+use fantoccini::Locator;
+
+use crate::{Fixture, PATIENCE};
+
+#[tokio::test]
+async fn shell_renders_in_japanese_with_the_five_sections() -> anyhow::Result<()> {
+    let Fixture {
+        server, browser, ..
+    } = Fixture::open().await?;
+    assert_eq!(
+        browser.js("return document.documentElement.lang;").await?,
+        "ja"
+    );
+    assert_eq!(browser.client.title().await?, "見守り手帳");
+
+    let nav = browser
+        .client
+        .find(Locator::Css("nav.bottom-nav"))
+        .await?
+        .text()
+        .await?;
+    for label in ["見守り", "サロン", "社会資源", "記録", "設定"] {
+        assert!(nav.contains(label), "navigation lacks {label}: {nav}");
+    }
+    let status = browser
+        .client
+        .find(Locator::Css(".sync-status"))
+        .await?
+        .text()
+        .await?;
+    assert!(status.contains("すべて送信済み"), "status line: {status}");
+    assert!(browser.body_text().await?.contains("見守り訪問"));
+
+    // Every navigation target is at least 48px tall (ux.md).
+    let smallest = browser
+        .js(
+            "return Math.min(...[...document.querySelectorAll('.nav-item')]\
+             .map(e => e.getBoundingClientRect().height));",
+        )
+        .await?;
+    assert!(
+        smallest.as_f64().unwrap_or(0.0) >= 48.0,
+        "nav targets: {smallest}"
+    );
+
+    browser
+        .client
+        .find(Locator::Css("[data-nav=salons]"))
+        .await?
+        .click()
+        .await?;
+    browser.wait_for_text("居場所・サロン", PATIENCE).await?;
+    assert_eq!(browser.client.current_url().await?.path(), "/salons");
+
+    // A route opened directly (a bookmark) gets the app, not a 404.
+    browser.client.goto(&server.url("/resources")).await?;
+    browser.wait_for_text("社会資源まとめ", PATIENCE).await?;
+
+    browser.close().await?;
+    server.stop().await
+}
+
+#[tokio::test]
+async fn large_text_setting_applies_at_once_and_persists_across_reloads() -> anyhow::Result<()> {
+    let Fixture {
+        server, browser, ..
+    } = Fixture::open().await?;
+    let base_font = "return getComputedStyle(document.documentElement).fontSize;";
+    assert_eq!(browser.js(base_font).await?, "18px");
+
+    browser
+        .client
+        .find(Locator::Css("[data-nav=settings]"))
+        .await?
+        .click()
+        .await?;
+    let switch = browser
+        .client
+        .wait()
+        .for_element(Locator::Css("[data-setting=large-text]"))
+        .await?;
+    assert_eq!(switch.attr("aria-checked").await?.as_deref(), Some("false"));
+    switch.click().await?;
+    assert_eq!(switch.attr("aria-checked").await?.as_deref(), Some("true"));
+    assert_eq!(browser.js(base_font).await?, "22px");
+    browser
+        .wait_for_text("大きい文字で表示しています", PATIENCE)
+        .await?;
+
+    // Saved in IndexedDB: a reload starts large, before any tap.
+    mimamori_testkit::eventually("the setting to be saved", PATIENCE, || async {
+        browser.client.refresh().await.ok()?;
+        browser.wait_for_app(PATIENCE).await.ok()?;
+        (browser.js(base_font).await.ok()? == "22px").then_some(())
+    })
+    .await?;
+
+    browser.close().await?;
+    server.stop().await
+}
