@@ -19,7 +19,8 @@ pub struct SyncState {
 }
 
 /// The status line, e.g. 「すべて送信済み・最終同期 今日 10:05」 or
-/// 「オフライン・未送信 3件」. Offline is stated as a fact, not as an error.
+/// 「オフライン・未送信 3件・まだ一度も同期していません」. Offline is stated as a fact, not as
+/// an error; "never synced" is only worth saying while something waits to be sent.
 pub fn status_line(state: SyncState, today: CivilDate) -> String {
     let mut parts: Vec<String> = Vec::with_capacity(3);
     if !state.online {
@@ -35,7 +36,8 @@ pub fn status_line(state: SyncState, today: CivilDate) -> String {
             "最終同期 {}",
             say_day_and_time(at.date, at.hour, at.minute, today)
         )),
-        None => parts.push("まだ同期していません".to_owned()),
+        None if state.unsent > 0 => parts.push("まだ一度も同期していません".to_owned()),
+        None => {}
     }
     parts.join("・")
 }
