@@ -76,7 +76,17 @@ mod tests {
         };
         assert_eq!(
             status_line(state, today()),
-            "オフライン・未送信 3件・まだ同期していません"
+            "オフライン・未送信 3件・まだ一度も同期していません"
         );
+    }
+
+    #[test]
+    fn nothing_waiting_and_never_synced_is_simply_all_sent() {
+        let state = SyncState {
+            online: true,
+            unsent: 0,
+            last_success: None,
+        };
+        assert_eq!(status_line(state, today()), "すべて送信済み");
     }
 }
