@@ -100,3 +100,48 @@ async fn large_text_setting_applies_at_once_and_persists_across_reloads() -> any
     browser.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn status_line_says_offline_calmly_and_recovers() -> anyhow::Result<()> {
+    let Fixture {
+        server, browser, ..
+    } = Fixture::open().await?;
+    let status = || async {
+        browser
+            .client
+            .find(Locator::Css(".sync-status"))
+            .await?
+            .text()
+            .await
+    };
+    assert!(!status().await?.contains("オフライン"));
+
+    browser.set_offline(true).await?;
+    mimamori_testkit::eventually("the status line to say offline", PATIENCE, || async {
+        status()
+            .await
+            .ok()
+            .filter(|s| s.starts_with("オフライン"))
+            .map(|_| ())
+    })
+    .await?;
+    // Offline is normal: no error is shown.
+    assert!(browser
+        .client
+        .find_all(Locator::Css("[role=alert]"))
+        .await?
+        .is_empty());
+
+    browser.set_offline(false).await?;
+    mimamori_testkit::eventually("the status line to drop offline", PATIENCE, || async {
+        status()
+            .await
+            .ok()
+            .filter(|s| !s.contains("オフライン"))
+            .map(|_| ())
+    })
+    .await?;
+
+    browser.close().await?;
+    server.stop().await
+}

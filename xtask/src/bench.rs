@@ -60,13 +60,16 @@ pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn wasm_sizes(dist: &Path) -> anyhow::Result<(usize, usize)> {
-    let wasm = std::fs::read_dir(dist)?
+fn wasm_file(dist: &Path) -> anyhow::Result<std::path::PathBuf> {
+    std::fs::read_dir(dist)?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .find(|path| path.extension().is_some_and(|e| e == "wasm"))
-        .context("no .wasm in the release build")?;
-    let bytes = std::fs::read(&wasm)?;
+        .context("no .wasm in the build")
+}
+
+fn wasm_sizes(dist: &Path) -> anyhow::Result<(usize, usize)> {
+    let bytes = std::fs::read(wasm_file(dist)?)?;
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gzip.write_all(&bytes)?;
     Ok((bytes.len(), gzip.finish()?.len()))
@@ -76,6 +79,12 @@ async fn measure_in_browser(server_bin: &Path, dist: &Path) -> anyhow::Result<Va
     let data = tempfile_dir()?;
     let port = free_port();
     let server = ServerProcess::start(server_bin, port, &data.join("bench.db"), dist).await?;
+    let wasm_name = wasm_file(dist)?
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    server
+        .wait_for_compression(&format!("/{}", wasm_name.unwrap_or_default()))
+        .await?;
     let browser = Browser::start().await?;
     browser.client.goto(&server.url("/")).await?;
     browser

@@ -109,6 +109,8 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
                     "--test",
                     "e2e",
                 ])
+                // Two browsers at a time: each is heavy on a two-core machine.
+                .args(["--", "--test-threads=2"])
                 .env(
                     "MIMAMORI_SERVER_BIN",
                     target_dir().join("debug").join("mimamori-server"),

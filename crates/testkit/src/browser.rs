@@ -136,6 +136,14 @@ impl Browser {
         .await
     }
 
+    /// Switches the page's network off or back on (see `network.rs` for what it reaches).
+    pub async fn set_offline(&self, offline: bool) -> anyhow::Result<()> {
+        self.client
+            .issue_cmd(crate::network::NetworkConditions { offline })
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(mut self) -> anyhow::Result<()> {
         let result = self.client.clone().close().await;
         let _ = self.driver.kill().await;

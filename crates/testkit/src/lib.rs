@@ -4,10 +4,11 @@
 //! Both are stopped when dropped, so a failing test never leaves a server or a browser behind.
 
 mod browser;
+mod network;
 mod server;
 
 pub use browser::Browser;
-pub use server::{copy_dir, ServerProcess};
+pub use server::{copy_dir, raw_request, ServerProcess};
 
 use std::path::PathBuf;
 use std::time::Duration;

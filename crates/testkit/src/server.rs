@@ -51,6 +51,24 @@ impl ServerProcess {
         Ok(server)
     }
 
+    /// Waits until `path` is served brotli-compressed: the server compresses its files on a
+    /// background thread after it starts, and measurements of a first visit need them ready.
+    pub async fn wait_for_compression(&self, path: &str) -> anyhow::Result<()> {
+        eventually(
+            "the server to finish compressing",
+            Duration::from_secs(120),
+            || async {
+                let response =
+                    raw_request(self.port, "HEAD", path, &[("Accept-Encoding", "br")]).await?;
+                response
+                    .to_ascii_lowercase()
+                    .contains("content-encoding: br")
+                    .then_some(())
+            },
+        )
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
@@ -92,21 +110,35 @@ impl Drop for ServerProcess {
     }
 }
 
-/// A tiny HTTP/1.1 GET so that the harness needs no HTTP client of its own.
-async fn health_ok(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)).await else {
-        return false;
-    };
-    let request = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if stream.write_all(request.as_bytes()).await.is_err() {
-        return false;
+/// A tiny HTTP/1.1 request, so that the harness needs no HTTP client of its own.
+/// Returns the raw response (head and body) or `None` if the server did not answer.
+pub async fn raw_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
     }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.ok()?;
     let mut response = Vec::new();
     let read = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut response);
-    matches!(
-        tokio::time::timeout(Duration::from_secs(5), read).await,
-        Ok(Ok(_))
-    ) && response.starts_with(b"HTTP/1.1 200")
+    tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .ok()?
+        .ok()?;
+    Some(String::from_utf8_lossy(&response).into_owned())
+}
+
+async fn health_ok(port: u16) -> bool {
+    raw_request(port, "GET", "/api/v1/health", &[])
+        .await
+        .is_some_and(|response| response.starts_with("HTTP/1.1 200"))
 }
 
 /// Copies a built PWA to `to`, for tests that change a build or serve two.
