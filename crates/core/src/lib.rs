@@ -6,5 +6,6 @@
 pub mod api;
 pub mod calendar;
 pub mod districts;
+pub mod hlc;
 pub mod settings;
 pub mod sync_status;
