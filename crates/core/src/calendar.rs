@@ -73,6 +73,43 @@ impl fmt::Display for CivilDate {
     }
 }
 
+impl std::str::FromStr for CivilDate {
+    type Err = &'static str;
+
+    /// `YYYY-MM-DD`, a date that exists.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bytes = s.as_bytes();
+        let shaped = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shaped {
+            return Err("expected a date as YYYY-MM-DD");
+        }
+        let number = |range: std::ops::Range<usize>| s[range].parse().unwrap_or(0);
+        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        let month = u8::try_from(month).unwrap_or(0);
+        let day = u8::try_from(day).unwrap_or(0);
+        Self::new(year, month, day).ok_or("no such date")
+    }
+}
+
+impl serde::Serialize for CivilDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CivilDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 pub fn is_leap_year(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -224,6 +261,18 @@ mod tests {
         assert_eq!(era_year(d(1989, 1, 7)).unwrap().to_string(), "昭和64年");
         assert_eq!(era_year(d(2026, 11, 25)).unwrap().to_string(), "令和8年");
         assert_eq!(era_year(d(1800, 1, 1)), None);
+    }
+
+    #[test]
+    fn dates_travel_as_iso_text_and_impossible_ones_are_refused() {
+        assert_eq!(
+            serde_json::to_string(&d(2023, 7, 4)).unwrap(),
+            "\"2023-07-04\""
+        );
+        assert_eq!("2024-02-29".parse::<CivilDate>().unwrap(), d(2024, 2, 29));
+        for bad in ["2023-02-29", "2023-7-4", "２０２３-07-04", "2023/07/04", ""] {
+            assert!(bad.parse::<CivilDate>().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -7,5 +7,8 @@ pub mod api;
 pub mod calendar;
 pub mod districts;
 pub mod hlc;
+pub mod record;
+pub mod resident;
 pub mod settings;
 pub mod sync_status;
+pub mod visit;

@@ -1,0 +1,391 @@
+//! 見守り対象者: a resident's profile. Several people may edit it offline (the SC, the
+//! assigned volunteers), so it merges field by field: the write with the larger clock stamp
+//! wins, and a write that loses to one its author never saw is kept as a [`Conflict`] for
+//! the SC to look at.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::calendar::CivilDate;
+use crate::hlc::Hlc;
+use crate::record::UserId;
+
+pub const MAX_NAME_CHARS: usize = 50;
+pub const MAX_ADDRESS_CHARS: usize = 200;
+pub const MAX_PHONE_CHARS: usize = 20;
+pub const MAX_NOTE_CHARS: usize = 500;
+pub const MAX_CONSENT_SCOPE_CHARS: usize = 200;
+pub const MAX_ASSIGNED: usize = 10;
+
+/// 同意: a resident is registered only with consent (個人情報保護法).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub date: CivilDate,
+    /// What they agreed to, in their words (e.g. 「見守り訪問と地区SCへの共有」).
+    pub scope: String,
+    pub taken_by: UserId,
+}
+
+/// The fields a change sets; absent fields are left as they are. No diagnoses and no
+/// photographs by design: 体調「気になる」 belongs in a visit's outcome, not here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// How often they should be visited; past it they are 未訪問 and listed first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_interval_days: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_volunteers: Option<BTreeSet<UserId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl ResidentPatch {
+    /// The fields this patch sets, by name, as JSON values (the merge works on these, so the
+    /// same rule serves every mutable kind).
+    pub fn fields(&self) -> BTreeMap<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map.into_iter().collect(),
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
+/// One field's current value and the stamp of the write that set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamped {
+    pub value: Value,
+    pub stamp: Hlc,
+}
+
+impl Stamped {
+    /// The total order writes are decided by: stamp, then (for the impossible case of two
+    /// different values with one stamp) the value's text, so every replica picks the same.
+    fn beats(&self, other: &Self) -> bool {
+        (self.stamp, self.value.to_string()) > (other.stamp, other.value.to_string())
+    }
+}
+
+/// A mutable record's merged state: every field with its winning write, the deletion flag
+/// as one more field, and the conflicts seen so far. Last-writer-wins per field plus a
+/// union of conflicts: a join semilattice, so replicas agree whatever the order of merges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LwwRecord {
+    pub fields: BTreeMap<String, Stamped>,
+    /// Keyed by field and losing stamp, so a re-delivered losing write is one conflict.
+    #[serde(default)]
+    pub conflicts: BTreeMap<String, Conflict>,
+}
+
+/// The field name under which deletion is merged like any other field.
+pub const DELETED_FIELD: &str = "_deleted";
+
+/// A write that lost to a concurrent one: kept for the SC, never silently dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub field: String,
+    pub losing: Stamped,
+    pub winning: Stamped,
+}
+
+impl Conflict {
+    fn key(&self) -> String {
+        format!("{}@{}", self.field, self.losing.stamp)
+    }
+}
+
+impl LwwRecord {
+    /// Merges another replica's state into this one. Commutative, associative, idempotent.
+    pub fn merge(&mut self, other: &Self) {
+        for (field, theirs) in &other.fields {
+            match self.fields.get(field) {
+                Some(ours) if !theirs.beats(ours) => {}
+                _ => {
+                    self.fields.insert(field.clone(), theirs.clone());
+                }
+            }
+        }
+        for (key, theirs) in &other.conflicts {
+            match self.conflicts.get(key) {
+                // The same losing write recorded against different winners: keep the one
+                // against the stronger winner, which every replica will also pick.
+                Some(ours) if !theirs.winning.beats(&ours.winning) => {}
+                _ => {
+                    self.conflicts.insert(key.clone(), theirs.clone());
+                }
+            }
+        }
+    }
+
+    /// Applies one change's field writes at `stamp`. `base` is the newest stamp its author
+    /// had seen: where the other side of a decided field was written after `base`, the two
+    /// writes were concurrent and the loser is kept as a conflict. Returns the conflicts
+    /// this change added (none when it was applied before).
+    pub fn apply(
+        &mut self,
+        writes: BTreeMap<String, Value>,
+        stamp: Hlc,
+        base: Option<Hlc>,
+    ) -> Vec<Conflict> {
+        let mut conflicts = Vec::new();
+        for (field, value) in writes {
+            let incoming = Stamped { value, stamp };
+            match self.fields.get(&field) {
+                None => {
+                    self.fields.insert(field, incoming);
+                }
+                Some(current) if current == &incoming => {}
+                Some(current) => {
+                    let concurrent = base.is_none_or(|seen| current.stamp > seen);
+                    let (winner, loser) = if incoming.beats(current) {
+                        (incoming, current.clone())
+                    } else {
+                        (current.clone(), incoming)
+                    };
+                    if concurrent && winner.value != loser.value {
+                        let conflict = Conflict {
+                            field: field.clone(),
+                            losing: loser,
+                            winning: winner.clone(),
+                        };
+                        if let std::collections::btree_map::Entry::Vacant(slot) =
+                            self.conflicts.entry(conflict.key())
+                        {
+                            slot.insert(conflict.clone());
+                            conflicts.push(conflict);
+                        }
+                    }
+                    self.fields.insert(field, winner);
+                }
+            }
+        }
+        conflicts
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.fields
+            .get(DELETED_FIELD)
+            .is_some_and(|f| f.value == Value::Bool(true))
+    }
+
+    /// The newest stamp of any field: what an editor of this state has "seen".
+    pub fn newest_stamp(&self) -> Option<Hlc> {
+        self.fields.values().map(|f| f.stamp).max()
+    }
+
+    /// The current values as a patch (unknown stored fields are ignored).
+    pub fn to_patch(&self) -> ResidentPatch {
+        let object: serde_json::Map<String, Value> = self
+            .fields
+            .iter()
+            .filter(|(name, _)| name.as_str() != DELETED_FIELD)
+            .map(|(name, field)| (name.clone(), field.value.clone()))
+            .collect();
+        let mut patch = ResidentPatch::default();
+        for (name, value) in object {
+            let single: serde_json::Map<String, Value> = [(name, value)].into_iter().collect();
+            if let Ok(field) = serde_json::from_value::<ResidentPatch>(Value::Object(single)) {
+                merge_patch(&mut patch, field);
+            }
+        }
+        patch
+    }
+}
+
+fn merge_patch(into: &mut ResidentPatch, from: ResidentPatch) {
+    into.name = from.name.or(into.name.take());
+    into.kana = from.kana.or(into.kana.take());
+    into.address = from.address.or(into.address.take());
+    into.phone = from.phone.or(into.phone.take());
+    into.visit_interval_days = from.visit_interval_days.or(into.visit_interval_days);
+    into.assigned_volunteers = from.assigned_volunteers.or(into.assigned_volunteers.take());
+    into.consent = from.consent.or(into.consent.take());
+    into.note = from.note.or(into.note.take());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn stamp(wall_ms: u64, node: u64) -> Hlc {
+        Hlc {
+            wall_ms,
+            counter: 0,
+            node,
+        }
+    }
+
+    fn writes(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_later_write_wins_per_field_and_others_are_kept() {
+        let mut record = LwwRecord::default();
+        record.apply(
+            writes(&[
+                ("name", json!("高崎 花子")),
+                ("phone", json!("027-000-0000")),
+            ]),
+            stamp(1, 1),
+            None,
+        );
+        record.apply(
+            writes(&[("phone", json!("090-1111-2222"))]),
+            stamp(2, 2),
+            Some(stamp(1, 1)),
+        );
+        let patch = record.to_patch();
+        assert_eq!(patch.name.as_deref(), Some("高崎 花子"));
+        assert_eq!(patch.phone.as_deref(), Some("090-1111-2222"));
+    }
+
+    #[test]
+    fn concurrent_edits_keep_the_loser_as_a_conflict() {
+        let mut record = LwwRecord::default();
+        record.apply(writes(&[("address", json!("乗附町1"))]), stamp(1, 1), None);
+        // The SC and a volunteer both edit offline, both having seen version 1.
+        let sc = record.apply(
+            writes(&[("address", json!("乗附町2"))]),
+            stamp(5, 2),
+            Some(stamp(1, 1)),
+        );
+        assert!(sc.is_empty(), "the SC saw the value they replaced");
+        let volunteer = record.apply(
+            writes(&[("address", json!("乗附町3"))]),
+            stamp(3, 3),
+            Some(stamp(1, 1)),
+        );
+        assert_eq!(volunteer.len(), 1);
+        assert_eq!(volunteer[0].losing.value, json!("乗附町3"));
+        assert_eq!(volunteer[0].winning.value, json!("乗附町2"));
+        assert_eq!(record.to_patch().address.as_deref(), Some("乗附町2"));
+    }
+
+    #[test]
+    fn deletion_is_a_field_and_can_be_undone_by_a_later_write() {
+        let mut record = LwwRecord::default();
+        record.apply(writes(&[(DELETED_FIELD, json!(true))]), stamp(2, 1), None);
+        assert!(record.is_deleted());
+        record.apply(
+            writes(&[(DELETED_FIELD, json!(false))]),
+            stamp(3, 1),
+            Some(stamp(2, 1)),
+        );
+        assert!(!record.is_deleted());
+    }
+
+    #[test]
+    fn patches_refuse_unknown_fields() {
+        assert!(serde_json::from_str::<ResidentPatch>(r#"{"name":"a","diagnosis":"x"}"#).is_err());
+    }
+
+    fn any_record() -> impl Strategy<Value = LwwRecord> {
+        let field = prop_oneof![
+            Just("name"),
+            Just("phone"),
+            Just("note"),
+            Just(DELETED_FIELD)
+        ];
+        let write = (field, 0u8..4, 0u64..6, 0u32..2, 0u64..3).prop_map(|(f, v, w, c, n)| {
+            (
+                f.to_owned(),
+                Stamped {
+                    value: json!(v),
+                    stamp: Hlc {
+                        wall_ms: w,
+                        counter: c,
+                        node: n,
+                    },
+                },
+            )
+        });
+        proptest::collection::vec(write, 0..6).prop_map(|writes| {
+            let mut record = LwwRecord::default();
+            for (field, stamped) in writes {
+                // Through apply, so that generated states carry conflicts too.
+                let base = Some(Hlc {
+                    wall_ms: stamped.stamp.wall_ms / 2,
+                    counter: 0,
+                    node: 0,
+                });
+                record.apply(
+                    [(field, stamped.value)].into_iter().collect(),
+                    stamped.stamp,
+                    base,
+                );
+            }
+            record
+        })
+    }
+
+    fn merged(a: &LwwRecord, b: &LwwRecord) -> LwwRecord {
+        let mut out = a.clone();
+        out.merge(b);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn merge_is_commutative(a in any_record(), b in any_record()) {
+            prop_assert_eq!(merged(&a, &b), merged(&b, &a));
+        }
+
+        #[test]
+        fn merge_is_associative(a in any_record(), b in any_record(), c in any_record()) {
+            prop_assert_eq!(merged(&merged(&a, &b), &c), merged(&a, &merged(&b, &c)));
+        }
+
+        #[test]
+        fn merge_is_idempotent(a in any_record(), b in any_record()) {
+            prop_assert_eq!(merged(&a, &a), a.clone());
+            prop_assert_eq!(merged(&merged(&a, &b), &b), merged(&a, &b));
+        }
+
+        #[test]
+        fn applying_a_change_twice_equals_applying_it_once(
+            start in any_record(),
+            value in 0u8..4,
+            wall in 0u64..6,
+        ) {
+            let change = writes(&[("name", json!(value)), ("note", json!(value))]);
+            let at = Hlc { wall_ms: wall, counter: 0, node: 9 };
+            let mut once = start.clone();
+            once.apply(change.clone(), at, None);
+            let mut twice = once.clone();
+            let again = twice.apply(change, at, None);
+            prop_assert_eq!(&once, &twice);
+            prop_assert!(again.is_empty(), "a repeated change is no conflict");
+        }
+
+        #[test]
+        fn apply_agrees_with_merge(start in any_record(), value in 0u8..4, wall in 0u64..6) {
+            let at = Hlc { wall_ms: wall, counter: 1, node: 9 };
+            let mut applied = start.clone();
+            applied.apply(writes(&[("phone", json!(value))]), at, None);
+            let single = LwwRecord {
+                fields: [("phone".to_owned(), Stamped { value: json!(value), stamp: at })].into_iter().collect(),
+                conflicts: BTreeMap::new(),
+            };
+            prop_assert_eq!(applied.fields, merged(&start, &single).fields);
+        }
+    }
+}
