@@ -11,4 +11,5 @@ pub mod record;
 pub mod resident;
 pub mod settings;
 pub mod sync_status;
+pub mod validate;
 pub mod visit;

@@ -1,0 +1,374 @@
+//! Validation of every field of a change, with the same code on the phone (before saving)
+//! and on the server (before accepting). Unknown fields and unknown enum values never get
+//! this far: the types refuse them while parsing.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::hlc::MAX_CLOCK_SKEW_MS;
+use crate::record::{Body, Change, RecordId, UserId};
+use crate::resident::{self, ResidentPatch};
+use crate::visit::{self, VisitBody};
+
+/// What the validator needs to know about the world; the server answers from its
+/// database, the phone from what it holds.
+pub trait Context {
+    /// Now, in milliseconds since the Unix epoch.
+    fn now_ms(&self) -> i64;
+    /// Whether the author may see (and so refer to) this resident.
+    fn resident_visible(&self, id: RecordId) -> bool;
+}
+
+/// Why a field was refused. Stable codes: clients branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "code")]
+pub enum Problem {
+    Required,
+    TooLong { max_chars: usize },
+    OutOfRange,
+    InFuture,
+    Duplicate,
+    InvalidCharacters,
+    UnknownReference,
+    MustIncludeAuthor,
+    BeforeVisit,
+}
+
+impl Problem {
+    /// What the volunteer reads next to the field.
+    pub fn message_ja(self) -> String {
+        match self {
+            Self::Required => "入力してください。".to_owned(),
+            Self::TooLong { max_chars } => format!("{max_chars}文字以内で入力してください。"),
+            Self::OutOfRange => "入力できる範囲を超えています。".to_owned(),
+            Self::InFuture => {
+                "未来の日時は入力できません。端末の時計も確かめてください。".to_owned()
+            }
+            Self::Duplicate => "同じものが重なっています。".to_owned(),
+            Self::InvalidCharacters => "数字とハイフンで入力してください。".to_owned(),
+            Self::UnknownReference => {
+                "選んだ方が見つかりません。一覧を更新してください。".to_owned()
+            }
+            Self::MustIncludeAuthor => "訪問した人に、ご自分を含めてください。".to_owned(),
+            Self::BeforeVisit => "次回の予定は、訪問日より後にしてください。".to_owned(),
+        }
+    }
+}
+
+/// One refused field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    #[serde(flatten)]
+    pub problem: Problem,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem.message_ja())
+    }
+}
+
+#[derive(Default)]
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn add(&mut self, field: &str, problem: Problem) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            problem,
+        });
+    }
+
+    fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) {
+        if required && value.trim().is_empty() {
+            self.add(field, Problem::Required);
+        } else if value.chars().count() > max_chars {
+            self.add(field, Problem::TooLong { max_chars });
+        }
+    }
+}
+
+/// Checks a change. `Ok` means every field is acceptable; `Err` lists every problem at once,
+/// so the volunteer can fix them all in one go.
+pub fn validate_change(change: &Change, context: &impl Context) -> Result<(), Vec<FieldError>> {
+    let mut errors = Errors::default();
+    // A deletion carries no body worth checking beyond its shape.
+    if !change.deleted {
+        match &change.body {
+            Body::Resident(patch) => resident_patch(patch, change.base.is_none(), &mut errors),
+            Body::Visit(body) => visit_body(body, change.author, context, &mut errors),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.0)
+    }
+}
+
+fn resident_patch(patch: &ResidentPatch, creating: bool, errors: &mut Errors) {
+    if creating || patch.name.is_some() {
+        let name = patch.name.as_deref().unwrap_or_default();
+        errors.text("name", name, resident::MAX_NAME_CHARS, true);
+    }
+    if let Some(kana) = &patch.kana {
+        errors.text("kana", kana, resident::MAX_NAME_CHARS, false);
+    }
+    if let Some(address) = &patch.address {
+        errors.text("address", address, resident::MAX_ADDRESS_CHARS, false);
+    }
+    if let Some(phone) = &patch.phone {
+        errors.text("phone", phone, resident::MAX_PHONE_CHARS, false);
+        if !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
+        {
+            errors.add("phone", Problem::InvalidCharacters);
+        }
+    }
+    if let Some(days) = patch.visit_interval_days {
+        if !(1..=365).contains(&days) {
+            errors.add("visit_interval_days", Problem::OutOfRange);
+        }
+    }
+    if let Some(assigned) = &patch.assigned_volunteers {
+        if assigned.len() > resident::MAX_ASSIGNED {
+            errors.add("assigned_volunteers", Problem::OutOfRange);
+        }
+    }
+    // Registered only with consent: a new resident must say when, for what, and who took it.
+    match &patch.consent {
+        Some(consent) => errors.text(
+            "consent.scope",
+            &consent.scope,
+            resident::MAX_CONSENT_SCOPE_CHARS,
+            true,
+        ),
+        None if creating => errors.add("consent", Problem::Required),
+        None => {}
+    }
+    if let Some(note) = &patch.note {
+        errors.text("note", note, resident::MAX_NOTE_CHARS, false);
+    }
+}
+
+fn visit_body(body: &VisitBody, author: UserId, context: &impl Context, errors: &mut Errors) {
+    if !context.resident_visible(body.resident_id) {
+        errors.add("resident_id", Problem::UnknownReference);
+    }
+    let latest_allowed = context.now_ms().saturating_add(MAX_CLOCK_SKEW_MS as i64);
+    if body.visited_at_ms > latest_allowed {
+        errors.add("visited_at_ms", Problem::InFuture);
+    }
+    // Before 2000 is a broken clock or a typo, not a visit.
+    if body.visited_at_ms < 946_684_800_000 {
+        errors.add("visited_at_ms", Problem::OutOfRange);
+    }
+    if body.visitors.is_empty() {
+        errors.add("visitors", Problem::Required);
+    } else if body.visitors.len() > visit::MAX_VISITORS {
+        errors.add("visitors", Problem::OutOfRange);
+    } else if body.visitors.iter().collect::<BTreeSet<_>>().len() != body.visitors.len() {
+        errors.add("visitors", Problem::Duplicate);
+    } else if !body.visitors.contains(&author) {
+        errors.add("visitors", Problem::MustIncludeAuthor);
+    }
+    if body.referred_resources.len() > visit::MAX_REFERRED_RESOURCES {
+        errors.add("referred_resources", Problem::OutOfRange);
+    }
+    if let Some(next) = body.follow_up.as_ref().and_then(|f| f.next_visit) {
+        let visit_day = body.visited_at_ms.div_euclid(86_400_000);
+        if next.days_since_epoch() < visit_day {
+            errors.add("follow_up.next_visit", Problem::BeforeVisit);
+        }
+    }
+    errors.text("note", &body.note, visit::MAX_NOTE_CHARS, false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::CivilDate;
+    use crate::hlc::Hlc;
+    use crate::record::{DeviceId, DistrictId};
+    use crate::resident::Consent;
+    use crate::visit::{FollowUp, Outcome, VisitMethod};
+
+    const NOW: i64 = 1_764_000_000_000;
+
+    struct World {
+        visible: RecordId,
+    }
+
+    impl Context for World {
+        fn now_ms(&self) -> i64 {
+            NOW
+        }
+        fn resident_visible(&self, id: RecordId) -> bool {
+            id == self.visible
+        }
+    }
+
+    fn world() -> World {
+        World {
+            visible: RecordId::new_v7(1, [1; 10]),
+        }
+    }
+
+    fn change(body: Body, base: Option<Hlc>) -> Change {
+        Change {
+            id: RecordId::new_v7(NOW as u64, [2; 10]),
+            district_id: DistrictId(1),
+            author: UserId(3),
+            device: DeviceId(4),
+            stamp: Hlc {
+                wall_ms: NOW as u64,
+                counter: 0,
+                node: 4,
+            },
+            base,
+            deleted: false,
+            body,
+        }
+    }
+
+    fn fine_visit() -> VisitBody {
+        VisitBody {
+            resident_id: world().visible,
+            visited_at_ms: NOW - 60_000,
+            visitors: vec![UserId(3)],
+            method: VisitMethod::Met,
+            outcome: Outcome::Fine,
+            signs: BTreeSet::new(),
+            needs: BTreeSet::new(),
+            actions: BTreeSet::new(),
+            referred_resources: Vec::new(),
+            follow_up: None,
+            note: String::new(),
+        }
+    }
+
+    fn problems(change: &Change) -> Vec<(String, Problem)> {
+        validate_change(change, &world())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    }
+
+    #[test]
+    fn a_fine_visit_in_three_taps_is_valid() {
+        assert_eq!(problems(&change(Body::Visit(fine_visit()), None)), vec![]);
+    }
+
+    #[test]
+    fn a_visit_is_refused_for_every_problem_at_once() {
+        let mut visit = fine_visit();
+        visit.resident_id = RecordId::new_v7(9, [9; 10]);
+        visit.visited_at_ms = NOW + MAX_CLOCK_SKEW_MS as i64 + 1;
+        visit.visitors = vec![UserId(5)];
+        visit.note = "あ".repeat(visit::MAX_NOTE_CHARS + 1);
+        let found = problems(&change(Body::Visit(visit), None));
+        assert_eq!(
+            found,
+            vec![
+                ("resident_id".to_owned(), Problem::UnknownReference),
+                ("visited_at_ms".to_owned(), Problem::InFuture),
+                ("visitors".to_owned(), Problem::MustIncludeAuthor),
+                (
+                    "note".to_owned(),
+                    Problem::TooLong {
+                        max_chars: visit::MAX_NOTE_CHARS
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn clock_skew_within_the_limit_is_tolerated_and_notes_count_characters_not_bytes() {
+        let mut visit = fine_visit();
+        visit.visited_at_ms = NOW + 60_000;
+        visit.note = "郵".repeat(visit::MAX_NOTE_CHARS);
+        assert_eq!(problems(&change(Body::Visit(visit), None)), vec![]);
+    }
+
+    #[test]
+    fn follow_up_cannot_come_before_the_visit() {
+        let mut visit = fine_visit();
+        visit.follow_up = Some(FollowUp {
+            next_visit: Some(CivilDate::new(2020, 1, 1).unwrap()),
+            by: None,
+            done: false,
+        });
+        assert_eq!(
+            problems(&change(Body::Visit(visit), None)),
+            vec![("follow_up.next_visit".to_owned(), Problem::BeforeVisit)]
+        );
+    }
+
+    #[test]
+    fn a_new_resident_needs_a_name_and_consent() {
+        let found = problems(&change(Body::Resident(ResidentPatch::default()), None));
+        assert_eq!(
+            found,
+            vec![
+                ("name".to_owned(), Problem::Required),
+                ("consent".to_owned(), Problem::Required)
+            ]
+        );
+        let patch = ResidentPatch {
+            name: Some("高崎 花子".into()),
+            phone: Some("027-321-1319".into()),
+            consent: Some(Consent {
+                date: CivilDate::new(2026, 11, 1).unwrap(),
+                scope: "見守り訪問と地区SCへの共有".into(),
+                taken_by: UserId(3),
+            }),
+            ..ResidentPatch::default()
+        };
+        assert_eq!(problems(&change(Body::Resident(patch), None)), vec![]);
+    }
+
+    #[test]
+    fn an_edit_checks_only_what_it_sets() {
+        let base = Some(Hlc {
+            wall_ms: 1,
+            counter: 0,
+            node: 1,
+        });
+        let patch = ResidentPatch {
+            phone: Some("０２７".into()),
+            ..ResidentPatch::default()
+        };
+        assert_eq!(
+            problems(&change(Body::Resident(patch), base)),
+            vec![("phone".to_owned(), Problem::InvalidCharacters)]
+        );
+        let interval = ResidentPatch {
+            visit_interval_days: Some(0),
+            ..ResidentPatch::default()
+        };
+        assert_eq!(
+            problems(&change(Body::Resident(interval), base)),
+            vec![("visit_interval_days".to_owned(), Problem::OutOfRange)]
+        );
+    }
+
+    #[test]
+    fn field_errors_serialise_with_a_stable_code() {
+        let error = FieldError {
+            field: "note".into(),
+            problem: Problem::TooLong { max_chars: 10 },
+        };
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"field":"note","code":"too_long","max_chars":10})
+        );
+    }
+}
