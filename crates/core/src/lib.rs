@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or reads a clock: callers pass the current time in. That keeps
 //! every rule testable natively and identical on both sides of the wire.
 
+pub mod account;
 pub mod api;
 pub mod calendar;
 pub mod districts;

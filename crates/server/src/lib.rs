@@ -1,5 +1,6 @@
 //! mimamori-server: the sync API and the built PWA, over one storage trait.
 
+pub mod accounts;
 pub mod demo;
 pub mod http;
 pub mod pwa;

@@ -2,6 +2,7 @@
 //! know which database answers. SQLite is the embedded default; a PostgreSQL implementation
 //! plugs in here (a new module and a new arm in [`connect`]) without touching a handler.
 
+mod accounts;
 mod sqlite;
 
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use mimamori_core::api::District;
 
+pub use accounts::{Accounts, DeviceInfo, DeviceSession, NewUser, UserAccount};
 pub use sqlite::SqliteStorage;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,10 +22,16 @@ pub enum StorageError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A unique name is taken (a login id, a district name).
+    #[error("already exists: {0}")]
+    AlreadyExists(String),
+    /// Something a change refers to does not exist (a district, a user).
+    #[error("not found: {0}")]
+    NotFound(String),
 }
 
 #[async_trait]
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: Accounts + Send + Sync + 'static {
     /// The backend's name as `/api/v1/health` reports it.
     fn backend(&self) -> &'static str;
 
@@ -34,6 +42,9 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Adds the districts of `names` that do not exist yet; returns how many were added.
     async fn ensure_districts(&self, names: &[&str]) -> Result<usize, StorageError>;
+
+    /// Adds one district; `AlreadyExists` when the name is taken.
+    async fn create_district(&self, name: &str) -> Result<District, StorageError>;
 
     /// Waits for pending writes and releases the database (e.g. the SQLite WAL) on shutdown.
     async fn close(&self);

@@ -10,11 +10,13 @@ use sqlx::{Row as _, SqlitePool};
 
 use super::{Storage, StorageError};
 
+mod accounts;
+
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 impl SqliteStorage {
@@ -97,8 +99,30 @@ impl Storage for SqliteStorage {
         Ok(added)
     }
 
+    async fn create_district(&self, name: &str) -> Result<District, StorageError> {
+        let id = sqlx::query_scalar("INSERT INTO districts (name) VALUES (?) RETURNING id")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| unique_violation(e, || format!("district {name}")))?;
+        Ok(District {
+            id,
+            name: name.to_owned(),
+        })
+    }
+
     async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Turns a UNIQUE constraint failure into `AlreadyExists` naming `what`.
+pub(super) fn unique_violation(error: sqlx::Error, what: impl FnOnce() -> String) -> StorageError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StorageError::AlreadyExists(what())
+        }
+        _ => StorageError::Database(error),
     }
 }
 
