@@ -1,28 +1,87 @@
-//! Demo data for `cargo xtask run`: Takasaki's 26 districts, loaded only into an empty
-//! database so that a demo never overwrites real data.
+//! Demo data for `cargo xtask run`: Takasaki's 26 districts and a few accounts, loaded
+//! only into an empty database so that a demo never overwrites real data. Accounts are made
+//! with the same code as `mimamori-server admin user create`.
 
+use mimamori_core::account::Role;
 use mimamori_core::districts::TAKASAKI_DISTRICTS;
 
+use crate::admin::{self, UserSpec};
 use crate::storage::Storage;
+
+/// Every demo account's password; printed at start, and the database is a demo's.
+pub const DEMO_PASSWORD: &str = "mimamori-demo";
+
+/// (login id, display name, role, district): a 乗附 team, a 片岡 SC, the city, an admin.
+const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 6] = [
+    (
+        "noritsuke.sc",
+        "乗附 SC 佐藤",
+        Role::Coordinator,
+        Some("乗附"),
+    ),
+    (
+        "noritsuke.v1",
+        "乗附 見守り 鈴木",
+        Role::Volunteer,
+        Some("乗附"),
+    ),
+    (
+        "noritsuke.v2",
+        "乗附 見守り 田中",
+        Role::Volunteer,
+        Some("乗附"),
+    ),
+    (
+        "kataoka.sc",
+        "片岡 SC 高橋",
+        Role::Coordinator,
+        Some("片岡"),
+    ),
+    ("city", "長寿社会課 第1層SC", Role::City, None),
+    ("admin", "システム管理者", Role::Admin, None),
+];
 
 pub async fn load(storage: &dyn Storage) -> anyhow::Result<()> {
     if !storage.list_districts().await?.is_empty() {
         tracing::info!("database already has districts: demo data not loaded");
+        print_logins();
         return Ok(());
     }
     let added = storage.ensure_districts(&TAKASAKI_DISTRICTS).await?;
-    tracing::info!(added, "demo districts loaded");
-    println!("mimamori-server: demo data loaded ({added} districts of Takasaki)");
+    for (login_id, display_name, role, district) in DEMO_ACCOUNTS {
+        let districts: Vec<String> = district.into_iter().map(str::to_owned).collect();
+        let spec = UserSpec {
+            login_id,
+            display_name,
+            role,
+            districts: &districts,
+        };
+        admin::create_user(storage, spec, Some(DEMO_PASSWORD)).await?;
+    }
+    tracing::info!(added, "demo data loaded");
+    println!(
+        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts)",
+        DEMO_ACCOUNTS.len()
+    );
+    print_logins();
     Ok(())
+}
+
+fn print_logins() {
+    println!("mimamori-server: demo logins (password {DEMO_PASSWORD:?}):");
+    for (login_id, display_name, role, _) in DEMO_ACCOUNTS {
+        println!("    {login_id:<14} {display_name} ({})", role.label_ja());
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::SqliteStorage;
+    use crate::accounts::verify_password;
+    use crate::storage::{Accounts as _, SqliteStorage};
 
     #[tokio::test]
-    async fn demo_loads_the_26_districts_once() {
+    async fn demo_loads_the_26_districts_and_the_accounts_once() {
         let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
         load(&storage).await.unwrap();
         load(&storage).await.unwrap();
@@ -30,5 +89,20 @@ mod tests {
         assert_eq!(districts.len(), 26);
         assert_eq!(districts[0].name, "乗附");
         assert_eq!(districts[25].name, "新町");
+        let sc = storage
+            .find_user_by_login("noritsuke.sc")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(sc.role, Role::Coordinator);
+        assert_eq!(sc.districts.len(), 1);
+        assert!(verify_password(DEMO_PASSWORD, &sc.password_hash));
+        assert!(storage
+            .find_user_by_login("city")
+            .await
+            .unwrap()
+            .unwrap()
+            .districts
+            .is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! mimamori-server: the sync API and the built PWA, over one storage trait.
 
 pub mod accounts;
+pub mod admin;
 pub mod demo;
 pub mod http;
 pub mod pwa;
