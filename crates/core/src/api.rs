@@ -23,6 +23,38 @@ pub struct District {
     pub name: String,
 }
 
+/// `POST /api/v1/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub login_id: String,
+    pub password: String,
+    /// How the user names this phone (「花子のスマホ」), for the device list.
+    pub device_name: String,
+}
+
+/// The signed-in user as the app needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Me {
+    pub user_id: crate::record::UserId,
+    pub device_id: crate::record::DeviceId,
+    pub login_id: String,
+    pub display_name: String,
+    pub role: crate::account::Role,
+    pub districts: Vec<crate::record::DistrictId>,
+    pub must_change_password: bool,
+}
+
+/// The answer to a successful login. The token is shown this once; the server keeps only
+/// its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginResponse {
+    pub token: String,
+    pub me: Me,
+}
+
 /// Every error the API answers with has this body: `{"error":{"code":"…","message":"…"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +82,14 @@ pub enum ErrorCode {
     PayloadTooLarge,
     Internal,
     Unavailable,
+    /// No valid device token.
+    Unauthorized,
+    /// The device was revoked: the app erases its data and returns to the login screen.
+    DeviceRevoked,
+    InvalidCredentials,
+    TooManyAttempts,
+    /// Signed in, but the role or district does not allow this.
+    Forbidden,
 }
 
 impl ErrorCode {
@@ -64,6 +104,11 @@ impl ErrorCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
             Self::Unavailable => "unavailable",
+            Self::Unauthorized => "unauthorized",
+            Self::DeviceRevoked => "device_revoked",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::Forbidden => "forbidden",
         }
     }
 
@@ -81,6 +126,13 @@ impl ErrorCode {
             Self::Unavailable => {
                 "サーバーが一時的に使えません。時間をおいてもう一度お試しください。"
             }
+            Self::Unauthorized => "ログインが必要です。もう一度ログインしてください。",
+            Self::DeviceRevoked => "この端末は使えなくなりました。担当のSCにご連絡ください。",
+            Self::InvalidCredentials => "ログインIDかパスワードが違います。",
+            Self::TooManyAttempts => {
+                "ログインの失敗が続いたため、しばらく待ってからお試しください。"
+            }
+            Self::Forbidden => "この操作をする権限がありません。",
         }
     }
 }
@@ -100,6 +152,11 @@ mod tests {
             ErrorCode::PayloadTooLarge,
             ErrorCode::Internal,
             ErrorCode::Unavailable,
+            ErrorCode::Unauthorized,
+            ErrorCode::DeviceRevoked,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::TooManyAttempts,
+            ErrorCode::Forbidden,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod http;
 pub mod pwa;
 pub mod storage;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,10 +51,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let app = http::router(http::AppState {
-        storage: storage.clone(),
-        pwa,
-    });
+    let app = http::router(http::AppState::new(storage.clone(), pwa));
 
     let listener = TcpListener::bind(config.listen)
         .await
@@ -64,11 +62,15 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stop_rx.await;
-            })
-            .await
+        // Connection info gives the login throttle the caller's address.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stop_rx.await;
+        })
+        .await
     });
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");

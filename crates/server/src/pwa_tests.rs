@@ -29,13 +29,7 @@ async fn app_for(dir: &Path) -> (axum::Router, Arc<Pwa>) {
     let pwa = Arc::new(Pwa::load(dir).unwrap());
     pwa.compress_all();
     let storage = Arc::new(SqliteStorage::connect("sqlite::memory:").await.unwrap());
-    (
-        router(AppState {
-            storage,
-            pwa: Some(pwa.clone()),
-        }),
-        pwa,
-    )
+    (router(AppState::new(storage, Some(pwa.clone()))), pwa)
 }
 
 async fn get(app: &axum::Router, path: &str, headers: &[(&str, &str)]) -> axum::response::Response {

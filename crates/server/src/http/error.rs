@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use mimamori_core::api::{ErrorBody, ErrorCode, ErrorDetail};
@@ -24,9 +24,37 @@ pub enum ApiError {
         code: ErrorCode,
         detail: String,
     },
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("device revoked")]
+    DeviceRevoked,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("forbidden")]
+    Forbidden,
     /// A storage failure. Logged with its cause; the client only learns that it happened.
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
+    /// Anything else that is our fault. Logged; the client gets `internal`.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A body that parsed but says something we refuse (422 `invalid_body`).
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: ErrorCode::InvalidBody,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Self::Internal(detail.into())
+    }
 }
 
 impl ApiError {
@@ -38,7 +66,19 @@ impl ApiError {
             Self::Storage(StorageError::Unavailable(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable)
             }
-            Self::Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+            Self::Storage(StorageError::NotFound(_)) => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+            }
+            Self::Storage(_) | Self::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Self::DeviceRevoked => (StatusCode::UNAUTHORIZED, ErrorCode::DeviceRevoked),
+            Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials),
+            Self::TooManyAttempts { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
+            }
+            Self::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
         }
     }
 }
@@ -52,13 +92,27 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %cause, "storage error");
                 code.message_ja().to_owned()
             }
+            Self::Internal(cause) => {
+                tracing::error!(error = %cause, "internal error");
+                code.message_ja().to_owned()
+            }
             Self::BadRequest { detail, .. } => format!("{} ({detail})", code.message_ja()),
             _ => code.message_ja().to_owned(),
+        };
+        let retry_after = match self {
+            Self::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
         };
         let body = ErrorBody {
             error: ErrorDetail { code, message },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

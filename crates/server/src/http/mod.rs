@@ -1,5 +1,7 @@
 //! The HTTP surface: `/api/v1/…` grouped by resource, and the PWA's files for everything else.
 
+pub mod auth;
+mod devices;
 mod districts;
 pub mod error;
 mod health;
@@ -13,6 +15,7 @@ use tracing::Level;
 
 use crate::pwa::Pwa;
 use crate::storage::Storage;
+use crate::throttle::LoginThrottle;
 use error::ApiError;
 
 /// The largest request body the API reads. Bigger bodies get 413 before any parsing.
@@ -23,6 +26,17 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     /// The built PWA, when this server serves one (`--static`).
     pub pwa: Option<Arc<Pwa>>,
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, pwa: Option<Arc<Pwa>>) -> Self {
+        Self {
+            storage,
+            pwa,
+            throttle: Arc::default(),
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -35,6 +49,8 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
     let api = Router::new()
         .merge(health::routes())
         .merge(districts::routes())
+        .merge(auth::routes())
+        .merge(devices::routes())
         .merge(extra)
         // Must come after every route: it is applied to the routes that exist when called.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -60,3 +76,6 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod auth_tests;

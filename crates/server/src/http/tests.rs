@@ -24,7 +24,7 @@ async fn app() -> Router {
     // A JSON route of the test's own, going through the same extractor and limits as every
     // real endpoint.
     let extra = Router::new().route("/probe", post(|ApiJson(_): ApiJson<Probe>| async { "ok" }));
-    router_with_api(AppState { storage, pwa: None }, extra)
+    router_with_api(AppState::new(storage, None), extra)
 }
 
 async fn call(request: Request<Body>) -> (StatusCode, serde_json::Value) {
