@@ -52,7 +52,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             "  Data: {}   Stop: Ctrl-C",
             data.join("mimamori.db").display()
         );
-        println!("  Demo: the 26 districts of Takasaki are loaded (accounts come with sync).");
+        println!("  Demo: 26 districts of Takasaki; demo logins are listed above (password mimamori-demo).");
         println!();
 
         tokio::select! {
