@@ -11,6 +11,7 @@ pub mod hlc;
 pub mod record;
 pub mod resident;
 pub mod settings;
+pub mod sync;
 pub mod sync_status;
 pub mod validate;
 pub mod visit;

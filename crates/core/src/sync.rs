@@ -1,0 +1,215 @@
+//! The sync protocol (sync.md): what a device pushes, what it pulls, and who may see what.
+//!
+//! - `POST /api/v1/sync/push`: a batch of [`Change`]s; each gets its own [`ItemResult`].
+//! - `GET /api/v1/sync/pull?cursor=N&limit=M`: records changed after the server cursor that
+//!   the caller may see now, oldest first, in pages.
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::Role;
+use crate::hlc::Hlc;
+use crate::record::{Change, DistrictId, RecordId, RecordKind, UserId};
+use crate::validate::FieldError;
+
+/// Most changes in one push; a phone with more sends several batches.
+pub const MAX_PUSH_BATCH: usize = 500;
+/// Most records in one pull page.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+pub const DEFAULT_PULL_LIMIT: u32 = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub changes: Vec<Change>,
+}
+
+/// Why one pushed change was refused. Stable codes: the app shows them in its quarantine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// A field failed validation; `fields` says which.
+    Invalid,
+    /// The author or device is not the caller.
+    ForgedAuthor,
+    /// The record's district is not one of the caller's.
+    WrongDistrict,
+    /// The caller's role may not make this change (e.g. someone else's visit).
+    NotAllowed,
+    /// The same id is already a record of another kind or district.
+    IdTaken,
+    /// The stamp is too far in the future (the phone's clock is wrong).
+    ClockAhead,
+}
+
+impl RejectCode {
+    pub fn message_ja(self) -> &'static str {
+        match self {
+            Self::Invalid => "入力に誤りがあります。直してからもう一度送ってください。",
+            Self::ForgedAuthor => "別の人の記録として送られました。",
+            Self::WrongDistrict => "担当していない地区の記録です。",
+            Self::NotAllowed => "この記録を変更する権限がありません。",
+            Self::IdTaken => "同じ番号の別の記録があります。",
+            Self::ClockAhead => "端末の時計が進みすぎています。時計を合わせてから送ってください。",
+        }
+    }
+}
+
+/// The outcome of one pushed change, in the order pushed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ItemResult {
+    /// Stored (or already stored: a re-sent change is accepted again, not duplicated).
+    Accepted { id: RecordId, stamp: Hlc },
+    Rejected {
+        id: RecordId,
+        stamp: Hlc,
+        code: RejectCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fields: Vec<FieldError>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    pub results: Vec<ItemResult>,
+}
+
+/// A record as pulled: its current merged state, or a tombstone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PulledRecord {
+    pub id: RecordId,
+    pub kind: RecordKind,
+    pub district_id: DistrictId,
+    /// The server's sequence number of the record's last change.
+    pub seq: i64,
+    /// `true`: remove it from the phone (deleted, or no longer the caller's to see).
+    pub tombstone: bool,
+    /// The state (absent for tombstones): a resident's `LwwRecord`, a visit's newest `Change`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    pub records: Vec<PulledRecord>,
+    /// Store this after storing `records`, and send it next time.
+    pub cursor: i64,
+    /// More pages wait.
+    pub more: bool,
+    /// The caller's permissions changed since this cursor: after this pull (cursor 0), drop
+    /// every local record that was not sent again.
+    pub reset: bool,
+}
+
+/// What visibility depends on, about one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visibility<'a> {
+    pub kind: RecordKind,
+    pub district: DistrictId,
+    /// For a resident: its assigned volunteers. For a visit: its resident's.
+    pub assigned: &'a [UserId],
+}
+
+/// Who may see a record (domain.md, privacy): a volunteer, the residents assigned to them
+/// and their visits, in their districts; a coordinator, everything in their districts. The
+/// city sees totals, not names, and an administrator manages accounts: neither pulls
+/// personal records.
+pub fn may_see(role: Role, user: UserId, districts: &[DistrictId], record: Visibility<'_>) -> bool {
+    if !districts.contains(&record.district) {
+        return false;
+    }
+    match role {
+        Role::Coordinator => true,
+        Role::Volunteer => record.assigned.contains(&user),
+        Role::City | Role::Admin => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NORITSUKE: DistrictId = DistrictId(1);
+    const KATAOKA: DistrictId = DistrictId(2);
+
+    fn resident(district: DistrictId, assigned: &[UserId]) -> Visibility<'_> {
+        Visibility {
+            kind: RecordKind::Resident,
+            district,
+            assigned,
+        }
+    }
+
+    #[test]
+    fn volunteers_see_only_residents_assigned_to_them_in_their_districts() {
+        let me = UserId(7);
+        assert!(may_see(
+            Role::Volunteer,
+            me,
+            &[NORITSUKE],
+            resident(NORITSUKE, &[me])
+        ));
+        assert!(!may_see(
+            Role::Volunteer,
+            me,
+            &[NORITSUKE],
+            resident(NORITSUKE, &[UserId(8)])
+        ));
+        assert!(!may_see(
+            Role::Volunteer,
+            me,
+            &[NORITSUKE],
+            resident(KATAOKA, &[me])
+        ));
+    }
+
+    #[test]
+    fn coordinators_see_their_districts_and_the_city_and_admins_see_no_names() {
+        let sc = UserId(1);
+        assert!(may_see(
+            Role::Coordinator,
+            sc,
+            &[NORITSUKE],
+            resident(NORITSUKE, &[])
+        ));
+        assert!(!may_see(
+            Role::Coordinator,
+            sc,
+            &[NORITSUKE],
+            resident(KATAOKA, &[])
+        ));
+        for role in [Role::City, Role::Admin] {
+            assert!(!may_see(
+                role,
+                sc,
+                &[NORITSUKE, KATAOKA],
+                resident(NORITSUKE, &[sc])
+            ));
+        }
+    }
+
+    #[test]
+    fn results_serialise_with_a_status_tag() {
+        let id = RecordId::new_v7(1, [0; 10]);
+        let stamp = Hlc::ZERO;
+        let accepted = serde_json::to_value(ItemResult::Accepted { id, stamp }).unwrap();
+        assert_eq!(accepted["status"], "accepted");
+        let rejected = ItemResult::Rejected {
+            id,
+            stamp,
+            code: RejectCode::WrongDistrict,
+            message: RejectCode::WrongDistrict.message_ja().into(),
+            fields: vec![],
+        };
+        let json = serde_json::to_value(rejected).unwrap();
+        assert_eq!(
+            (json["status"].as_str(), json["code"].as_str()),
+            (Some("rejected"), Some("wrong_district"))
+        );
+        assert!(json.get("fields").is_none());
+    }
+}
