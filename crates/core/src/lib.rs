@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod api;
+pub mod apply;
 pub mod calendar;
 pub mod districts;
 pub mod hlc;
