@@ -5,6 +5,7 @@ mod devices;
 mod districts;
 pub mod error;
 mod health;
+mod sync;
 
 use std::sync::Arc;
 
@@ -51,6 +52,7 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
         .merge(districts::routes())
         .merge(auth::routes())
         .merge(devices::routes())
+        .merge(sync::routes())
         .merge(extra)
         // Must come after every route: it is applied to the routes that exist when called.
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -79,3 +81,5 @@ mod tests;
 
 #[cfg(test)]
 mod auth_tests;
+#[cfg(test)]
+mod sync_tests;

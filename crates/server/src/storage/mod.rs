@@ -4,6 +4,7 @@
 
 mod accounts;
 mod sqlite;
+mod sync;
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use mimamori_core::api::District;
 
 pub use accounts::{Accounts, DeviceInfo, DeviceSession, NewUser, UserAccount};
 pub use sqlite::SqliteStorage;
+pub use sync::{SyncCaller, SyncStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -31,7 +33,7 @@ pub enum StorageError {
 }
 
 #[async_trait]
-pub trait Storage: Accounts + Send + Sync + 'static {
+pub trait Storage: Accounts + SyncStore + Send + Sync + 'static {
     /// The backend's name as `/api/v1/health` reports it.
     fn backend(&self) -> &'static str;
 

@@ -11,6 +11,7 @@ use sqlx::{Row as _, SqlitePool};
 use super::{Storage, StorageError};
 
 mod accounts;
+mod sync;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

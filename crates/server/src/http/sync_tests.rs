@@ -1,0 +1,400 @@
+//! Push and pull through the real router: exactly once, per-item results, permission.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt as _;
+use mimamori_core::account::Role;
+use mimamori_core::calendar::CivilDate;
+use mimamori_core::hlc::Hlc;
+use mimamori_core::record::{Body as RecordBody, Change, DeviceId, DistrictId, RecordId, UserId};
+use mimamori_core::resident::{Consent, ResidentPatch};
+use mimamori_core::visit::{Outcome, VisitBody, VisitMethod};
+use serde_json::{json, Value};
+use tower::ServiceExt as _;
+
+use super::*;
+use crate::admin::{create_district, create_user, UserSpec};
+use crate::storage::SqliteStorage;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Signed {
+    token: String,
+    user: UserId,
+    device: DeviceId,
+}
+
+async fn app() -> Router {
+    let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
+    create_district(&storage, "乗附").await.unwrap();
+    create_district(&storage, "片岡").await.unwrap();
+    for (login_id, role, district) in [
+        ("vol1", Role::Volunteer, "乗附"),
+        ("vol2", Role::Volunteer, "乗附"),
+        ("sc.noritsuke", Role::Coordinator, "乗附"),
+        ("sc.kataoka", Role::Coordinator, "片岡"),
+    ] {
+        let districts = [district.to_owned()];
+        let spec = UserSpec {
+            login_id,
+            display_name: login_id,
+            role,
+            districts: &districts,
+        };
+        create_user(&storage, spec, Some(PASSWORD)).await.unwrap();
+    }
+    let city = UserSpec {
+        login_id: "city",
+        display_name: "市",
+        role: Role::City,
+        districts: &[],
+    };
+    create_user(&storage, city, Some(PASSWORD)).await.unwrap();
+    router(AppState::new(Arc::new(storage), None))
+}
+
+async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn sign_in(app: &Router, login_id: &str) -> Signed {
+    let request = Request::post("/api/v1/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"login_id": login_id, "password": PASSWORD, "device_name": "端末"}).to_string(),
+        ))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json: Value = serde_json::from_slice(&bytes).unwrap();
+    Signed {
+        token: json["token"].as_str().unwrap().to_owned(),
+        user: UserId(json["me"]["user_id"].as_i64().unwrap()),
+        device: DeviceId(json["me"]["device_id"].as_i64().unwrap()),
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+fn change(by: &Signed, id: RecordId, counter: u32, body: RecordBody) -> Change {
+    Change {
+        id,
+        district_id: DistrictId(1),
+        author: by.user,
+        device: by.device,
+        stamp: Hlc {
+            wall_ms: now_ms(),
+            counter,
+            node: by.device.0 as u64,
+        },
+        base: None,
+        deleted: false,
+        body,
+    }
+}
+
+fn resident(assigned: UserId) -> RecordBody {
+    RecordBody::Resident(ResidentPatch {
+        name: Some("乗附 ハナ".into()),
+        assigned_volunteers: Some([assigned].into_iter().collect()),
+        consent: Some(Consent {
+            date: CivilDate::new(2026, 11, 1).unwrap(),
+            scope: "見守り訪問".into(),
+            taken_by: assigned,
+        }),
+        ..ResidentPatch::default()
+    })
+}
+
+fn visit(resident: RecordId, by: UserId, note: &str) -> RecordBody {
+    RecordBody::Visit(VisitBody {
+        resident_id: resident,
+        visited_at_ms: now_ms() as i64 - 60_000,
+        visitors: vec![by],
+        method: VisitMethod::Met,
+        outcome: Outcome::Fine,
+        signs: BTreeSet::new(),
+        needs: BTreeSet::new(),
+        actions: BTreeSet::new(),
+        referred_resources: vec![],
+        follow_up: None,
+        note: note.into(),
+    })
+}
+
+fn id(n: u8) -> RecordId {
+    RecordId::new_v7(now_ms(), [n; 10])
+}
+
+async fn push(app: &Router, by: &Signed, changes: &[Change]) -> Vec<Value> {
+    let (status, json) = call(
+        app,
+        Method::POST,
+        "/api/v1/sync/push",
+        &by.token,
+        Some(json!({ "changes": changes })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json["results"].as_array().unwrap().clone()
+}
+
+async fn pull_ids(app: &Router, by: &Signed) -> Vec<String> {
+    let (status, json) = call(
+        app,
+        Method::GET,
+        "/api/v1/sync/pull?cursor=0",
+        &by.token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_volunteers_records_reach_the_server_once_and_their_coordinator_pulls_them() {
+    let app = app().await;
+    let v1 = sign_in(&app, "vol1").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let hana = id(1);
+    let batch = [
+        change(&v1, hana, 0, resident(v1.user)),
+        change(&v1, id(2), 1, visit(hana, v1.user, "お元気でした")),
+    ];
+    let results = push(&app, &v1, &batch).await;
+    assert!(
+        results.iter().all(|r| r["status"] == "accepted"),
+        "{results:?}"
+    );
+
+    // The response was lost: the phone sends the same batch again. Nothing doubles.
+    push(&app, &v1, &batch).await;
+    let (_, page) = call(
+        &app,
+        Method::GET,
+        "/api/v1/sync/pull?cursor=0",
+        &sc.token,
+        None,
+    )
+    .await;
+    let records = page["records"].as_array().unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["state"]["body"]["data"]["note"], "お元気でした");
+    assert_eq!(page["more"], false);
+
+    // Nothing new after the cursor.
+    let path = format!("/api/v1/sync/pull?cursor={}", page["cursor"]);
+    let (_, next) = call(&app, Method::GET, &path, &sc.token, None).await;
+    assert_eq!(next["records"], json!([]));
+}
+
+#[tokio::test]
+async fn one_bad_item_never_blocks_the_rest() {
+    let app = app().await;
+    let v1 = sign_in(&app, "vol1").await;
+    let v2 = sign_in(&app, "vol2").await;
+    let hana = id(1);
+    let mut forged = change(&v1, id(3), 1, visit(hana, v1.user, ""));
+    forged.author = v2.user;
+    let mut elsewhere = change(&v1, id(4), 2, resident(v1.user));
+    elsewhere.district_id = DistrictId(2);
+    let batch = [
+        change(&v1, hana, 0, resident(v1.user)),
+        forged,
+        elsewhere,
+        change(&v1, id(5), 3, visit(hana, v1.user, "")),
+    ];
+    let results = push(&app, &v1, &batch).await;
+    let statuses: Vec<(&str, Option<&str>)> = results
+        .iter()
+        .map(|r| (r["status"].as_str().unwrap(), r["code"].as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("accepted", None),
+            ("rejected", Some("forged_author")),
+            ("rejected", Some("wrong_district")),
+            ("accepted", None)
+        ]
+    );
+    assert!(results[1]["message"].as_str().unwrap().contains("別の人"));
+    assert_eq!(pull_ids(&app, &v1).await.len(), 2);
+}
+
+#[tokio::test]
+async fn each_role_pulls_only_what_it_may_see() {
+    let app = app().await;
+    let v1 = sign_in(&app, "vol1").await;
+    let v2 = sign_in(&app, "vol2").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let other_sc = sign_in(&app, "sc.kataoka").await;
+    let city = sign_in(&app, "city").await;
+    let hana = id(1);
+    push(
+        &app,
+        &v1,
+        &[
+            change(&v1, hana, 0, resident(v1.user)),
+            change(&v1, id(2), 1, visit(hana, v1.user, "")),
+        ],
+    )
+    .await;
+
+    assert_eq!(
+        pull_ids(&app, &v1).await.len(),
+        2,
+        "their own resident and visit"
+    );
+    assert!(pull_ids(&app, &v2).await.is_empty(), "not assigned to v2");
+    assert_eq!(pull_ids(&app, &sc).await.len(), 2, "the district's SC");
+    assert!(
+        pull_ids(&app, &other_sc).await.is_empty(),
+        "another district's SC"
+    );
+    assert!(
+        pull_ids(&app, &city).await.is_empty(),
+        "the city sees totals, not names"
+    );
+
+    // v2 cannot log a visit to a resident they may not see.
+    let results = push(
+        &app,
+        &v2,
+        &[change(&v2, id(9), 0, visit(hana, v2.user, ""))],
+    )
+    .await;
+    assert_eq!(results[0]["code"], "invalid");
+    assert_eq!(results[0]["fields"][0]["field"], "resident_id");
+}
+
+#[tokio::test]
+async fn pull_pages_move_the_cursor_and_bad_queries_are_refused() {
+    let app = app().await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let v1 = sign_in(&app, "vol1").await;
+    let hana = id(1);
+    let mut batch = vec![change(&v1, hana, 0, resident(v1.user))];
+    for n in 1..=4u8 {
+        batch.push(change(
+            &v1,
+            id(10 + n),
+            u32::from(n),
+            visit(hana, v1.user, ""),
+        ));
+    }
+    push(&app, &v1, &batch).await;
+    let mut cursor = 0;
+    let mut seen = 0;
+    loop {
+        let (_, page) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/sync/pull?cursor={cursor}&limit=2"),
+            &sc.token,
+            None,
+        )
+        .await;
+        seen += page["records"].as_array().unwrap().len();
+        cursor = page["cursor"].as_i64().unwrap();
+        if page["more"] == false {
+            break;
+        }
+    }
+    assert_eq!(seen, 5);
+    for bad in [
+        "limit=0",
+        "limit=100000",
+        "cursor=-1",
+        "cursor=abc",
+        "since=1",
+    ] {
+        let (status, json) = call(
+            &app,
+            Method::GET,
+            &format!("/api/v1/sync/pull?{bad}"),
+            &sc.token,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {json}");
+    }
+}
+
+#[tokio::test]
+async fn bad_push_bodies_are_json_errors_and_change_nothing() {
+    let app = app().await;
+    let v1 = sign_in(&app, "vol1").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    for body in [
+        json!({"changes": "nope"}),
+        json!({"changes": [], "extra": 1}),
+        json!({"changes": [{"id": "x"}]}),
+    ] {
+        let (status, json) = call(
+            &app,
+            Method::POST,
+            "/api/v1/sync/push",
+            &v1.token,
+            Some(body),
+        )
+        .await;
+        assert!(status.is_client_error(), "{json}");
+        assert!(json["error"]["code"].is_string());
+    }
+    let too_many: Vec<Change> = (0..=mimamori_core::sync::MAX_PUSH_BATCH as u32)
+        .map(|n| change(&v1, id(1), n, resident(v1.user)))
+        .collect();
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/sync/push",
+        &v1.token,
+        Some(json!({ "changes": too_many })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/sync/push",
+        "0".repeat(64).as_str(),
+        Some(json!({"changes": []})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(pull_ids(&app, &sc).await.is_empty());
+}
