@@ -28,6 +28,10 @@ struct Signed {
 }
 
 async fn app() -> Router {
+    app_and_storage().await.0
+}
+
+async fn app_and_storage() -> (Router, Arc<SqliteStorage>) {
     let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
     create_district(&storage, "乗附").await.unwrap();
     create_district(&storage, "片岡").await.unwrap();
@@ -53,7 +57,8 @@ async fn app() -> Router {
         districts: &[],
     };
     create_user(&storage, city, Some(PASSWORD)).await.unwrap();
-    router(AppState::new(Arc::new(storage), None))
+    let storage = Arc::new(storage);
+    (router(AppState::new(storage.clone(), None)), storage)
 }
 
 async fn call(
@@ -397,4 +402,105 @@ async fn bad_push_bodies_are_json_errors_and_change_nothing() {
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(pull_ids(&app, &sc).await.is_empty());
+}
+
+async fn pull_after(app: &Router, by: &Signed, cursor: i64) -> (Vec<(String, bool)>, i64) {
+    let path = format!("/api/v1/sync/pull?cursor={cursor}");
+    let (status, page) = call(app, Method::GET, &path, &by.token, None).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let records = page["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["tombstone"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    (records, page["cursor"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn reassigning_a_resident_moves_it_and_its_visits_between_phones() {
+    let app = app().await;
+    let v1 = sign_in(&app, "vol1").await;
+    let v2 = sign_in(&app, "vol2").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let hana = id(1);
+    let first = change(&v1, hana, 0, resident(v1.user));
+    push(
+        &app,
+        &v1,
+        &[
+            first.clone(),
+            change(&v1, id(2), 1, visit(hana, v1.user, "")),
+        ],
+    )
+    .await;
+    let (_, v1_cursor) = pull_after(&app, &v1, 0).await;
+    let (nothing, v2_cursor) = pull_after(&app, &v2, 0).await;
+    assert!(nothing.is_empty());
+
+    let mut reassign = change(
+        &sc,
+        hana,
+        5,
+        RecordBody::Resident(ResidentPatch {
+            assigned_volunteers: Some([v2.user].into_iter().collect()),
+            ..ResidentPatch::default()
+        }),
+    );
+    reassign.base = Some(first.stamp);
+    let results = push(&app, &sc, &[reassign]).await;
+    assert_eq!(results[0]["status"], "accepted", "{results:?}");
+
+    let (gone, _) = pull_after(&app, &v1, v1_cursor).await;
+    assert!(
+        gone.len() >= 2 && gone.iter().all(|(_, tombstone)| *tombstone),
+        "v1 loses both: {gone:?}"
+    );
+    let (arrived, _) = pull_after(&app, &v2, v2_cursor).await;
+    let live: BTreeSet<&str> = arrived
+        .iter()
+        .filter(|(_, t)| !*t)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        live.len(),
+        2,
+        "v2 gains the resident and its earlier visit: {arrived:?}"
+    );
+}
+
+#[tokio::test]
+async fn leaving_a_district_removes_its_records_at_the_next_pull() {
+    let (app, storage) = app_and_storage().await;
+    let v1 = sign_in(&app, "vol1").await;
+    let hana = id(1);
+    push(
+        &app,
+        &v1,
+        &[
+            change(&v1, hana, 0, resident(v1.user)),
+            change(&v1, id(2), 1, visit(hana, v1.user, "")),
+        ],
+    )
+    .await;
+    let (held, cursor) = pull_after(&app, &v1, 0).await;
+    assert_eq!(held.len(), 2);
+
+    use crate::storage::Accounts as _;
+    storage
+        .set_user_districts(v1.user, &[DistrictId(2)])
+        .await
+        .unwrap();
+    let (gone, _) = pull_after(&app, &v1, cursor).await;
+    let ids: BTreeSet<&str> = gone
+        .iter()
+        .filter(|(_, t)| *t)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(ids.len(), 2, "both become tombstones: {gone:?}");
 }

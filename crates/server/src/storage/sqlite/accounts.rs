@@ -54,6 +54,21 @@ impl SqliteStorage {
     }
 }
 
+async fn districts_of(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: UserId,
+) -> Result<Vec<DistrictId>, StorageError> {
+    Ok(sqlx::query_scalar(
+        "SELECT district_id FROM user_districts WHERE user_id = ? ORDER BY district_id",
+    )
+    .bind(user.0)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(DistrictId)
+    .collect())
+}
+
 async fn replace_districts(
     tx: &mut Transaction<'_, Sqlite>,
     user: UserId,
@@ -121,14 +136,19 @@ impl Accounts for SqliteStorage {
     }
 
     async fn set_user_role(&self, id: UserId, role: Role) -> Result<(), StorageError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
             .bind(role.code())
             .bind(id.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StorageError::NotFound(format!("user {id}")));
         }
+        // What they may see changed: their phones look at their districts' records again.
+        let districts = districts_of(&mut tx, id).await?;
+        super::sync::districts_visibility_changed(&mut tx, id, &districts).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -145,7 +165,12 @@ impl Accounts for SqliteStorage {
         if known.is_none() {
             return Err(StorageError::NotFound(format!("user {id}")));
         }
+        let mut affected = districts_of(&mut tx, id).await?;
         replace_districts(&mut tx, id, districts).await?;
+        affected.extend_from_slice(districts);
+        affected.sort_unstable();
+        affected.dedup();
+        super::sync::districts_visibility_changed(&mut tx, id, &affected).await?;
         tx.commit().await?;
         Ok(())
     }

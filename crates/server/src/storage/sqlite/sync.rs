@@ -61,12 +61,64 @@ async fn resident_info(
     }))
 }
 
-async fn next_seq(tx: &mut Transaction<'_, Sqlite>) -> Result<i64, StorageError> {
+pub(super) async fn next_seq(tx: &mut Transaction<'_, Sqlite>) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar(
         "UPDATE sync_sequence SET value = value + 1 WHERE id = 1 RETURNING value",
     )
     .fetch_one(&mut **tx)
     .await?)
+}
+
+async fn record_visibility_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: UserId,
+    record_id: String,
+) -> Result<(), StorageError> {
+    let seq = next_seq(tx).await?;
+    sqlx::query("INSERT INTO visibility_events (seq, user_id, record_id) VALUES (?, ?, ?)")
+        .bind(seq)
+        .bind(user.0)
+        .bind(record_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Tells `user` that what they may see of `resident` and its visits has changed.
+async fn resident_visibility_changed(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: UserId,
+    resident: RecordId,
+) -> Result<(), StorageError> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM records WHERE id = ?1 OR resident_id = ?1 ORDER BY seq")
+            .bind(resident.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    for id in ids {
+        record_visibility_event(tx, user, id).await?;
+    }
+    Ok(())
+}
+
+/// Tells `user` to look again at every record of `districts` (their districts or role
+/// changed): what they may still see is sent again, the rest becomes tombstones.
+pub(super) async fn districts_visibility_changed(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: UserId,
+    districts: &[DistrictId],
+) -> Result<(), StorageError> {
+    for district in districts {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM records WHERE district_id = ? ORDER BY seq")
+                .bind(district.0)
+                .fetch_all(&mut **tx)
+                .await?;
+        for id in ids {
+            record_visibility_event(tx, user, id).await?;
+        }
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -127,6 +179,10 @@ impl SyncStore for SqliteStorage {
                     continue;
                 }
             };
+            let assigned_before = existing
+                .as_ref()
+                .map(|e| e.state.assigned())
+                .unwrap_or_default();
             let seq = next_seq(&mut tx).await?;
             let stored = &accepted.stored;
             sqlx::query(
@@ -153,6 +209,22 @@ impl SyncStore for SqliteStorage {
                 .bind(seq)
                 .execute(&mut *tx)
                 .await?;
+            // Volunteers added or removed: their phones must gain or lose the resident and
+            // its visits (a newly assigned volunteer's cursor is past the old visits).
+            let assigned_after = stored.state.assigned();
+            let changed: Vec<UserId> = assigned_before
+                .iter()
+                .filter(|u| !assigned_after.contains(u))
+                .chain(
+                    assigned_after
+                        .iter()
+                        .filter(|u| existing.is_some() && !assigned_before.contains(u)),
+                )
+                .copied()
+                .collect();
+            for user in changed {
+                resident_visibility_changed(&mut tx, user, change.id).await?;
+            }
             results.push(ItemResult::Accepted {
                 id: change.id,
                 stamp: change.stamp,
@@ -189,13 +261,23 @@ impl SyncStore for SqliteStorage {
             .map(|d| d.0.to_string())
             .collect::<Vec<_>>()
             .join(",");
+        // Records changed after the cursor in the caller's districts, and records whose
+        // visibility changed for this caller (those become tombstones if no longer visible).
         let rows = sqlx::query(&format!(
-            "SELECT r.id, r.kind, r.district_id, r.deleted, r.state, r.seq, r.assigned, \
-                    res.assigned AS resident_assigned \
+            "SELECT r.id, r.kind, r.district_id, r.deleted, r.state, r.seq AS seq, r.assigned, \
+                    res.assigned AS resident_assigned, 0 AS from_event \
              FROM records r LEFT JOIN records res ON res.id = r.resident_id \
-             WHERE r.seq > ? AND r.district_id IN ({districts}) ORDER BY r.seq LIMIT ?"
+             WHERE r.seq > ?1 AND r.district_id IN ({districts}) \
+             UNION ALL \
+             SELECT r.id, r.kind, r.district_id, r.deleted, r.state, e.seq AS seq, r.assigned, \
+                    res.assigned AS resident_assigned, 1 AS from_event \
+             FROM visibility_events e JOIN records r ON r.id = e.record_id \
+                  LEFT JOIN records res ON res.id = r.resident_id \
+             WHERE e.user_id = ?2 AND e.seq > ?1 \
+             ORDER BY seq LIMIT ?3"
         ))
         .bind(cursor)
+        .bind(caller.user.0)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
@@ -216,19 +298,17 @@ impl SyncStore for SqliteStorage {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             let district = DistrictId(row.get("district_id"));
-            if !may_see(
-                caller.role,
-                caller.user,
-                &caller.districts,
-                Visibility {
-                    kind,
-                    district,
-                    assigned: &assigned,
-                },
-            ) {
+            let visibility = Visibility {
+                kind,
+                district,
+                assigned: &assigned,
+            };
+            let visible = may_see(caller.role, caller.user, &caller.districts, visibility);
+            let from_event: bool = row.get("from_event");
+            if !visible && !from_event {
                 continue;
             }
-            let tombstone: bool = row.get("deleted");
+            let tombstone = !visible || row.get::<bool, _>("deleted");
             let state = if tombstone {
                 None
             } else {
