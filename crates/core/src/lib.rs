@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod districts;
 pub mod hlc;
 pub mod record;
+pub mod replica;
 pub mod resident;
 pub mod settings;
 pub mod sync;

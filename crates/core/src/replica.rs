@@ -1,0 +1,326 @@
+//! The phone's side of sync as pure rules: what a saved change does locally, which changes
+//! to push next, what the server's answers mean for the outbox, and how a pulled page
+//! changes the local copy. The app applies these to IndexedDB; the simulation test applies
+//! them to memory. Both therefore run the same client logic.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::hlc::Hlc;
+use crate::record::{Body, Change, RecordId, RecordKind};
+use crate::resident::{LwwRecord, DELETED_FIELD};
+use crate::sync::{ItemResult, PullResponse, RejectCode};
+use crate::validate::FieldError;
+
+/// A change the server refused, kept for the user to correct or discard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantined {
+    pub change: Change,
+    pub code: RejectCode,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+/// What a push's answer means for the outbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushOutcome {
+    /// Leave the outbox: the server holds them.
+    pub acknowledged: Vec<(RecordId, Hlc)>,
+    /// Leave the outbox for the quarantine.
+    pub quarantined: Vec<Quarantined>,
+}
+
+/// The answer does not match what was sent: keep everything and try again later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MismatchedAnswer;
+
+/// Pairs each sent change with its result. Anything that does not pair up exactly is
+/// treated as no answer at all, so nothing leaves the outbox on a doubtful reply.
+pub fn read_push_results(
+    sent: &[Change],
+    results: &[ItemResult],
+) -> Result<PushOutcome, MismatchedAnswer> {
+    if sent.len() != results.len() {
+        return Err(MismatchedAnswer);
+    }
+    let mut outcome = PushOutcome::default();
+    for (change, result) in sent.iter().zip(results) {
+        match result {
+            ItemResult::Accepted { id, stamp } if *id == change.id && *stamp == change.stamp => {
+                outcome.acknowledged.push((*id, *stamp));
+            }
+            ItemResult::Rejected {
+                id,
+                stamp,
+                code,
+                message,
+                fields,
+            } if *id == change.id && *stamp == change.stamp => {
+                outcome.quarantined.push(Quarantined {
+                    change: change.clone(),
+                    code: *code,
+                    message: message.clone(),
+                    fields: fields.clone(),
+                });
+            }
+            _ => return Err(MismatchedAnswer),
+        }
+    }
+    Ok(outcome)
+}
+
+/// One write a pulled page asks of the local store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalWrite {
+    Put {
+        id: RecordId,
+        kind: RecordKind,
+        seq: i64,
+        state: serde_json::Value,
+    },
+    Remove {
+        id: RecordId,
+    },
+}
+
+/// The writes for a page, in order; store them (and then the page's cursor) in one go.
+pub fn writes_for_page(page: &PullResponse) -> Vec<LocalWrite> {
+    page.records
+        .iter()
+        .map(|record| match (&record.state, record.tombstone) {
+            (Some(state), false) => LocalWrite::Put {
+                id: record.id,
+                kind: record.kind,
+                seq: record.seq,
+                state: state.clone(),
+            },
+            _ => LocalWrite::Remove { id: record.id },
+        })
+        .collect()
+}
+
+/// What the phone shows for a record: the server's state with the changes still waiting
+/// in the outbox laid over it, so that a saved change never seems to vanish.
+pub fn local_view(
+    kind: RecordKind,
+    server_state: Option<&serde_json::Value>,
+    pending: &[&Change],
+) -> Option<serde_json::Value> {
+    match kind {
+        RecordKind::Resident => {
+            let mut record: LwwRecord = server_state
+                .and_then(|s| serde_json::from_value(s.clone()).ok())
+                .unwrap_or_default();
+            for change in pending {
+                if let Body::Resident(patch) = &change.body {
+                    let mut writes = patch.fields();
+                    if change.deleted {
+                        writes.insert(DELETED_FIELD.to_owned(), serde_json::Value::Bool(true));
+                    }
+                    record.apply(writes, change.stamp, change.base);
+                }
+            }
+            (!record.fields.is_empty()).then(|| serde_json::to_value(record).unwrap_or_default())
+        }
+        RecordKind::Visit => {
+            let newest_pending = pending.iter().max_by_key(|c| c.stamp);
+            let server: Option<Change> =
+                server_state.and_then(|s| serde_json::from_value(s.clone()).ok());
+            match (server, newest_pending) {
+                (Some(server), Some(local)) if server.stamp >= local.stamp => {
+                    serde_json::to_value(server).ok()
+                }
+                (_, Some(local)) => serde_json::to_value(*local).ok(),
+                (Some(server), None) => serde_json::to_value(server).ok(),
+                (None, None) => None,
+            }
+        }
+    }
+}
+
+/// An in-memory replica: the whole client side of sync for one device, used by the
+/// simulation and by tests. The app keeps the same parts in IndexedDB.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryReplica {
+    /// Records as the server last sent them.
+    pub records: BTreeMap<RecordId, (RecordKind, serde_json::Value)>,
+    /// Waiting changes, oldest first.
+    pub outbox: BTreeMap<(Hlc, RecordId), Change>,
+    pub quarantine: Vec<Quarantined>,
+    pub cursor: i64,
+}
+
+impl MemoryReplica {
+    /// A change saved on the phone: into the outbox, nothing else (the view overlays it).
+    pub fn save(&mut self, change: Change) {
+        self.outbox.insert((change.stamp, change.id), change);
+    }
+
+    /// The next batch to push: the oldest waiting changes.
+    pub fn next_batch(&self, max: usize) -> Vec<Change> {
+        self.outbox.values().take(max).cloned().collect()
+    }
+
+    pub fn on_push_answer(
+        &mut self,
+        sent: &[Change],
+        results: &[ItemResult],
+    ) -> Result<(), MismatchedAnswer> {
+        let outcome = read_push_results(sent, results)?;
+        for (id, stamp) in outcome.acknowledged {
+            self.outbox.remove(&(stamp, id));
+        }
+        for quarantined in outcome.quarantined {
+            self.outbox
+                .remove(&(quarantined.change.stamp, quarantined.change.id));
+            self.quarantine.push(quarantined);
+        }
+        Ok(())
+    }
+
+    /// Stores a pulled page, then moves the cursor (never the other way round).
+    pub fn on_pull_page(&mut self, page: &PullResponse) {
+        for write in writes_for_page(page) {
+            match write {
+                LocalWrite::Put {
+                    id, kind, state, ..
+                } => {
+                    self.records.insert(id, (kind, state));
+                }
+                LocalWrite::Remove { id } => {
+                    self.records.remove(&id);
+                }
+            }
+        }
+        self.cursor = page.cursor;
+    }
+
+    /// What the user sees for a record.
+    pub fn view(&self, id: RecordId, kind: RecordKind) -> Option<serde_json::Value> {
+        let pending: Vec<&Change> = self.outbox.values().filter(|c| c.id == id).collect();
+        local_view(
+            kind,
+            self.records.get(&id).map(|(_, state)| state),
+            &pending,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{DeviceId, DistrictId, UserId};
+    use crate::resident::ResidentPatch;
+    use crate::sync::PulledRecord;
+
+    fn change(n: u8, wall_ms: u64) -> Change {
+        Change {
+            id: RecordId::new_v7(1, [n; 10]),
+            district_id: DistrictId(1),
+            author: UserId(1),
+            device: DeviceId(1),
+            stamp: Hlc {
+                wall_ms,
+                counter: 0,
+                node: 1,
+            },
+            base: None,
+            deleted: false,
+            body: Body::Resident(ResidentPatch {
+                name: Some(format!("住民{n}")),
+                ..ResidentPatch::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn acknowledged_changes_leave_the_outbox_and_refused_ones_go_to_quarantine() {
+        let mut replica = MemoryReplica::default();
+        replica.save(change(1, 10));
+        replica.save(change(2, 20));
+        let sent = replica.next_batch(10);
+        let results = vec![
+            ItemResult::Accepted {
+                id: sent[0].id,
+                stamp: sent[0].stamp,
+            },
+            ItemResult::Rejected {
+                id: sent[1].id,
+                stamp: sent[1].stamp,
+                code: RejectCode::WrongDistrict,
+                message: "x".into(),
+                fields: vec![],
+            },
+        ];
+        replica.on_push_answer(&sent, &results).unwrap();
+        assert!(replica.outbox.is_empty());
+        assert_eq!(replica.quarantine.len(), 1);
+    }
+
+    #[test]
+    fn a_doubtful_answer_keeps_everything_for_the_next_try() {
+        let mut replica = MemoryReplica::default();
+        replica.save(change(1, 10));
+        replica.save(change(2, 20));
+        let sent = replica.next_batch(10);
+        let short = vec![ItemResult::Accepted {
+            id: sent[0].id,
+            stamp: sent[0].stamp,
+        }];
+        assert_eq!(replica.on_push_answer(&sent, &short), Err(MismatchedAnswer));
+        let swapped = vec![
+            ItemResult::Accepted {
+                id: sent[1].id,
+                stamp: sent[1].stamp,
+            },
+            ItemResult::Accepted {
+                id: sent[0].id,
+                stamp: sent[0].stamp,
+            },
+        ];
+        assert_eq!(
+            replica.on_push_answer(&sent, &swapped),
+            Err(MismatchedAnswer)
+        );
+        assert_eq!(replica.outbox.len(), 2);
+    }
+
+    #[test]
+    fn pages_put_and_remove_then_move_the_cursor_and_pending_changes_stay_visible() {
+        let mut replica = MemoryReplica::default();
+        let saved = change(1, 10);
+        replica.save(saved.clone());
+        let name = replica.view(saved.id, RecordKind::Resident).unwrap()["fields"]["name"]["value"]
+            .clone();
+        assert_eq!(name, "住民1", "visible before any sync");
+
+        let other = RecordId::new_v7(2, [9; 10]);
+        let page = PullResponse {
+            records: vec![
+                PulledRecord {
+                    id: other,
+                    kind: RecordKind::Visit,
+                    district_id: DistrictId(1),
+                    seq: 4,
+                    tombstone: false,
+                    state: Some(serde_json::json!({"x": 1})),
+                },
+                PulledRecord {
+                    id: other,
+                    kind: RecordKind::Visit,
+                    district_id: DistrictId(1),
+                    seq: 5,
+                    tombstone: true,
+                    state: None,
+                },
+            ],
+            cursor: 5,
+            more: false,
+            reset: false,
+        };
+        replica.on_pull_page(&page);
+        assert!(replica.records.is_empty());
+        assert_eq!(replica.cursor, 5);
+    }
+}
