@@ -6,6 +6,7 @@
 //! - `test`: install what is missing, then formatting, clippy, native tests, wasm tests in
 //!   headless Chromium and the end-to-end browser tests; ends with one summary line.
 //! - `bench`: measured figures (wasm size, first-visit bytes, offline start time).
+//! - `sim [--steps N] [--seed S]`: a long run of the seeded sync simulation.
 
 mod bench;
 mod build;
@@ -23,8 +24,11 @@ fn main() -> ExitCode {
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("dist") => build::dist_command(&args[1..]),
+        Some("sim") => simulation(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | bench | dist [--release]>");
+            eprintln!(
+                "usage: cargo xtask <run [--port N] | test | bench | dist [--release] | sim [--steps N] [--seed S]>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -84,4 +88,37 @@ pub fn describe(command: &Command) -> String {
         .map(|part| part.to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `cargo xtask sim`: the sync simulation of `crates/server/tests/simulation.rs`, longer
+/// than CI runs it (20,000 steps by default), with a fresh seed unless one is given.
+fn simulation(args: &[String]) -> anyhow::Result<ExitCode> {
+    let mut steps = "20000".to_owned();
+    let mut seed = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = args.next().cloned();
+        match (arg.as_str(), value) {
+            ("--steps", Some(value)) => steps = value,
+            ("--seed", Some(value)) => seed = Some(value),
+            _ => anyhow::bail!("usage: cargo xtask sim [--steps N] [--seed S]"),
+        }
+    }
+    let mut command = cargo();
+    command
+        .args([
+            "test",
+            "--package",
+            "mimamori-server",
+            "--test",
+            "simulation",
+            "--",
+            "--nocapture",
+        ])
+        .env("MIMAMORI_SIM_STEPS", steps);
+    if let Some(seed) = seed {
+        command.env("MIMAMORI_SIM_SEED", seed);
+    }
+    run_checked(&mut command)?;
+    Ok(ExitCode::SUCCESS)
 }
