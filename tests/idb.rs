@@ -2,7 +2,7 @@
 //! wasm-bindgen-test-runner): `cargo xtask test` runs these.
 #![cfg(target_arch = "wasm32")]
 
-use mimamori::store::{Store, OUTBOX, SCHEMA_VERSION, SETTINGS, SYNC_META};
+use mimamori::store::{Store, OUTBOX, QUARANTINE, RECORDS, SCHEMA_VERSION, SETTINGS, SYNC_META};
 use mimamori_core::settings::{DeviceSettings, TextSize};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -56,10 +56,9 @@ async fn upgrading_from_schema_1_keeps_data_and_adds_the_new_stores() {
     assert_eq!(current.version(), SCHEMA_VERSION);
     let mut stores = current.store_names();
     stores.sort();
-    assert_eq!(
-        stores,
-        vec![OUTBOX.to_owned(), SETTINGS.to_owned(), SYNC_META.to_owned()]
-    );
+    let mut expected = vec![OUTBOX, QUARANTINE, RECORDS, SETTINGS, SYNC_META];
+    expected.sort_unstable();
+    assert_eq!(stores, expected);
     assert_eq!(
         current.load_settings().await.unwrap().text_size,
         TextSize::Large
@@ -105,4 +104,23 @@ fn outbox_probe(id: &str) -> OutboxProbe {
         created_at: 1_764_000_000_000.0,
         note: "郵便物がたまっている".into(),
     }
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_schema_2_keeps_the_outbox() {
+    let name = fresh_name("upgrade2");
+    let v2 = Store::open_named(&name, 2).await.unwrap();
+    let entry = serde_wasm_bindgen::to_value(&outbox_probe("0190f0a0-0000-7000-8000-000000000002"))
+        .unwrap();
+    v2.put(OUTBOX, &entry, None).await.unwrap();
+    v2.close();
+
+    let current = Store::open_named(&name, SCHEMA_VERSION).await.unwrap();
+    assert_eq!(
+        current.unsent_count().await.unwrap(),
+        1,
+        "nothing unsent is lost by an update"
+    );
+    current.close();
+    Store::delete(&name).await.unwrap();
 }

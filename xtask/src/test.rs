@@ -88,7 +88,16 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
         "wasm tests (Chromium)",
         counted(
             cargo()
-                .args(["test", "--package", "mimamori", "--test", "idb", "--target"])
+                .args([
+                    "test",
+                    "--package",
+                    "mimamori",
+                    "--test",
+                    "idb",
+                    "--test",
+                    "idb_sync",
+                    "--target",
+                ])
                 .arg(tools::WASM_TARGET)
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
         ),

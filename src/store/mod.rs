@@ -12,14 +12,19 @@ use wasm_bindgen::JsValue;
 
 use crate::text;
 
+mod sync;
+
+pub use sync::{LocalRecord, QUARANTINE, RECORDS};
+
 /// The database the app uses; tests open others by name.
 pub const DATABASE_NAME: &str = "mimamori";
 /// Bump when [`object_stores`] changes, and keep every older version's stores listed.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Device-local key/value settings (explicit keys).
 pub const SETTINGS: &str = "settings";
-/// Changes waiting for the server, keyed by their `id`, oldest first by `created_at`.
+/// Changes waiting for the server. An entry's `id` is `<stamp>|<record id>`, so the store's
+/// own order is the order the changes were made (stamps sort as text).
 pub const OUTBOX: &str = "outbox";
 /// Sync bookkeeping: the server cursor, the last success (explicit keys).
 pub const SYNC_META: &str = "sync_meta";
@@ -31,12 +36,23 @@ const LAST_SYNC_KEY: &str = "last_success_ms";
 fn object_stores(version: u32) -> Vec<ObjectStore> {
     let mut stores = vec![ObjectStore::new(SETTINGS)];
     if version >= 2 {
-        stores.push(
-            ObjectStore::new(OUTBOX)
-                .key_path("id")
-                .add_index(Index::new("by_created_at", "created_at")),
-        );
+        let mut outbox = ObjectStore::new(OUTBOX)
+            .key_path("id")
+            .add_index(Index::new("by_created_at", "created_at"));
+        if version >= 3 {
+            outbox = outbox.add_index(Index::new("by_record", "record_id"));
+        }
+        stores.push(outbox);
         stores.push(ObjectStore::new(SYNC_META));
+    }
+    if version >= 3 {
+        stores.push(
+            ObjectStore::new(RECORDS)
+                .key_path("id")
+                .add_index(Index::new("by_kind", "kind"))
+                .add_index(Index::new("by_resident", "resident_id")),
+        );
+        stores.push(ObjectStore::new(QUARANTINE).key_path("id"));
     }
     stores
 }
@@ -78,6 +94,12 @@ impl From<rexie::Error> for StoreError {
     }
 }
 
+impl From<serde_json::Error> for StoreError {
+    fn from(error: serde_json::Error) -> Self {
+        Self::Other(error.to_string())
+    }
+}
+
 impl From<serde_wasm_bindgen::Error> for StoreError {
     fn from(error: serde_wasm_bindgen::Error) -> Self {
         Self::Other(error.to_string())
@@ -87,7 +109,7 @@ impl From<serde_wasm_bindgen::Error> for StoreError {
 /// An open database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    db: Rc<Rexie>,
+    pub(crate) db: Rc<Rexie>,
 }
 
 impl Store {

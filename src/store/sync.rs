@@ -1,0 +1,266 @@
+//! The sync engine's half of the local database: records, outbox, quarantine and cursor.
+//! Every operation that must be atomic (a record and its outbox entry; a pulled page and
+//! the cursor; an answer and the outbox) is one IndexedDB transaction, so closing the tab
+//! at any moment leaves either all of it or none of it.
+
+use mimamori_core::record::{Body, Change, RecordKind};
+use mimamori_core::replica::{local_view, read_push_results, LocalWrite, Quarantined};
+use mimamori_core::sync::{ItemResult, PullResponse};
+use rexie::TransactionMode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+use super::{Store, StoreError, OUTBOX, SYNC_META};
+
+/// Records as this phone holds them.
+pub const RECORDS: &str = "records";
+/// Changes the server refused, until the user corrects or discards them.
+pub const QUARANTINE: &str = "quarantine";
+
+const CURSOR_KEY: &str = "cursor";
+
+/// A record on the phone: the server's state (if any) and what the user sees, which is
+/// that state with the changes still in the outbox laid over it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalRecord {
+    pub id: String,
+    pub kind: RecordKind,
+    /// The server's sequence number of the state held; 0 before the first pull.
+    pub seq: i64,
+    pub server_state: Option<Value>,
+    pub view: Option<Value>,
+    /// Visits: their resident (indexed, for a resident's history).
+    pub resident_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OutboxEntry {
+    id: String,
+    record_id: String,
+    created_at: f64,
+    change: Change,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct QuarantineEntry {
+    id: String,
+    record_id: String,
+    #[serde(flatten)]
+    quarantined: Quarantined,
+}
+
+fn entry_key(change: &Change) -> String {
+    format!("{}|{}", change.stamp, change.id)
+}
+
+/// Plain JS objects (not `Map`s) so that IndexedDB can index their fields.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
+    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StoreError> {
+    Ok(serde_wasm_bindgen::from_value(value)?)
+}
+
+/// The key range of exactly `key`.
+fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
+    Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)
+}
+
+fn resident_of(change: &Change) -> Option<String> {
+    match &change.body {
+        Body::Visit(visit) => Some(visit.resident_id.to_string()),
+        Body::Resident(_) => None,
+    }
+}
+
+impl Store {
+    /// Saves a change made on this phone: its record (as the user will now see it) and its
+    /// outbox entry, in one transaction.
+    pub async fn save_change(&self, change: &Change, now_ms: f64) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
+        let records = tx.store(RECORDS)?;
+        let outbox = tx.store(OUTBOX)?;
+        let id = change.id.to_string();
+        let existing: Option<LocalRecord> = match records.get(JsValue::from_str(&id)).await? {
+            Some(value) if !value.is_undefined() => Some(from_js(value)?),
+            _ => None,
+        };
+        let mut pending: Vec<Change> = Vec::new();
+        for value in outbox
+            .index("by_record")?
+            .get_all(Some(only(&JsValue::from_str(&id))?), None)
+            .await?
+        {
+            pending.push(from_js::<OutboxEntry>(value)?.change);
+        }
+        pending.push(change.clone());
+        let server_state = existing.as_ref().and_then(|r| r.server_state.clone());
+        let view = local_view(
+            change.kind(),
+            server_state.as_ref(),
+            &pending.iter().collect::<Vec<_>>(),
+        );
+        let record = LocalRecord {
+            id: id.clone(),
+            kind: change.kind(),
+            seq: existing.as_ref().map_or(0, |r| r.seq),
+            server_state,
+            view,
+            resident_id: resident_of(change),
+        };
+        records.put(&to_js(&record)?, None).await?;
+        let entry = OutboxEntry {
+            id: entry_key(change),
+            record_id: id,
+            created_at: now_ms,
+            change: change.clone(),
+        };
+        outbox.put(&to_js(&entry)?, None).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The oldest waiting changes, at most `max`.
+    pub async fn next_batch(&self, max: u32) -> Result<Vec<Change>, StoreError> {
+        let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+        let values = tx.store(OUTBOX)?.get_all(None, Some(max)).await?;
+        tx.done().await?;
+        values
+            .into_iter()
+            .map(|v| from_js::<OutboxEntry>(v).map(|e| e.change))
+            .collect()
+    }
+
+    /// Takes in the server's answer to a push: acknowledged changes leave the outbox,
+    /// refused ones move to the quarantine, in one transaction. An answer that does not
+    /// pair up with what was sent changes nothing.
+    pub async fn apply_push_answer(
+        &self,
+        sent: &[Change],
+        results: &[ItemResult],
+    ) -> Result<bool, StoreError> {
+        let Ok(outcome) = read_push_results(sent, results) else {
+            return Ok(false);
+        };
+        let tx = self
+            .db
+            .transaction(&[OUTBOX, QUARANTINE], TransactionMode::ReadWrite)?;
+        let outbox = tx.store(OUTBOX)?;
+        let quarantine = tx.store(QUARANTINE)?;
+        for (id, stamp) in outcome.acknowledged {
+            outbox
+                .delete(JsValue::from_str(&format!("{stamp}|{id}")))
+                .await?;
+        }
+        for quarantined in outcome.quarantined {
+            let key = entry_key(&quarantined.change);
+            outbox.delete(JsValue::from_str(&key)).await?;
+            let entry = QuarantineEntry {
+                id: key,
+                record_id: quarantined.change.id.to_string(),
+                quarantined,
+            };
+            quarantine.put(&to_js(&entry)?, None).await?;
+        }
+        tx.done().await?;
+        Ok(true)
+    }
+
+    /// Stores a pulled page and then its cursor, in one transaction.
+    pub async fn apply_pull_page(&self, page: &PullResponse) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
+        let records = tx.store(RECORDS)?;
+        let by_record = tx.store(OUTBOX)?.index("by_record")?;
+        for write in mimamori_core::replica::writes_for_page(page) {
+            match write {
+                LocalWrite::Put {
+                    id,
+                    kind,
+                    seq,
+                    state,
+                } => {
+                    let key = JsValue::from_str(&id.to_string());
+                    let mut pending = Vec::new();
+                    for value in by_record.get_all(Some(only(&key)?), None).await? {
+                        pending.push(from_js::<OutboxEntry>(value)?.change);
+                    }
+                    let view = local_view(kind, Some(&state), &pending.iter().collect::<Vec<_>>());
+                    let resident_id = serde_json::from_value::<Change>(state.clone())
+                        .ok()
+                        .as_ref()
+                        .and_then(resident_of);
+                    let record = LocalRecord {
+                        id: id.to_string(),
+                        kind,
+                        seq,
+                        server_state: Some(state),
+                        view,
+                        resident_id,
+                    };
+                    records.put(&to_js(&record)?, None).await?;
+                }
+                LocalWrite::Remove { id } => {
+                    records.delete(JsValue::from_str(&id.to_string())).await?
+                }
+            }
+        }
+        tx.store(SYNC_META)?
+            .put(
+                &JsValue::from_f64(page.cursor as f64),
+                Some(&JsValue::from_str(CURSOR_KEY)),
+            )
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The server cursor this phone has stored up to.
+    pub async fn cursor(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .get(SYNC_META, CURSOR_KEY)
+            .await?
+            .and_then(|v| v.as_f64())
+            .map_or(0, |c| c as i64))
+    }
+
+    pub async fn records_of_kind(&self, kind: RecordKind) -> Result<Vec<LocalRecord>, StoreError> {
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let key = to_js(&kind)?;
+        let values = tx
+            .store(RECORDS)?
+            .index("by_kind")?
+            .get_all(Some(only(&key)?), None)
+            .await?;
+        tx.done().await?;
+        values.into_iter().map(from_js).collect()
+    }
+
+    pub async fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[QUARANTINE], TransactionMode::ReadOnly)?;
+        let values = tx.store(QUARANTINE)?.get_all(None, None).await?;
+        tx.done().await?;
+        values
+            .into_iter()
+            .map(|v| from_js::<QuarantineEntry>(v).map(|e| e.quarantined))
+            .collect()
+    }
+
+    /// Erases everything of the signed-in user (a revoked device); settings stay.
+    pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
+        let stores = [RECORDS, OUTBOX, QUARANTINE, SYNC_META];
+        let tx = self.db.transaction(&stores, TransactionMode::ReadWrite)?;
+        for store in stores {
+            tx.store(store)?.clear().await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+}
