@@ -7,7 +7,9 @@ use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::components::{BottomNav, SyncStatusLine, UpdateBanner};
 use crate::pages::{NotFound, ReportsPage, ResourcesPage, SalonsPage, SettingsPage, WatchPage};
+use crate::store::Session;
 use crate::store::{Store, StoreError};
+use crate::sync::SyncEngine;
 use crate::{connectivity, pwa, text};
 
 /// The open database, shared by every screen. `None` when IndexedDB could not be opened:
@@ -18,6 +20,43 @@ pub struct AppStore(pub StoredValue<Option<Store>, LocalStorage>);
 impl AppStore {
     pub fn get(self) -> Option<Store> {
         self.0.get_value()
+    }
+}
+
+/// The sync engine, shared by the status line, the account section and (later) every
+/// screen that saves. `None` when the database could not be opened.
+#[derive(Clone, Copy)]
+pub struct AppSync(pub StoredValue<Option<SyncEngine>, LocalStorage>);
+
+impl AppSync {
+    /// Asks for a sync now (the button; screens after saving).
+    pub fn request(self) {
+        if let Some(engine) = self.0.get_value() {
+            engine.request();
+        }
+    }
+
+    /// Keeps a new session and syncs at once.
+    pub async fn signed_in(self, session: Session) {
+        let Some(engine) = self.0.get_value() else {
+            return;
+        };
+        if let Err(error) = engine.store().save_session(&session).await {
+            engine
+                .status
+                .problem
+                .set(Some(error.message_ja().to_owned()));
+            return;
+        }
+        engine.status.me.set(Some(session.me));
+        engine.request();
+    }
+
+    /// Signs out: erases the user's data from this phone.
+    pub async fn forget_user(self, reason: Option<String>) {
+        if let Some(engine) = self.0.get_value() {
+            engine.forget_user(reason).await;
+        }
     }
 }
 
@@ -42,6 +81,16 @@ pub fn apply_text_size(size: TextSize) {
 #[component]
 pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl IntoView {
     let store_problem = store.as_ref().err().map(StoreError::message_ja);
+    let engine = store.as_ref().ok().cloned().map(SyncEngine::new);
+    if let Some(engine) = &engine {
+        provide_context(engine.status);
+        let engine = engine.clone();
+        leptos::task::spawn_local(async move {
+            engine.load().await;
+            engine.start_triggers();
+        });
+    }
+    provide_context(AppSync(StoredValue::new_local(engine)));
     provide_context(AppStore(StoredValue::new_local(store.ok())));
 
     let text_size = RwSignal::new(settings.text_size);

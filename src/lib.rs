@@ -4,12 +4,14 @@
 //! lints) it is empty.
 #![cfg(target_arch = "wasm32")]
 
+mod api;
 mod app;
 mod components;
 mod connectivity;
 mod pages;
 pub mod pwa;
 pub mod store;
+mod sync;
 pub mod text;
 
 use leptos::prelude::*;

@@ -41,3 +41,22 @@ pub const UPDATE_BUTTON: &str = "更新する";
 pub const STORAGE_FULL: &str = "端末の保存容量がいっぱいです。写真や使わないアプリを整理してから、もう一度お試しください。保存済みの記録は消えていません。";
 pub const STORAGE_UNAVAILABLE: &str = "この端末のブラウザでは記録を保存できません。プライベートモードをやめるか、別のブラウザでお試しください。";
 pub const STORAGE_FAILED: &str = "この端末に保存できませんでした。もう一度お試しください。";
+
+pub const SYNC_NOW: &str = "今すぐ同期";
+pub const SYNCING: &str = "同期中…";
+pub const ACCOUNT_TITLE: &str = "ログイン";
+pub const LOGIN_ID: &str = "ログインID";
+pub const PASSWORD: &str = "パスワード";
+pub const DEVICE_NAME: &str = "この端末の名前";
+pub const DEFAULT_DEVICE_NAME: &str = "わたしのスマホ";
+pub const SIGN_IN: &str = "ログインする";
+pub const SIGN_IN_MISSING: &str = "ログインIDとパスワードを入力してください。";
+pub const SIGN_IN_OFFLINE: &str =
+    "サーバーにつながりません。電波のある所で、もう一度お試しください。";
+pub const SIGNED_IN_SUFFIX: &str = "としてログインしています。";
+pub const SIGN_OUT: &str = "ログアウトする";
+
+/// Why signing out waits: it would erase records not yet sent.
+pub fn unsent_before_sign_out(count: usize) -> String {
+    format!("未送信の記録が{count}件あります。電波のある所で送ってから、ログアウトしてください。")
+}

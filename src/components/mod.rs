@@ -1,10 +1,12 @@
 //! Pieces of the shell that every screen shares.
 
+mod account;
 mod bottom_nav;
 mod empty_state;
 mod sync_status;
 mod update_banner;
 
+pub use account::AccountSection;
 pub use bottom_nav::BottomNav;
 pub use empty_state::EmptyState;
 pub use sync_status::SyncStatusLine;

@@ -2,36 +2,45 @@ use leptos::prelude::*;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::sync_status::{status_line, LocalMinute, SyncState};
 
-use crate::app::AppStore;
+use crate::app::AppSync;
+use crate::sync::SyncStatus;
+use crate::text;
 
 /// The calm line under the title: offline or not, how many records wait, when the last
-/// sync succeeded. It reads the outbox, so it is true even before sync exists.
+/// sync succeeded; and, when signed in, a button to sync now.
 #[component]
 pub fn SyncStatusLine(online: ReadSignal<bool>) -> impl IntoView {
-    let store = expect_context::<AppStore>();
-    let unsent = RwSignal::new(0usize);
-    let last_success = RwSignal::new(None::<LocalMinute>);
-    leptos::task::spawn_local(async move {
-        let Some(store) = store.get() else { return };
-        if let Ok(count) = store.unsent_count().await {
-            unsent.set(count as usize);
-        }
-        if let Ok(Some(ms)) = store.last_sync_ms().await {
-            last_success.set(Some(local_minute(&js_sys::Date::new(&ms.into()))));
-        }
-    });
+    let status = use_context::<SyncStatus>();
+    let sync = expect_context::<AppSync>();
     let line = move || {
+        let (unsent, last) =
+            status.map_or((0, None), |s| (s.unsent.get(), s.last_success_ms.get()));
         let state = SyncState {
             online: online.get(),
-            unsent: unsent.get(),
-            last_success: last_success.get(),
+            unsent,
+            last_success: last.map(|ms| local_minute(&js_sys::Date::new(&ms.into()))),
         };
         status_line(state, local_minute(&js_sys::Date::new_0()).date)
     };
+    let signed_in = move || status.is_some_and(|s| s.me.get().is_some());
+    let syncing = move || status.is_some_and(|s| s.syncing.get());
     view! {
-        <p class="sync-status" role="status" aria-live="polite" data-online=move || online.get().to_string()>
-            {line}
-        </p>
+        <div class="sync-bar">
+            <p class="sync-status" role="status" aria-live="polite" data-online=move || online.get().to_string()>
+                {line}
+            </p>
+            <Show when=signed_in>
+                <button
+                    class="button small"
+                    data-action="sync-now"
+                    disabled=syncing
+                    on:click=move |_| sync.request()
+                >
+                    {move || if syncing() { text::SYNCING } else { text::SYNC_NOW }}
+                </button>
+            </Show>
+        </div>
+        {move || status.and_then(|s| s.problem.get()).map(|m| view! { <p class="alert" role="alert">{m}</p> })}
     }
 }
 

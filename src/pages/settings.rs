@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::app::{AppStore, TextSizeSetting};
+use crate::components::AccountSection;
 use crate::text;
 
 /// 設定: the text size (saved on this phone at once) and what the app does with data.
@@ -50,6 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </p>
                 {move || save_error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
             </div>
+            <AccountSection />
             <p class="setting-note">{text::SETTINGS_DATA_NOTE}</p>
             <p class="setting-note">{text::SETTINGS_VERSION} " " {env!("CARGO_PKG_VERSION")}</p>
         </section>

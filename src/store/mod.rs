@@ -14,7 +14,7 @@ use crate::text;
 
 mod sync;
 
-pub use sync::{LocalRecord, QUARANTINE, RECORDS};
+pub use sync::{LocalRecord, Session, QUARANTINE, RECORDS};
 
 /// The database the app uses; tests open others by name.
 pub const DATABASE_NAME: &str = "mimamori";
@@ -30,7 +30,7 @@ pub const OUTBOX: &str = "outbox";
 pub const SYNC_META: &str = "sync_meta";
 
 const SETTINGS_KEY: &str = "device";
-const LAST_SYNC_KEY: &str = "last_success_ms";
+pub(crate) const LAST_SYNC_KEY: &str = "last_success_ms";
 
 /// The object stores of schema `version`.
 fn object_stores(version: u32) -> Vec<ObjectStore> {

@@ -264,3 +264,39 @@ impl Store {
         Ok(())
     }
 }
+
+/// Who is signed in on this phone, with the token the server issued (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub me: mimamori_core::api::Me,
+}
+
+const SESSION_KEY: &str = "session";
+
+impl Store {
+    pub async fn session(&self) -> Result<Option<Session>, StoreError> {
+        match self.get(SYNC_META, SESSION_KEY).await? {
+            Some(value) => Ok(from_js(value).ok()),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn save_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.put(
+            SYNC_META,
+            &to_js(session)?,
+            Some(&JsValue::from_str(SESSION_KEY)),
+        )
+        .await
+    }
+
+    pub async fn save_last_success(&self, at_ms: f64) -> Result<(), StoreError> {
+        self.put(
+            SYNC_META,
+            &JsValue::from_f64(at_ms),
+            Some(&JsValue::from_str(super::LAST_SYNC_KEY)),
+        )
+        .await
+    }
+}

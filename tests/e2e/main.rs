@@ -4,6 +4,7 @@
 //! `browser-tests` feature; each test starts its own server on a free loopback port with a
 //! temporary database, and its own browser with a fresh profile.
 
+mod account;
 mod manifest;
 mod offline;
 mod shell;

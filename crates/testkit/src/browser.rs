@@ -136,6 +136,19 @@ impl Browser {
         .await
     }
 
+    /// Scrolls the element to the middle of the screen, as a person would before tapping it
+    /// (ChromeDriver's own scrolling may leave it under the fixed bottom navigation), and
+    /// clicks it.
+    pub async fn tap(&self, css: &str) -> anyhow::Result<()> {
+        let element = self.client.find(fantoccini::Locator::Css(css)).await?;
+        let script = "arguments[0].scrollIntoView({block: 'center'});";
+        self.client
+            .execute(script, vec![serde_json::to_value(&element)?])
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
     /// Switches the page's network off or back on (see `network.rs` for what it reaches).
     pub async fn set_offline(&self, offline: bool) -> anyhow::Result<()> {
         self.client

@@ -24,6 +24,17 @@ impl ServerProcess {
         database: &Path,
         static_dir: &Path,
     ) -> anyhow::Result<Self> {
+        Self::start_with(binary, port, database, static_dir, &[]).await
+    }
+
+    /// As [`ServerProcess::start`], with more arguments for `serve` (e.g. `--demo`).
+    pub async fn start_with(
+        binary: &Path,
+        port: u16,
+        database: &Path,
+        static_dir: &Path,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let child = Command::new(binary)
             .arg("serve")
             .arg("--listen")
@@ -32,6 +43,7 @@ impl ServerProcess {
             .arg(format!("sqlite://{}", database.display()))
             .arg("--static")
             .arg(static_dir)
+            .args(extra)
             .env("MIMAMORI_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -1,0 +1,90 @@
+//! The server's API as the app calls it. Every failure becomes an [`ApiFailure`] that says,
+//! in Japanese, what happened; being offline is one of them and is not an error to show.
+
+use gloo_net::http::{Request, Response};
+use mimamori_core::api::{ErrorBody, ErrorCode, LoginRequest, LoginResponse};
+use mimamori_core::record::Change;
+use mimamori_core::sync::{PullResponse, PushRequest, PushResponse};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// No connection (or the server is down): try again later.
+    Offline,
+    /// This device was revoked: erase the user's data.
+    Revoked,
+    /// The token is no longer valid: sign in again.
+    Unauthorized,
+    /// The server refused or failed, with its code when it gave one.
+    Server {
+        code: Option<ErrorCode>,
+        message: String,
+    },
+}
+
+impl ApiFailure {
+    pub fn message_ja(&self) -> String {
+        match self {
+            Self::Offline => "電波のある所で自動的に送ります。".to_owned(),
+            Self::Revoked => ErrorCode::DeviceRevoked.message_ja().to_owned(),
+            Self::Unauthorized => ErrorCode::Unauthorized.message_ja().to_owned(),
+            Self::Server {
+                code: Some(code), ..
+            } => code.message_ja().to_owned(),
+            Self::Server { message, .. } => message.clone(),
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    if response.ok() {
+        return response.json::<T>().await.map_err(|_| ApiFailure::Server {
+            code: None,
+            message: "サーバーの答えを読み取れませんでした。".to_owned(),
+        });
+    }
+    let status = response.status();
+    let body = response.json::<ErrorBody>().await.ok();
+    match body.map(|b| b.error) {
+        Some(error) if error.code == ErrorCode::DeviceRevoked => Err(ApiFailure::Revoked),
+        Some(error) if error.code == ErrorCode::Unauthorized => Err(ApiFailure::Unauthorized),
+        Some(error) => Err(ApiFailure::Server {
+            code: Some(error.code),
+            message: error.message,
+        }),
+        // A proxy or a stopped server answering for us: treat as not reachable.
+        None if status >= 500 => Err(ApiFailure::Offline),
+        None => Err(ApiFailure::Server {
+            code: None,
+            message: format!("サーバーが {status} を返しました。"),
+        }),
+    }
+}
+
+pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiFailure> {
+    let request = Request::post("/api/v1/login")
+        .json(request)
+        .map_err(|_| ApiFailure::Offline)?;
+    read(request.send().await.map_err(|_| ApiFailure::Offline)?).await
+}
+
+pub async fn push(token: &str, changes: &[Change]) -> Result<PushResponse, ApiFailure> {
+    let body = PushRequest {
+        changes: changes.to_vec(),
+    };
+    let request = Request::post("/api/v1/sync/push")
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(&body)
+        .map_err(|_| ApiFailure::Offline)?;
+    read(request.send().await.map_err(|_| ApiFailure::Offline)?).await
+}
+
+pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullResponse, ApiFailure> {
+    let url = format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}");
+    let response = Request::get(&url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}

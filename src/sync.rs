@@ -1,0 +1,214 @@
+//! The sync engine: pushes the outbox and pulls what changed, one run at a time, whenever
+//! there is a chance (sync.md: on start, on `online`, on becoming visible, every few
+//! minutes while online, and from the button), backing off with jitter after failures.
+//! The rules it follows are `mimamori_core::replica`'s; the storage is `store::sync`'s.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use mimamori_core::api::Me;
+
+use crate::api::{self, ApiFailure};
+use crate::store::Store;
+
+/// How many changes one push carries, and how many records one pull page asks for.
+const PUSH_BATCH: u32 = 200;
+const PULL_PAGE: u32 = 500;
+/// While online, sync at least this often.
+const PERIOD: Duration = Duration::from_secs(3 * 60);
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const LONGEST_RETRY: Duration = Duration::from_secs(5 * 60);
+
+/// What the screens show about sync. Signals, so that every view stays current.
+#[derive(Clone, Copy)]
+pub struct SyncStatus {
+    pub unsent: RwSignal<usize>,
+    pub last_success_ms: RwSignal<Option<f64>>,
+    pub syncing: RwSignal<bool>,
+    /// A problem the user can act on (not "offline", which is normal).
+    pub problem: RwSignal<Option<String>>,
+    /// The signed-in user, or `None`.
+    pub me: RwSignal<Option<Me>>,
+}
+
+/// The engine: the store, the status, and the one-run-at-a-time guard.
+#[derive(Clone)]
+pub struct SyncEngine {
+    store: Store,
+    pub status: SyncStatus,
+    running: Rc<Cell<bool>>,
+    failures: Rc<Cell<u32>>,
+}
+
+impl SyncEngine {
+    pub fn new(store: Store) -> Self {
+        let status = SyncStatus {
+            unsent: RwSignal::new(0),
+            last_success_ms: RwSignal::new(None),
+            syncing: RwSignal::new(false),
+            problem: RwSignal::new(None),
+            me: RwSignal::new(None),
+        };
+        Self {
+            store,
+            status,
+            running: Rc::default(),
+            failures: Rc::default(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Reads what is stored (who is signed in, unsent count, last sync) into the status.
+    pub async fn load(&self) {
+        if let Ok(session) = self.store.session().await {
+            self.status.me.set(session.map(|s| s.me));
+        }
+        self.refresh_counts().await;
+    }
+
+    pub async fn refresh_counts(&self) {
+        if let Ok(count) = self.store.unsent_count().await {
+            self.status.unsent.set(count as usize);
+        }
+        if let Ok(last) = self.store.last_sync_ms().await {
+            self.status.last_success_ms.set(last);
+        }
+    }
+
+    /// Starts a run unless one is under way.
+    pub fn request(&self) {
+        if self.running.replace(true) {
+            return;
+        }
+        let engine = self.clone();
+        leptos::task::spawn_local(async move {
+            engine.status.syncing.set(true);
+            let outcome = engine.run().await;
+            engine.status.syncing.set(false);
+            engine.running.set(false);
+            engine.refresh_counts().await;
+            match outcome {
+                Ok(()) => {
+                    engine.failures.set(0);
+                    engine.status.problem.set(None);
+                }
+                Err(ApiFailure::Revoked) => {
+                    engine
+                        .forget_user(Some(ApiFailure::Revoked.message_ja()))
+                        .await
+                }
+                Err(failure) => {
+                    if failure != ApiFailure::Offline {
+                        engine.status.problem.set(Some(failure.message_ja()));
+                    }
+                    engine.retry_later();
+                }
+            }
+        });
+    }
+
+    async fn run(&self) -> Result<(), ApiFailure> {
+        let Ok(Some(session)) = self.store.session().await else {
+            return Ok(());
+        };
+        loop {
+            let batch = self
+                .store
+                .next_batch(PUSH_BATCH)
+                .await
+                .map_err(store_failure)?;
+            if batch.is_empty() {
+                break;
+            }
+            let answer = api::push(&session.token, &batch).await?;
+            let paired = self
+                .store
+                .apply_push_answer(&batch, &answer.results)
+                .await
+                .map_err(store_failure)?;
+            if !paired {
+                return Err(ApiFailure::Offline);
+            }
+            self.refresh_counts().await;
+        }
+        loop {
+            let cursor = self.store.cursor().await.map_err(store_failure)?;
+            let page = api::pull(&session.token, cursor, PULL_PAGE).await?;
+            self.store
+                .apply_pull_page(&page)
+                .await
+                .map_err(store_failure)?;
+            if !page.more {
+                break;
+            }
+        }
+        let _ = self.store.save_last_success(js_sys::Date::now()).await;
+        Ok(())
+    }
+
+    /// Exponential backoff with jitter, so that a district's phones coming back into signal
+    /// together do not all knock at once.
+    fn retry_later(&self) {
+        let failures = self.failures.get().saturating_add(1);
+        self.failures.set(failures);
+        let base = FIRST_RETRY
+            .saturating_mul(1 << failures.min(8))
+            .min(LONGEST_RETRY);
+        let jitter = 0.5 + js_sys::Math::random();
+        let delay = base.mul_f64(jitter);
+        let engine = self.clone();
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::sleep(delay).await;
+            if navigator_online() {
+                engine.request();
+            }
+        });
+    }
+
+    /// Erases the signed-in user's data from this phone (revoked, or signed out).
+    pub async fn forget_user(&self, reason: Option<String>) {
+        let _ = self.store.wipe_user_data().await;
+        self.status.me.set(None);
+        self.status.problem.set(reason);
+        self.refresh_counts().await;
+    }
+
+    /// Sync on start, on `online`, on becoming visible, and every few minutes while online.
+    pub fn start_triggers(&self) {
+        self.request();
+        let engine = self.clone();
+        let _ = window_event_listener(leptos::ev::online, move |_| engine.request());
+        let engine = self.clone();
+        let _ = window_event_listener_untyped("visibilitychange", move |_| {
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Visible);
+            if visible {
+                engine.request();
+            }
+        });
+        let engine = self.clone();
+        gloo_timers::callback::Interval::new(PERIOD.as_millis() as u32, move || {
+            if navigator_online() {
+                engine.request();
+            }
+        })
+        .forget();
+    }
+}
+
+fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+fn store_failure(error: crate::store::StoreError) -> ApiFailure {
+    ApiFailure::Server {
+        code: None,
+        message: error.message_ja().to_owned(),
+    }
+}

@@ -1,0 +1,73 @@
+//! Signing in from 設定 and the first sync; the status line tells the truth throughout.
+
+use fantoccini::Locator;
+use mimamori_testkit::{free_port, Browser, ServerProcess};
+
+use crate::{built_pwa, server_binary, PATIENCE};
+
+async fn fill(browser: &Browser, name: &str, value: &str) -> anyhow::Result<()> {
+    let input = browser
+        .client
+        .find(Locator::Css(&format!("input[name={name}]")))
+        .await?;
+    input.clear().await?;
+    input.send_keys(value).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &dir.path().join("e2e.db"),
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&server.url("/settings")).await?;
+    browser.wait_for_app(PATIENCE).await?;
+
+    // A wrong password is said plainly, in Japanese, and nothing else changes.
+    fill(&browser, "login_id", "noritsuke.v1").await?;
+    fill(&browser, "password", "wrong password").await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser
+        .wait_for_text("ログインIDかパスワードが違います。", PATIENCE)
+        .await?;
+
+    fill(&browser, "password", "mimamori-demo").await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser
+        .wait_for_text("としてログインしています。", PATIENCE)
+        .await?;
+    assert!(browser.body_text().await?.contains("乗附 見守り 鈴木さん"));
+    // The first sync ran: the status line names its time.
+    browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+
+    // Signed in survives a reload (the session is in IndexedDB).
+    browser.client.refresh().await?;
+    browser
+        .wait_for_text("としてログインしています。", PATIENCE)
+        .await?;
+    browser.tap("[data-action=sync-now]").await?;
+    browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+
+    browser.tap("[data-action=sign-out]").await?;
+    browser.wait_for_text("ログインする", PATIENCE).await?;
+    let status = browser
+        .client
+        .find(Locator::Css(".sync-status"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        !status.contains("最終同期"),
+        "the user's sync state left with them: {status}"
+    );
+
+    browser.close().await?;
+    server.stop().await
+}
