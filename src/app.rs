@@ -6,7 +6,10 @@ use leptos_router::path;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::components::{BottomNav, SyncStatusLine, UpdateBanner};
-use crate::pages::{NotFound, ReportsPage, ResourcesPage, SalonsPage, SettingsPage, WatchPage};
+use crate::pages::{
+    NewResidentPage, NotFound, ReportsPage, ResidentPage, ResourcesPage, SalonsPage, SettingsPage,
+    WatchPage,
+};
 use crate::store::Session;
 use crate::store::{Store, StoreError};
 use crate::sync::SyncEngine;
@@ -50,6 +53,82 @@ impl AppSync {
         }
         engine.status.me.set(Some(session.me));
         engine.request();
+    }
+
+    /// Saves a change made on this phone: validated with the server's own rules, stored with
+    /// its outbox entry in one transaction, then offered to the server. Returns the record's
+    /// id, or what to tell the user.
+    pub async fn save(
+        self,
+        id: Option<mimamori_core::record::RecordId>,
+        base: Option<mimamori_core::hlc::Hlc>,
+        body: mimamori_core::record::Body,
+    ) -> Result<mimamori_core::record::RecordId, String> {
+        use mimamori_core::record::{Change, RecordId};
+        use mimamori_core::validate::{validate_change, Context};
+
+        struct Local<'a>(&'a std::collections::HashSet<RecordId>);
+        impl Context for Local<'_> {
+            fn now_ms(&self) -> i64 {
+                js_sys::Date::now() as i64
+            }
+            fn resident_visible(&self, id: RecordId) -> bool {
+                self.0.contains(&id)
+            }
+        }
+
+        let engine = self
+            .0
+            .get_value()
+            .ok_or_else(|| crate::text::STORAGE_UNAVAILABLE.to_owned())?;
+        let store = engine.store();
+        let session = store
+            .session()
+            .await
+            .map_err(|e| e.message_ja().to_owned())?
+            .ok_or_else(|| crate::text::SIGN_IN_FIRST.to_owned())?;
+        let me = session.me;
+        let district = *me
+            .districts
+            .first()
+            .ok_or_else(|| crate::text::NO_DISTRICT.to_owned())?;
+        let now = js_sys::Date::now();
+        let id = id.unwrap_or_else(|| RecordId::new_v7(now as u64, random_bytes()));
+        let stamp = store
+            .next_stamp(me.device_id.0 as u64, now as u64)
+            .await
+            .map_err(|e| e.message_ja().to_owned())?;
+        let change = Change {
+            id,
+            district_id: district,
+            author: me.user_id,
+            device: me.device_id,
+            stamp,
+            base,
+            deleted: false,
+            body,
+        };
+        let residents: std::collections::HashSet<RecordId> = store
+            .records_of_kind(mimamori_core::record::RecordKind::Resident)
+            .await
+            .map_err(|e| e.message_ja().to_owned())?
+            .iter()
+            .filter_map(|r| r.id.parse().ok())
+            .collect();
+        if let Err(problems) = validate_change(&change, &Local(&residents)) {
+            return Err(problems
+                .iter()
+                .map(|p| p.problem.message_ja())
+                .collect::<Vec<_>>()
+                .join(" "));
+        }
+        store
+            .save_change(&change, now)
+            .await
+            .map_err(|e| e.message_ja().to_owned())?;
+        engine.refresh_counts().await;
+        engine.request();
+        Ok(id)
     }
 
     /// Signs out: erases the user's data from this phone.
@@ -113,6 +192,8 @@ pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl I
                 <main class="content">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=WatchPage />
+                        <Route path=path!("/residents/new") view=NewResidentPage />
+                        <Route path=path!("/residents/:id") view=ResidentPage />
                         <Route path=path!("/salons") view=SalonsPage />
                         <Route path=path!("/resources") view=ResourcesPage />
                         <Route path=path!("/reports") view=ReportsPage />
@@ -123,4 +204,13 @@ pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl I
             </div>
         </Router>
     }
+}
+
+/// Ten random bytes for a UUIDv7, from the browser's cryptographic generator.
+fn random_bytes() -> [u8; 10] {
+    let mut bytes = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
 }

@@ -60,3 +60,28 @@ pub const SIGN_OUT: &str = "ログアウトする";
 pub fn unsent_before_sign_out(count: usize) -> String {
     format!("未送信の記録が{count}件あります。電波のある所で送ってから、ログアウトしてください。")
 }
+
+pub const SIGN_IN_FIRST: &str = "先に「設定」からログインしてください。";
+pub const NO_DISTRICT: &str = "担当の地区が決まっていません。SCにご連絡ください。";
+pub const WATCH_SIGN_IN_HINT: &str = "「設定」からログインすると、担当の方の一覧が出ます。";
+pub const GO_TO_SETTINGS: &str = "設定を開く";
+pub const RESIDENTS_EMPTY: &str = "担当の方はまだ登録されていません。";
+pub const ADD_RESIDENT: &str = "対象者を登録する";
+pub const RESIDENT_NAME: &str = "お名前";
+pub const CONSENT_SCOPE: &str = "同意の内容";
+pub const DEFAULT_CONSENT_SCOPE: &str = "見守り訪問と地区SCへの共有";
+pub const CONSENT_NOTE: &str =
+    "ご本人の同意を得てから登録してください。同意の日付は今日になります。";
+pub const SAVE: &str = "保存する";
+pub const SAVED: &str = "保存しました。";
+pub const VISITS_TITLE: &str = "訪問の記録";
+pub const VISITS_EMPTY: &str = "まだ訪問の記録がありません。";
+pub const LOG_VISIT: &str = "訪問を記録する";
+pub const VISIT_METHOD: &str = "会い方";
+pub const VISIT_OUTCOME: &str = "ようす";
+pub const VISIT_NOTE: &str = "メモ（任意）";
+pub const BACK_TO_LIST: &str = "一覧に戻る";
+pub const RECORD_NOT_FOUND: &str = "この方の記録は、この端末にありません。";
+pub const ESCALATE_EMERGENCY: &str =
+    "緊急のときは、まず119番・110番へ。そのあとSCに連絡してください。";
+pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";

@@ -2,6 +2,9 @@
 
 mod sections;
 mod settings;
+mod visit_form;
+mod watch;
 
-pub use sections::{NotFound, ReportsPage, ResourcesPage, SalonsPage, WatchPage};
+pub use sections::{NotFound, ReportsPage, ResourcesPage, SalonsPage};
 pub use settings::SettingsPage;
+pub use watch::{NewResidentPage, ResidentPage, WatchPage};

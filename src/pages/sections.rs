@@ -8,11 +8,6 @@ use crate::components::EmptyState;
 use crate::text;
 
 #[component]
-pub fn WatchPage() -> impl IntoView {
-    view! { <EmptyState title=text::WATCH_TITLE message=text::WATCH_EMPTY detail=text::WATCH_EMPTY_DETAIL /> }
-}
-
-#[component]
 pub fn SalonsPage() -> impl IntoView {
     view! { <EmptyState title=text::SALONS_TITLE message=text::SALONS_EMPTY detail=text::SALONS_EMPTY_DETAIL /> }
 }

@@ -300,3 +300,63 @@ impl Store {
         .await
     }
 }
+
+const CLOCK_KEY: &str = "clock";
+
+impl Store {
+    /// A stamp for a change made now, from this device's clock, which is kept in the
+    /// database so that it never goes backwards across reloads.
+    pub async fn next_stamp(
+        &self,
+        node: u64,
+        now_ms: u64,
+    ) -> Result<mimamori_core::hlc::Hlc, StoreError> {
+        use mimamori_core::hlc::{Hlc, HlcClock};
+        let last: Option<Hlc> = self
+            .get(SYNC_META, CLOCK_KEY)
+            .await?
+            .and_then(|v| v.as_string())
+            .and_then(|s| s.parse().ok())
+            .filter(|last: &Hlc| last.node == node);
+        let mut clock = last.map_or_else(|| HlcClock::new(node), HlcClock::resume);
+        let stamp = clock.now(now_ms);
+        self.put(
+            SYNC_META,
+            &JsValue::from_str(&stamp.to_string()),
+            Some(&JsValue::from_str(CLOCK_KEY)),
+        )
+        .await?;
+        Ok(stamp)
+    }
+
+    /// The record held under `id`, if any.
+    pub async fn record(&self, id: &str) -> Result<Option<LocalRecord>, StoreError> {
+        match self.get(RECORDS, id).await? {
+            Some(value) => Ok(Some(from_js(value)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A resident's visits, newest first.
+    pub async fn visits_of(&self, resident_id: &str) -> Result<Vec<LocalRecord>, StoreError> {
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let values = tx
+            .store(RECORDS)?
+            .index("by_resident")?
+            .get_all(Some(only(&JsValue::from_str(resident_id))?), None)
+            .await?;
+        tx.done().await?;
+        let mut visits: Vec<LocalRecord> =
+            values.into_iter().map(from_js).collect::<Result<_, _>>()?;
+        visits.sort_by_key(|v| std::cmp::Reverse(visited_at(v)));
+        Ok(visits)
+    }
+}
+
+fn visited_at(record: &LocalRecord) -> i64 {
+    record
+        .view
+        .as_ref()
+        .and_then(|v| v["body"]["data"]["visited_at_ms"].as_i64())
+        .unwrap_or(0)
+}

@@ -8,6 +8,7 @@ mod account;
 mod manifest;
 mod offline;
 mod shell;
+mod sync;
 mod update;
 
 use std::path::PathBuf;

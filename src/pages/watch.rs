@@ -1,0 +1,238 @@
+//! 見守り: the residents this phone holds, registering one, and a resident's visits.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use mimamori_core::calendar::{say_day_and_time, CivilDate};
+use mimamori_core::record::{Body, RecordKind};
+use mimamori_core::resident::{Consent, ResidentPatch};
+use serde_json::Value;
+
+use crate::app::{AppStore, AppSync};
+use crate::store::LocalRecord;
+use crate::sync::SyncStatus;
+use crate::text;
+
+pub use super::visit_form::VisitForm;
+
+/// A resident as the list shows them.
+#[derive(Debug, Clone, PartialEq)]
+struct ResidentRow {
+    id: String,
+    name: String,
+}
+
+fn resident_row(record: &LocalRecord) -> Option<ResidentRow> {
+    let view = record.view.as_ref()?;
+    if view["fields"]["_deleted"]["value"] == Value::Bool(true) {
+        return None;
+    }
+    let name = view["fields"]["name"]["value"].as_str()?.to_owned();
+    Some(ResidentRow {
+        id: record.id.clone(),
+        name,
+    })
+}
+
+/// Re-reads whenever sync changes what is stored.
+fn reload_on_sync(load: impl Fn() + 'static) {
+    let status = use_context::<SyncStatus>();
+    Effect::new(move |_| {
+        if let Some(status) = status {
+            status.last_success_ms.track();
+            status.unsent.track();
+        }
+        load();
+    });
+}
+
+#[component]
+pub fn WatchPage() -> impl IntoView {
+    let status = use_context::<SyncStatus>();
+    let store = expect_context::<AppStore>();
+    let residents = RwSignal::new(Vec::<ResidentRow>::new());
+    reload_on_sync(move || {
+        leptos::task::spawn_local(async move {
+            let Some(store) = store.get() else { return };
+            if let Ok(records) = store.records_of_kind(RecordKind::Resident).await {
+                let mut rows: Vec<ResidentRow> = records.iter().filter_map(resident_row).collect();
+                rows.sort_by(|a, b| a.name.cmp(&b.name));
+                residents.set(rows);
+            }
+        });
+    });
+    let signed_in = move || status.is_some_and(|s| s.me.get().is_some());
+    view! {
+        <section class="page">
+            <h2 class="page-title">{text::WATCH_TITLE}</h2>
+            <Show
+                when=signed_in
+                fallback=|| view! {
+                    <div class="empty-state">
+                        <p class="empty-message">{text::WATCH_SIGN_IN_HINT}</p>
+                        <A href="/settings" attr:class="button">{text::GO_TO_SETTINGS}</A>
+                    </div>
+                }
+            >
+                <ul class="list" aria-label=text::WATCH_TITLE>
+                    <For each=move || residents.get() key=|row| row.id.clone() let:row>
+                        <li>
+                            <A href=format!("/residents/{}", row.id) attr:class="list-item" attr:data-resident=row.id.clone()>
+                                {row.name.clone()}
+                            </A>
+                        </li>
+                    </For>
+                </ul>
+                <Show when=move || residents.get().is_empty()>
+                    <p class="empty-message">{text::RESIDENTS_EMPTY}</p>
+                </Show>
+                <A href="/residents/new" attr:class="button primary wide" attr:data-action="add-resident">
+                    {text::ADD_RESIDENT}
+                </A>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewResidentPage() -> impl IntoView {
+    let sync = expect_context::<AppSync>();
+    let status = expect_context::<SyncStatus>();
+    let name = RwSignal::new(String::new());
+    let scope = RwSignal::new(text::DEFAULT_CONSENT_SCOPE.to_owned());
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(me) = status.me.get() else {
+            error.set(Some(text::SIGN_IN_FIRST.to_owned()));
+            return;
+        };
+        let today = js_sys::Date::new_0();
+        let date = CivilDate::new(
+            today.get_full_year() as i32,
+            today.get_month() as u8 + 1,
+            today.get_date() as u8,
+        );
+        let patch = ResidentPatch {
+            name: Some(name.get().trim().to_owned()),
+            assigned_volunteers: Some([me.user_id].into_iter().collect()),
+            consent: date.map(|date| Consent {
+                date,
+                scope: scope.get().trim().to_owned(),
+                taken_by: me.user_id,
+            }),
+            ..ResidentPatch::default()
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match sync.save(None, None, Body::Resident(patch)).await {
+                Ok(id) => navigate(&format!("/residents/{id}"), Default::default()),
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <section class="page">
+            <h2 class="page-title">{text::ADD_RESIDENT}</h2>
+            <form class="form" on:submit=submit>
+                <label class="field">
+                    <span class="field-label">{text::RESIDENT_NAME}</span>
+                    <input type="text" name="resident_name" maxlength="50" bind:value=name required />
+                </label>
+                <label class="field">
+                    <span class="field-label">{text::CONSENT_SCOPE}</span>
+                    <input type="text" name="consent_scope" maxlength="200" bind:value=scope required />
+                </label>
+                <p class="setting-note">{text::CONSENT_NOTE}</p>
+                {move || error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+                <button class="button primary" type="submit" data-action="save-resident">{text::SAVE}</button>
+            </form>
+        </section>
+    }
+}
+
+/// One visit as the history shows it.
+fn visit_line(record: &LocalRecord, today: CivilDate) -> String {
+    let Some(view) = record.view.as_ref() else {
+        return String::new();
+    };
+    let data = &view["body"]["data"];
+    let when = data["visited_at_ms"].as_f64().map(|ms| {
+        let date = js_sys::Date::new(&ms.into());
+        let day = CivilDate::new(
+            date.get_full_year() as i32,
+            date.get_month() as u8 + 1,
+            date.get_date() as u8,
+        )
+        .unwrap_or(today);
+        say_day_and_time(day, date.get_hours() as u8, date.get_minutes() as u8, today)
+    });
+    let outcome: Option<mimamori_core::visit::Outcome> =
+        serde_json::from_value(data["outcome"].clone()).ok();
+    let note = data["note"].as_str().unwrap_or_default();
+    format!(
+        "{} {} {}",
+        when.unwrap_or_default(),
+        outcome.map(|o| o.label_ja()).unwrap_or_default(),
+        note
+    )
+    .trim()
+    .to_owned()
+}
+
+#[component]
+pub fn ResidentPage() -> impl IntoView {
+    let params = use_params_map();
+    let store = expect_context::<AppStore>();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let name = RwSignal::new(None::<String>);
+    let visits = RwSignal::new(Vec::<String>::new());
+    let load = move || {
+        let id = id();
+        leptos::task::spawn_local(async move {
+            let Some(store) = store.get() else { return };
+            if let Ok(record) = store.record(&id).await {
+                let current = record.as_ref().and_then(resident_row).map(|r| r.name);
+                if name.get_untracked() != current {
+                    name.set(current);
+                }
+            }
+            let today = js_sys::Date::new_0();
+            let today = CivilDate::new(
+                today.get_full_year() as i32,
+                today.get_month() as u8 + 1,
+                today.get_date() as u8,
+            )
+            .unwrap_or(CivilDate {
+                year: 1970,
+                month: 1,
+                day: 1,
+            });
+            if let Ok(records) = store.visits_of(&id).await {
+                visits.set(records.iter().map(|r| visit_line(r, today)).collect());
+            }
+        });
+    };
+    reload_on_sync(load);
+    // The form is made once: re-reading the record must not reset what is being typed.
+    view! {
+        <section class="page">
+            <Show
+                when=move || name.get().is_some()
+                fallback=|| view! { <p class="empty-message">{text::RECORD_NOT_FOUND}</p> }
+            >
+                <h2 class="page-title">{move || name.get()}</h2>
+                <VisitForm resident_id=id() on_saved=Callback::new(move |()| load()) />
+                <h3 class="setting-title">{text::VISITS_TITLE}</h3>
+                <ul class="list visits">
+                    {move || visits.get().into_iter().map(|line| view! { <li class="visit-line">{line}</li> }).collect_view()}
+                </ul>
+                <Show when=move || visits.get().is_empty()>
+                    <p class="setting-note">{text::VISITS_EMPTY}</p>
+                </Show>
+            </Show>
+            <A href="/" attr:class="button">{text::BACK_TO_LIST}</A>
+        </section>
+    }
+}

@@ -1,0 +1,150 @@
+//! The heart of the product, end to end: a volunteer records offline, the records survive a
+//! reload, reach the server once when the signal returns, the district's SC sees them, and
+//! a revoked phone erases itself at its next contact.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use mimamori_testkit::{free_port, Browser, ServerProcess};
+
+use crate::{built_pwa, server_binary, PATIENCE};
+
+async fn fill(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    let input = browser.client.find(Locator::Css(css)).await?;
+    input.clear().await?;
+    input.send_keys(value).await?;
+    Ok(())
+}
+
+async fn sign_in(browser: &Browser, server: &ServerProcess, login_id: &str) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/settings")).await?;
+    browser.wait_for_app(PATIENCE).await?;
+    fill(browser, "input[name=login_id]", login_id).await?;
+    fill(browser, "input[name=password]", "mimamori-demo").await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser
+        .wait_for_text("としてログインしています。", PATIENCE)
+        .await?;
+    browser.wait_for_text("最終同期 今日", PATIENCE).await
+}
+
+async fn status(browser: &Browser) -> anyhow::Result<String> {
+    Ok(browser
+        .client
+        .find(Locator::Css(".sync-status"))
+        .await?
+        .text()
+        .await?)
+}
+
+#[tokio::test]
+async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("e2e.db");
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &database,
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await?;
+    let volunteer = Browser::start().await?;
+    sign_in(&volunteer, &server, "noritsuke.v1").await?;
+    volunteer.wait_for_service_worker(PATIENCE).await?;
+
+    // No signal at the door from here on.
+    volunteer.set_offline(true).await?;
+    volunteer.tap("[data-nav=watch]").await?;
+    volunteer.tap("[data-action=add-resident]").await?;
+    fill(&volunteer, "input[name=resident_name]", "乗附 ハナ").await?;
+    volunteer.tap("[data-action=save-resident]").await?;
+    volunteer.wait_for_text("訪問を記録する", PATIENCE).await?;
+    // A fine visit: met and fine are already chosen, so saving is the only tap.
+    volunteer.tap("[data-action=save-visit]").await?;
+    volunteer.wait_for_text("保存しました。", PATIENCE).await?;
+    volunteer.tap("[data-outcome=worrying]").await?;
+    fill(
+        &volunteer,
+        "textarea[name=visit_note]",
+        "郵便物がたまっていた",
+    )
+    .await?;
+    volunteer.tap("[data-action=save-visit]").await?;
+    volunteer
+        .wait_for_text("郵便物がたまっていた", PATIENCE)
+        .await?;
+    assert!(
+        status(&volunteer).await?.contains("未送信 3件"),
+        "{}",
+        status(&volunteer).await?
+    );
+
+    // A reload with no signal: everything is still there, still unsent.
+    volunteer.client.refresh().await?;
+    volunteer
+        .wait_for_text("郵便物がたまっていた", PATIENCE)
+        .await?;
+    assert!(status(&volunteer).await?.contains("未送信 3件"));
+
+    // The signal returns: the phone sends by itself.
+    volunteer.set_offline(false).await?;
+    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
+        status(&volunteer)
+            .await
+            .ok()
+            .filter(|s| s.contains("すべて送信済み"))
+            .map(|_| ())
+    })
+    .await?;
+
+    // The district's SC, on another phone, sees the resident and both visits.
+    let coordinator = Browser::start().await?;
+    sign_in(&coordinator, &server, "noritsuke.sc").await?;
+    coordinator.tap("[data-nav=watch]").await?;
+    coordinator.wait_for_text("乗附 ハナ", PATIENCE).await?;
+    coordinator.tap("[data-resident]").await?;
+    coordinator
+        .wait_for_text("郵便物がたまっていた", PATIENCE)
+        .await?;
+    let visits = coordinator
+        .client
+        .find_all(Locator::Css(".visit-line"))
+        .await?;
+    assert_eq!(visits.len(), 2, "each visit exactly once");
+
+    // The volunteer's phone is lost: the SC's office revokes it (device 1, the first made).
+    let revoked = tokio::process::Command::new(server_binary())
+        .args([
+            "admin",
+            "--database",
+            &format!("sqlite://{}", database.display()),
+            "device",
+            "revoke",
+            "1",
+        ])
+        .output()
+        .await?;
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    volunteer.tap("[data-nav=settings]").await?;
+    volunteer.tap("[data-action=sync-now]").await?;
+    volunteer
+        .wait_for_text("この端末は使えなくなりました", PATIENCE)
+        .await?;
+    volunteer.wait_for_text("ログインする", PATIENCE).await?;
+    volunteer.tap("[data-nav=watch]").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !volunteer.body_text().await?.contains("乗附 ハナ"),
+        "the revoked phone forgot the resident"
+    );
+
+    volunteer.close().await?;
+    coordinator.close().await?;
+    server.stop().await
+}
