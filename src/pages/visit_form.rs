@@ -41,6 +41,9 @@ pub fn VisitForm(resident_id: String, on_saved: Callback<()>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match sync.save(None, None, Body::Visit(body)).await {
                 Ok(_) => {
+                    // Ready for the next door: back to the usual choices.
+                    method.set(VisitMethod::Met);
+                    outcome.set(Outcome::Fine);
                     note.set(String::new());
                     message.set(Some((true, text::SAVED.to_owned())));
                     on_saved.run(());
