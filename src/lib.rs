@@ -39,6 +39,7 @@ pub fn start() {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
             let _ = performance.mark(SHELL_RENDERED_MARK);
         }
+        ask_for_persistent_storage();
     });
 }
 
@@ -49,5 +50,24 @@ fn remove_boot_message() {
         .and_then(|d| d.get_element_by_id("boot"))
     {
         boot.remove();
+    }
+}
+
+/// Asks the browser not to evict this site's data under storage pressure (sync.md, "keep
+/// the data"). Browsers may say no (Safari decides by home-screen installation); the outbox
+/// is the same either way, so the answer only matters to the browser.
+fn ask_for_persistent_storage() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let has_storage = js_sys::Reflect::has(&navigator, &"storage".into()).unwrap_or(false);
+    if !has_storage {
+        return;
+    }
+    if let Ok(promise) = navigator.storage().persist() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
     }
 }

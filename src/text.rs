@@ -85,3 +85,11 @@ pub const RECORD_NOT_FOUND: &str = "この方の記録は、この端末にあ�
 pub const ESCALATE_EMERGENCY: &str =
     "緊急のときは、まず119番・110番へ。そのあとSCに連絡してください。";
 pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";
+
+pub const DISCARD: &str = "破棄する";
+pub const REFUSED_HELP: &str =
+    "内容が必要なら、もう一度入力してから破棄してください。わからないときはSCにご相談ください。";
+
+pub fn refused_title(count: usize) -> String {
+    format!("送れなかった記録が{count}件あります")
+}

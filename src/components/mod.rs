@@ -3,11 +3,13 @@
 mod account;
 mod bottom_nav;
 mod empty_state;
+mod quarantine;
 mod sync_status;
 mod update_banner;
 
 pub use account::AccountSection;
 pub use bottom_nav::BottomNav;
 pub use empty_state::EmptyState;
+pub use quarantine::QuarantineList;
 pub use sync_status::SyncStatusLine;
 pub use update_banner::UpdateBanner;

@@ -9,6 +9,7 @@ use mimamori_core::resident::{Consent, ResidentPatch};
 use serde_json::Value;
 
 use crate::app::{AppStore, AppSync};
+use crate::components::QuarantineList;
 use crate::store::LocalRecord;
 use crate::sync::SyncStatus;
 use crate::text;
@@ -65,6 +66,7 @@ pub fn WatchPage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::WATCH_TITLE}</h2>
+            <QuarantineList />
             <Show
                 when=signed_in
                 fallback=|| view! {

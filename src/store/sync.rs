@@ -360,3 +360,17 @@ fn visited_at(record: &LocalRecord) -> i64 {
         .and_then(|v| v["body"]["data"]["visited_at_ms"].as_i64())
         .unwrap_or(0)
 }
+
+impl Store {
+    /// Drops a refused change the user chose not to keep.
+    pub async fn discard_quarantined(&self, change: &Change) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[QUARANTINE], TransactionMode::ReadWrite)?;
+        tx.store(QUARANTINE)?
+            .delete(JsValue::from_str(&entry_key(change)))
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+}
