@@ -56,10 +56,16 @@ pub const SIGN_IN_OFFLINE: &str =
 pub const SIGNED_IN_SUFFIX: &str = "としてログインしています。";
 pub const SIGN_OUT: &str = "ログアウトする";
 
-/// Why signing out waits: it would erase records not yet sent.
+/// Why signing out should wait: it would erase records not yet sent.
 pub fn unsent_before_sign_out(count: usize) -> String {
-    format!("未送信の記録が{count}件あります。電波のある所で送ってから、ログアウトしてください。")
+    format!(
+        "未送信の記録が{count}件あります。ログアウトすると、この端末から消えます。電波のある所で送ってからログアウトするか、ファイルに保存してください。"
+    )
 }
+
+pub const EXPORT_UNSENT: &str = "未送信の記録をファイルに保存";
+pub const SIGN_OUT_ANYWAY: &str = "それでもログアウトする";
+pub const KEEP_SIGNED_IN: &str = "やめる";
 
 pub const SIGN_IN_FIRST: &str = "先に「設定」からログインしてください。";
 pub const NO_DISTRICT: &str = "担当の地区が決まっていません。SCにご連絡ください。";

@@ -107,7 +107,10 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
     assert_eq!(quarantined.len(), 1);
     assert_eq!(quarantined[0].code, RejectCode::WrongDistrict);
     // The user reads the reason and discards it.
-    store.discard_quarantined(&quarantined[0].change).await.unwrap();
+    store
+        .discard_quarantined(&quarantined[0].change)
+        .await
+        .unwrap();
     assert!(store.quarantined().await.unwrap().is_empty());
     store.close();
     Store::delete(&name).await.unwrap();

@@ -93,21 +93,72 @@ fn SignInForm() -> impl IntoView {
 fn SignedIn(name: String, role: &'static str) -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let status = expect_context::<SyncStatus>();
+    let store = expect_context::<crate::app::AppStore>();
     let unsent = move || status.unsent.get();
-    let sign_out = move |_: leptos::ev::MouseEvent| {
-        // Unsent records would be lost with the sign-out: refuse until they are sent.
+    let confirming = RwSignal::new(false);
+    let sign_out_now =
+        move || leptos::task::spawn_local(async move { sync.forget_user(None).await });
+    let ask = move |_: leptos::ev::MouseEvent| {
+        // Unsent records would leave with the sign-out: ask first.
         if unsent() > 0 {
-            return;
+            confirming.set(true);
+        } else {
+            sign_out_now();
         }
-        leptos::task::spawn_local(async move { sync.forget_user(None).await });
+    };
+    let export = move |_: leptos::ev::MouseEvent| {
+        leptos::task::spawn_local(async move {
+            let Some(store) = store.get() else { return };
+            if let Ok(changes) = store.next_batch(u32::MAX).await {
+                download_json("mimamori-unsent.json", &changes);
+            }
+        });
     };
     view! {
-        <p class="signed-in" data-signed-in="true">{format!("{name}さん（{role}）") } {text::SIGNED_IN_SUFFIX}</p>
-        <Show when=move || { unsent() > 0 }>
-            <p class="setting-note">{move || text::unsent_before_sign_out(unsent())}</p>
+        <p class="signed-in" data-signed-in="true">{format!("{name}さん（{role}）")} {text::SIGNED_IN_SUFFIX}</p>
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button class="button" data-action="sign-out" on:click=ask>{text::SIGN_OUT}</button>
+            }
+        >
+            <div class="confirm" role="alertdialog" aria-labelledby="sign-out-question">
+                <p id="sign-out-question">{move || text::unsent_before_sign_out(unsent())}</p>
+                <button class="button" data-action="export-unsent" on:click=export>{text::EXPORT_UNSENT}</button>
+                <button class="button" data-action="sign-out-anyway"
+                    on:click=move |_| { confirming.set(false); sign_out_now(); }>
+                    {text::SIGN_OUT_ANYWAY}
+                </button>
+                <button class="button primary" data-action="keep-signed-in" on:click=move |_| confirming.set(false)>
+                    {text::KEEP_SIGNED_IN}
+                </button>
+            </div>
         </Show>
-        <button class="button" data-action="sign-out" disabled=move || { unsent() > 0 } on:click=sign_out>
-            {text::SIGN_OUT}
-        </button>
     }
+}
+
+/// Offers `value` as a JSON file to save, through a temporary object URL.
+fn download_json<T: serde::Serialize>(file_name: &str, value: &T) {
+    let Ok(json) = serde_json::to_string_pretty(value) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok());
+    if let Some(anchor) = anchor {
+        anchor.set_href(&url);
+        anchor.set_download(file_name);
+        anchor.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

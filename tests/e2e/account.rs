@@ -71,3 +71,65 @@ async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
     browser.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &dir.path().join("e2e.db"),
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&server.url("/settings")).await?;
+    browser.wait_for_app(PATIENCE).await?;
+    fill(&browser, "login_id", "noritsuke.v2").await?;
+    fill(&browser, "password", "mimamori-demo").await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+
+    browser.set_offline(true).await?;
+    browser.tap("[data-nav=watch]").await?;
+    browser.tap("[data-action=add-resident]").await?;
+    let name = browser
+        .client
+        .find(Locator::Css("input[name=resident_name]"))
+        .await?;
+    name.send_keys("片岡 タロウ").await?;
+    browser.tap("[data-action=save-resident]").await?;
+    browser.wait_for_text("訪問を記録する", PATIENCE).await?;
+
+    browser.tap("[data-nav=settings]").await?;
+    browser.tap("[data-action=sign-out]").await?;
+    browser
+        .wait_for_text("未送信の記録が1件あります", PATIENCE)
+        .await?;
+    browser.tap("[data-action=keep-signed-in]").await?;
+    assert!(
+        browser
+            .body_text()
+            .await?
+            .contains("としてログインしています。"),
+        "nothing happened"
+    );
+
+    browser.tap("[data-action=sign-out]").await?;
+    browser.tap("[data-action=sign-out-anyway]").await?;
+    browser.wait_for_text("ログインする", PATIENCE).await?;
+    let status = browser
+        .client
+        .find(Locator::Css(".sync-status"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        status.contains("すべて送信済み"),
+        "the signed-out user's outbox left with them: {status}"
+    );
+
+    browser.close().await?;
+    server.stop().await
+}
