@@ -146,7 +146,6 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         }],
         cursor: 7,
         more: false,
-        reset: false,
     };
     store.apply_pull_page(&page).await.unwrap();
     assert_eq!(store.cursor().await.unwrap(), 7);
@@ -169,7 +168,6 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         }],
         cursor: 9,
         more: false,
-        reset: false,
     };
     store.apply_pull_page(&gone).await.unwrap();
     assert!(store

@@ -317,7 +317,6 @@ mod tests {
             ],
             cursor: 5,
             more: false,
-            reset: false,
         };
         replica.on_pull_page(&page);
         assert!(replica.records.is_empty());

@@ -2,7 +2,8 @@
 //!
 //! - `POST /api/v1/sync/push`: a batch of [`Change`]s; each gets its own [`ItemResult`].
 //! - `GET /api/v1/sync/pull?cursor=N&limit=M`: records changed after the server cursor that
-//!   the caller may see now, oldest first, in pages.
+//!   the caller may see now, oldest first, in pages; records whose visibility changed for
+//!   the caller come again (or as tombstones) at new sequence numbers.
 
 use serde::{Deserialize, Serialize};
 
@@ -100,9 +101,6 @@ pub struct PullResponse {
     pub cursor: i64,
     /// More pages wait.
     pub more: bool,
-    /// The caller's permissions changed since this cursor: after this pull (cursor 0), drop
-    /// every local record that was not sent again.
-    pub reset: bool,
 }
 
 /// What visibility depends on, about one record.

@@ -251,7 +251,6 @@ impl SyncStore for SqliteStorage {
                 records: Vec::new(),
                 cursor,
                 more: false,
-                reset: false,
             });
         }
         // District ids are numbers we hold, not user text: safe to inline.
@@ -330,7 +329,6 @@ impl SyncStore for SqliteStorage {
             records,
             cursor: next_cursor,
             more,
-            reset: false,
         })
     }
 }
