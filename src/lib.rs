@@ -26,7 +26,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
     // Leptos' own executor starts with the first mount; before it, use the browser's.
     wasm_bindgen_futures::spawn_local(async {
-        let store = store::Store::open().await;
+        let store = open_store_or_give_up().await;
         let settings = match &store {
             Ok(store) => store.load_settings().await.unwrap_or_default(),
             Err(_) => DeviceSettings::default(),
@@ -69,5 +69,24 @@ fn ask_for_persistent_storage() {
         wasm_bindgen_futures::spawn_local(async move {
             let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
         });
+    }
+}
+
+/// How long opening the database may take before the app opens without it. IndexedDB can
+/// hang (a browser killed mid-write, a blocked upgrade); the app must still open and say so
+/// rather than stay on its boot line.
+const STORE_OPEN_TIMEOUT_MS: u32 = 15_000;
+
+async fn open_store_or_give_up() -> Result<store::Store, store::StoreError> {
+    use futures::future::{select, Either};
+    let open = std::pin::pin!(store::Store::open());
+    let timeout = std::pin::pin!(gloo_timers::future::TimeoutFuture::new(
+        STORE_OPEN_TIMEOUT_MS
+    ));
+    match select(open, timeout).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(store::StoreError::Unavailable(
+            "opening IndexedDB timed out".into(),
+        )),
     }
 }

@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 /// The version of the HTTP API these types describe; the path prefix is `/api/v{API_VERSION}`.
 pub const API_VERSION: u32 = 1;
 
+// Requests are strict (unknown fields refused); answers are lenient, because a phone may
+// run last month's app against this month's server until it updates.
+
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -17,7 +19,6 @@ pub struct Health {
 
 /// A district (第2層協議体) as the API lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct District {
     pub id: i64,
     pub name: String,
@@ -35,7 +36,6 @@ pub struct LoginRequest {
 
 /// The signed-in user as the app needs to know them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Me {
     pub user_id: crate::record::UserId,
     pub device_id: crate::record::DeviceId,
@@ -49,7 +49,6 @@ pub struct Me {
 /// The answer to a successful login. The token is shown this once; the server keeps only
 /// its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LoginResponse {
     pub token: String,
     pub me: Me,
@@ -57,13 +56,11 @@ pub struct LoginResponse {
 
 /// Every error the API answers with has this body: `{"error":{"code":"…","message":"…"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     pub message: String,
@@ -178,8 +175,10 @@ mod tests {
     }
 
     #[test]
-    fn health_refuses_unknown_fields() {
-        let json = r#"{"status":"ok","version":"1","database":"sqlite","extra":1}"#;
-        assert!(serde_json::from_str::<Health>(json).is_err());
+    fn answers_tolerate_fields_a_newer_server_adds_and_requests_do_not() {
+        let health = r#"{"status":"ok","version":"1","database":"sqlite","uptime":1}"#;
+        assert!(serde_json::from_str::<Health>(health).is_ok());
+        let login = r#"{"login_id":"a","password":"b","device_name":"c","role":"admin"}"#;
+        assert!(serde_json::from_str::<LoginRequest>(login).is_err());
     }
 }

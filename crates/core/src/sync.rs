@@ -55,9 +55,12 @@ impl RejectCode {
     }
 }
 
+// Requests are strict (unknown fields refused); answers are lenient, because a phone may
+// run last month's app against this month's server until it updates.
+
 /// The outcome of one pushed change, in the order pushed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "status", rename_all = "snake_case")]
 pub enum ItemResult {
     /// Stored (or already stored: a re-sent change is accepted again, not duplicated).
     Accepted { id: RecordId, stamp: Hlc },
@@ -72,14 +75,14 @@ pub enum ItemResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+
 pub struct PushResponse {
     pub results: Vec<ItemResult>,
 }
 
 /// A record as pulled: its current merged state, or a tombstone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+
 pub struct PulledRecord {
     pub id: RecordId,
     pub kind: RecordKind,
@@ -94,7 +97,7 @@ pub struct PulledRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+
 pub struct PullResponse {
     pub records: Vec<PulledRecord>,
     /// Store this after storing `records`, and send it next time.

@@ -28,11 +28,21 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
 pub struct Browser {
     pub client: Client,
     driver: Child,
-    _profile: tempfile::TempDir,
+    _profile: Option<tempfile::TempDir>,
 }
 
 impl Browser {
+    /// A browser with a fresh profile, removed when the browser is dropped.
     pub async fn start() -> anyhow::Result<Self> {
+        let profile = tempfile::tempdir()?;
+        let mut browser = Self::start_with_profile(profile.path()).await?;
+        browser._profile = Some(profile);
+        Ok(browser)
+    }
+
+    /// A browser on the profile folder `profile`, which outlives it: start another on the
+    /// same folder to reopen "the same phone" after [`Browser::kill`].
+    pub async fn start_with_profile(profile: &std::path::Path) -> anyhow::Result<Self> {
         let port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(&chromedriver)
@@ -42,10 +52,9 @@ impl Browser {
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {chromedriver} (is chromium-driver installed?)"))?;
-        let profile = tempfile::tempdir()?;
         let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
-        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push(format!("--user-data-dir={}", profile.display()));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert(
@@ -73,7 +82,7 @@ impl Browser {
         Ok(Self {
             client,
             driver,
-            _profile: profile,
+            _profile: None,
         })
     }
 
@@ -154,6 +163,25 @@ impl Browser {
         self.client
             .issue_cmd(crate::network::NetworkConditions { offline })
             .await?;
+        Ok(())
+    }
+
+    /// Ends the browser abruptly, as a phone's battery or the system would: the driver and
+    /// every Chromium process of its profile are killed without closing the session.
+    pub async fn kill(mut self, profile: &std::path::Path) -> anyhow::Result<()> {
+        let pattern = format!("--user-data-dir={}", profile.display());
+        let _ = Command::new("pkill")
+            .arg("-KILL")
+            .arg("-f")
+            .arg(&pattern)
+            .status()
+            .await;
+        let _ = self.driver.kill().await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // A killed Chromium leaves its profile lock behind; a restarted phone has none.
+        for lock in ["SingletonLock", "SingletonSocket", "SingletonCookie"] {
+            let _ = std::fs::remove_file(profile.join(lock));
+        }
         Ok(())
     }
 
