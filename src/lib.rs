@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod components;
 mod connectivity;
+mod local_time;
 mod pages;
 pub mod pwa;
 pub mod store;

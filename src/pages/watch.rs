@@ -12,7 +12,7 @@ use crate::app::{AppStore, AppSync};
 use crate::components::QuarantineList;
 use crate::store::LocalRecord;
 use crate::sync::SyncStatus;
-use crate::text;
+use crate::{local_time, text};
 
 pub use super::visit_form::VisitForm;
 
@@ -110,17 +110,11 @@ pub fn NewResidentPage() -> impl IntoView {
             error.set(Some(text::SIGN_IN_FIRST.to_owned()));
             return;
         };
-        let today = js_sys::Date::new_0();
-        let date = CivilDate::new(
-            today.get_full_year() as i32,
-            today.get_month() as u8 + 1,
-            today.get_date() as u8,
-        );
         let patch = ResidentPatch {
             name: Some(name.get().trim().to_owned()),
             assigned_volunteers: Some([me.user_id].into_iter().collect()),
-            consent: date.map(|date| Consent {
-                date,
+            consent: Some(Consent {
+                date: local_time::today(),
                 scope: scope.get().trim().to_owned(),
                 taken_by: me.user_id,
             }),
@@ -161,14 +155,8 @@ fn visit_line(record: &LocalRecord, today: CivilDate) -> String {
     };
     let data = &view["body"]["data"];
     let when = data["visited_at_ms"].as_f64().map(|ms| {
-        let date = js_sys::Date::new(&ms.into());
-        let day = CivilDate::new(
-            date.get_full_year() as i32,
-            date.get_month() as u8 + 1,
-            date.get_date() as u8,
-        )
-        .unwrap_or(today);
-        say_day_and_time(day, date.get_hours() as u8, date.get_minutes() as u8, today)
+        let at = local_time::minute_at(ms);
+        say_day_and_time(at.date, at.hour, at.minute, today)
     });
     let outcome: Option<mimamori_core::visit::Outcome> =
         serde_json::from_value(data["outcome"].clone()).ok();
@@ -200,17 +188,7 @@ pub fn ResidentPage() -> impl IntoView {
                     name.set(current);
                 }
             }
-            let today = js_sys::Date::new_0();
-            let today = CivilDate::new(
-                today.get_full_year() as i32,
-                today.get_month() as u8 + 1,
-                today.get_date() as u8,
-            )
-            .unwrap_or(CivilDate {
-                year: 1970,
-                month: 1,
-                day: 1,
-            });
+            let today = local_time::today();
             if let Ok(records) = store.visits_of(&id).await {
                 visits.set(records.iter().map(|r| visit_line(r, today)).collect());
             }

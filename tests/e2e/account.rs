@@ -3,17 +3,7 @@
 use fantoccini::Locator;
 use mimamori_testkit::{free_port, Browser, ServerProcess};
 
-use crate::{built_pwa, server_binary, PATIENCE};
-
-async fn fill(browser: &Browser, name: &str, value: &str) -> anyhow::Result<()> {
-    let input = browser
-        .client
-        .find(Locator::Css(&format!("input[name={name}]")))
-        .await?;
-    input.clear().await?;
-    input.send_keys(value).await?;
-    Ok(())
-}
+use crate::{built_pwa, fill, server_binary, sign_in, PATIENCE};
 
 #[tokio::test]
 async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
@@ -31,14 +21,14 @@ async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
     browser.wait_for_app(PATIENCE).await?;
 
     // A wrong password is said plainly, in Japanese, and nothing else changes.
-    fill(&browser, "login_id", "noritsuke.v1").await?;
-    fill(&browser, "password", "wrong password").await?;
+    fill(&browser, "input[name=login_id]", "noritsuke.v1").await?;
+    fill(&browser, "input[name=password]", "wrong password").await?;
     browser.tap("[data-action=sign-in]").await?;
     browser
         .wait_for_text("ログインIDかパスワードが違います。", PATIENCE)
         .await?;
 
-    fill(&browser, "password", "mimamori-demo").await?;
+    fill(&browser, "input[name=password]", "mimamori-demo").await?;
     browser.tap("[data-action=sign-in]").await?;
     browser
         .wait_for_text("としてログインしています。", PATIENCE)
@@ -84,12 +74,7 @@ async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
     )
     .await?;
     let browser = Browser::start().await?;
-    browser.client.goto(&server.url("/settings")).await?;
-    browser.wait_for_app(PATIENCE).await?;
-    fill(&browser, "login_id", "noritsuke.v2").await?;
-    fill(&browser, "password", "mimamori-demo").await?;
-    browser.tap("[data-action=sign-in]").await?;
-    browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+    sign_in(&browser, &server, "noritsuke.v2").await?;
 
     browser.set_offline(true).await?;
     browser.tap("[data-nav=watch]").await?;

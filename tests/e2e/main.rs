@@ -54,3 +54,28 @@ impl Fixture {
         })
     }
 }
+
+/// Types `value` into the field `css` names, replacing what was there.
+pub async fn fill(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    let input = browser.client.find(fantoccini::Locator::Css(css)).await?;
+    input.clear().await?;
+    input.send_keys(value).await?;
+    Ok(())
+}
+
+/// Signs in from 設定 with a demo account and waits for the first sync.
+pub async fn sign_in(
+    browser: &Browser,
+    server: &ServerProcess,
+    login_id: &str,
+) -> anyhow::Result<()> {
+    browser.client.goto(&server.url("/settings")).await?;
+    browser.wait_for_app(PATIENCE).await?;
+    fill(browser, "input[name=login_id]", login_id).await?;
+    fill(browser, "input[name=password]", "mimamori-demo").await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser
+        .wait_for_text("としてログインしています。", PATIENCE)
+        .await?;
+    browser.wait_for_text("最終同期 今日", PATIENCE).await
+}

@@ -7,26 +7,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use mimamori_testkit::{free_port, Browser, ServerProcess};
 
-use crate::{built_pwa, server_binary, PATIENCE};
-
-async fn fill(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
-    let input = browser.client.find(Locator::Css(css)).await?;
-    input.clear().await?;
-    input.send_keys(value).await?;
-    Ok(())
-}
-
-async fn sign_in(browser: &Browser, server: &ServerProcess, login_id: &str) -> anyhow::Result<()> {
-    browser.client.goto(&server.url("/settings")).await?;
-    browser.wait_for_app(PATIENCE).await?;
-    fill(browser, "input[name=login_id]", login_id).await?;
-    fill(browser, "input[name=password]", "mimamori-demo").await?;
-    browser.tap("[data-action=sign-in]").await?;
-    browser
-        .wait_for_text("としてログインしています。", PATIENCE)
-        .await?;
-    browser.wait_for_text("最終同期 今日", PATIENCE).await
-}
+use crate::{built_pwa, fill, server_binary, sign_in, PATIENCE};
 
 async fn status(browser: &Browser) -> anyhow::Result<String> {
     Ok(browser
