@@ -108,13 +108,21 @@ impl AppSync {
             deleted: false,
             body,
         };
-        let residents: std::collections::HashSet<RecordId> = store
-            .records_of_kind(mimamori_core::record::RecordKind::Resident)
-            .await
-            .map_err(|e| e.message_ja().to_owned())?
-            .iter()
-            .filter_map(|r| r.id.parse().ok())
-            .collect();
+        // Only the resident a visit refers to matters: look that one up, not the whole list.
+        let referenced = match &change.body {
+            mimamori_core::record::Body::Visit(visit) => Some(visit.resident_id),
+            mimamori_core::record::Body::Resident(_) => None,
+        };
+        let mut residents = std::collections::HashSet::new();
+        if let Some(resident) = referenced {
+            let held = store
+                .record(&resident.to_string())
+                .await
+                .map_err(|e| e.message_ja().to_owned())?;
+            if held.is_some_and(|r| r.kind == mimamori_core::record::RecordKind::Resident) {
+                residents.insert(resident);
+            }
+        }
         if let Err(problems) = validate_change(&change, &Local(&residents)) {
             return Err(problems
                 .iter()

@@ -11,8 +11,6 @@ pub const NAV_SETTINGS: &str = "設定";
 pub const NAV_LABEL: &str = "画面の切り替え";
 
 pub const WATCH_TITLE: &str = "見守り訪問";
-pub const WATCH_EMPTY: &str = "訪問する方の一覧と記録は、まだこの端末にありません。";
-pub const WATCH_EMPTY_DETAIL: &str = "訪問の記録は次の更新で使えるようになります。それまでは、いつもの見守り記録票をお使いください。";
 pub const SALONS_TITLE: &str = "居場所・サロン";
 pub const SALONS_EMPTY: &str = "サロンの予定は、まだこの端末にありません。";
 pub const SALONS_EMPTY_DETAIL: &str = "開催予定と出欠の記録は、今後の更新で使えるようになります。";
