@@ -55,88 +55,24 @@ impl AppSync {
         engine.request();
     }
 
-    /// Saves a change made on this phone: validated with the server's own rules, stored with
-    /// its outbox entry in one transaction, then offered to the server. Returns the record's
-    /// id, or what to tell the user.
+    /// Saves a change made on this phone (see [`SyncEngine::save`]) and offers it to the
+    /// server at once. Returns the record's id, or what to tell the user.
     pub async fn save(
         self,
         id: Option<mimamori_core::record::RecordId>,
         base: Option<mimamori_core::hlc::Hlc>,
         body: mimamori_core::record::Body,
     ) -> Result<mimamori_core::record::RecordId, String> {
-        use mimamori_core::record::{Change, RecordId};
-        use mimamori_core::validate::{validate_change, Context};
-
-        struct Local<'a>(&'a std::collections::HashSet<RecordId>);
-        impl Context for Local<'_> {
-            fn now_ms(&self) -> i64 {
-                js_sys::Date::now() as i64
-            }
-            fn resident_visible(&self, id: RecordId) -> bool {
-                self.0.contains(&id)
-            }
-        }
-
         let engine = self
             .0
             .get_value()
             .ok_or_else(|| crate::text::STORAGE_UNAVAILABLE.to_owned())?;
-        let store = engine.store();
-        let session = store
-            .session()
+        let change = engine
+            .save(crate::store::Draft { id, base, body })
             .await
-            .map_err(|e| e.message_ja().to_owned())?
-            .ok_or_else(|| crate::text::SIGN_IN_FIRST.to_owned())?;
-        let me = session.me;
-        let district = *me
-            .districts
-            .first()
-            .ok_or_else(|| crate::text::NO_DISTRICT.to_owned())?;
-        let now = js_sys::Date::now();
-        let id = id.unwrap_or_else(|| RecordId::new_v7(now as u64, random_bytes()));
-        let stamp = store
-            .next_stamp(me.device_id.0 as u64, now as u64)
-            .await
-            .map_err(|e| e.message_ja().to_owned())?;
-        let change = Change {
-            id,
-            district_id: district,
-            author: me.user_id,
-            device: me.device_id,
-            stamp,
-            base,
-            deleted: false,
-            body,
-        };
-        // Only the resident a visit refers to matters: look that one up, not the whole list.
-        let referenced = match &change.body {
-            mimamori_core::record::Body::Visit(visit) => Some(visit.resident_id),
-            mimamori_core::record::Body::Resident(_) => None,
-        };
-        let mut residents = std::collections::HashSet::new();
-        if let Some(resident) = referenced {
-            let held = store
-                .record(&resident.to_string())
-                .await
-                .map_err(|e| e.message_ja().to_owned())?;
-            if held.is_some_and(|r| r.kind == mimamori_core::record::RecordKind::Resident) {
-                residents.insert(resident);
-            }
-        }
-        if let Err(problems) = validate_change(&change, &Local(&residents)) {
-            return Err(problems
-                .iter()
-                .map(|p| p.problem.message_ja())
-                .collect::<Vec<_>>()
-                .join(" "));
-        }
-        store
-            .save_change(&change, now)
-            .await
-            .map_err(|e| e.message_ja().to_owned())?;
-        engine.refresh_counts().await;
+            .map_err(|e| e.message_ja())?;
         engine.request();
-        Ok(id)
+        Ok(change.id)
     }
 
     /// Signs out: erases the user's data from this phone.
@@ -212,13 +148,4 @@ pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl I
             </div>
         </Router>
     }
-}
-
-/// Ten random bytes for a UUIDv7, from the browser's cryptographic generator.
-fn random_bytes() -> [u8; 10] {
-    let mut bytes = [0u8; 10];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes
 }

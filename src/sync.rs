@@ -11,7 +11,8 @@ use leptos::prelude::*;
 use mimamori_core::api::Me;
 
 use crate::api::{self, ApiFailure};
-use crate::store::Store;
+use crate::store::{Draft, SaveError, Session, Store};
+use mimamori_core::record::Change;
 
 /// How many changes one push carries, and how many records one pull page asks for.
 const PUSH_BATCH: u32 = 200;
@@ -80,6 +81,20 @@ impl SyncEngine {
         }
     }
 
+    /// Saves a change made on this phone: stamped, checked with the server's own rules and
+    /// stored with its outbox entry in one transaction (`Store::save_made_here`). It waits
+    /// in the outbox until the next run; callers that want it sent now call
+    /// [`Self::request`].
+    pub async fn save(&self, draft: Draft) -> Result<Change, SaveError> {
+        let change = self
+            .store
+            .save_made_here(draft, js_sys::Date::now(), random_bytes())
+            .await?;
+        // Every save adds exactly one outbox entry (its stamp is new): no need to count.
+        self.status.unsent.update(|n| *n += 1);
+        Ok(change)
+    }
+
     /// Starts a run unless one is under way.
     pub fn request(&self) {
         if self.running.replace(true) {
@@ -116,6 +131,16 @@ impl SyncEngine {
         let Ok(Some(session)) = self.store.session().await else {
             return Ok(());
         };
+        self.push_all(&session).await?;
+        self.pull_all(&session).await?;
+        let _ = self.store.save_last_success(js_sys::Date::now()).await;
+        Ok(())
+    }
+
+    /// Pushes the outbox, oldest first, until it is empty. Returns how many changes the
+    /// server answered for.
+    pub async fn push_all(&self, session: &Session) -> Result<usize, ApiFailure> {
+        let mut answered = 0;
         loop {
             let batch = self
                 .store
@@ -134,8 +159,16 @@ impl SyncEngine {
             if !paired {
                 return Err(ApiFailure::Offline);
             }
+            answered += batch.len();
             self.refresh_counts().await;
         }
+        Ok(answered)
+    }
+
+    /// Pulls pages after the stored cursor until the server has no more, each page stored
+    /// with its cursor in one transaction. Returns how many records the pages carried.
+    pub async fn pull_all(&self, session: &Session) -> Result<usize, ApiFailure> {
+        let mut pulled = 0;
         loop {
             let cursor = self.store.cursor().await.map_err(store_failure)?;
             let page = api::pull(&session.token, cursor, PULL_PAGE).await?;
@@ -143,12 +176,11 @@ impl SyncEngine {
                 .apply_pull_page(&page)
                 .await
                 .map_err(store_failure)?;
+            pulled += page.records.len();
             if !page.more {
-                break;
+                return Ok(pulled);
             }
         }
-        let _ = self.store.save_last_success(js_sys::Date::now()).await;
-        Ok(())
     }
 
     /// Exponential backoff with jitter, so that a district's phones coming back into signal
@@ -211,4 +243,13 @@ fn store_failure(error: crate::store::StoreError) -> ApiFailure {
         code: None,
         message: error.message_ja().to_owned(),
     }
+}
+
+/// Ten random bytes for a UUIDv7, from the browser's cryptographic generator.
+fn random_bytes() -> [u8; 10] {
+    let mut bytes = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes
 }

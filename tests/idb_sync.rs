@@ -1,52 +1,91 @@
-//! The sync engine's IndexedDB operations in a real browser: a saved change and its
+//! The sync engine's IndexedDB operations in a real browser: a change saved here and its
 //! outbox entry, answers from the server, pulled pages, the quarantine, a wipe.
 #![cfg(target_arch = "wasm32")]
 
-use mimamori::store::Store;
+use mimamori::store::{Draft, SaveError, Session, Store};
+use mimamori_core::account::Role;
+use mimamori_core::api::Me;
 use mimamori_core::calendar::CivilDate;
-use mimamori_core::hlc::Hlc;
 use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
 use mimamori_core::resident::{Consent, LwwRecord, ResidentPatch};
 use mimamori_core::settings::{DeviceSettings, TextSize};
 use mimamori_core::sync::{ItemResult, PullResponse, PulledRecord, RejectCode};
+use mimamori_core::validate::Problem;
+use mimamori_core::visit::{Outcome, VisitBody, VisitMethod};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Late November 2026, when these tests were written: consent dates are in the past.
+const NOW_MS: f64 = 1_764_000_000_000.0;
+const VOLUNTEER: UserId = UserId(3);
+const PHONE: DeviceId = DeviceId(4);
+
+/// A fresh database with a volunteer of district 1 signed in.
 async fn fresh(test: &str) -> (Store, String) {
     let name = format!("mimamori-sync-{test}-{}", js_sys::Math::random());
-    (
-        Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
-            .await
-            .unwrap(),
-        name,
-    )
+    let store = Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
+        .await
+        .unwrap();
+    store
+        .save_session(&Session {
+            token: "t".into(),
+            me: Me {
+                user_id: VOLUNTEER,
+                device_id: PHONE,
+                login_id: "v1".into(),
+                display_name: "ボランティア".into(),
+                role: Role::Volunteer,
+                districts: vec![DistrictId(1)],
+                must_change_password: false,
+            },
+        })
+        .await
+        .unwrap();
+    (store, name)
 }
 
-fn resident(n: u8, wall_ms: u64, name: &str) -> Change {
-    Change {
-        id: RecordId::new_v7(1_764_000_000_000, [n; 10]),
-        district_id: DistrictId(1),
-        author: UserId(3),
-        device: DeviceId(4),
-        stamp: Hlc {
-            wall_ms,
-            counter: 0,
-            node: 4,
-        },
+fn new_resident(name: &str) -> Draft {
+    Draft {
+        id: None,
         base: None,
-        deleted: false,
         body: Body::Resident(ResidentPatch {
             name: Some(name.into()),
-            assigned_volunteers: Some([UserId(3)].into_iter().collect()),
+            assigned_volunteers: Some([VOLUNTEER].into_iter().collect()),
             consent: Some(Consent {
-                date: CivilDate::new(2026, 11, 1).unwrap(),
+                date: CivilDate::new(2025, 11, 1).unwrap(),
                 scope: "見守り".into(),
-                taken_by: UserId(3),
+                taken_by: VOLUNTEER,
             }),
             ..ResidentPatch::default()
         }),
     }
+}
+
+fn visit_to(resident: RecordId, note: &str) -> Draft {
+    Draft {
+        id: None,
+        base: None,
+        body: Body::Visit(VisitBody {
+            resident_id: resident,
+            visited_at_ms: NOW_MS as i64 - 60_000,
+            visitors: vec![VOLUNTEER],
+            method: VisitMethod::Met,
+            outcome: Outcome::Fine,
+            signs: Default::default(),
+            needs: Default::default(),
+            actions: Default::default(),
+            referred_resources: vec![],
+            follow_up: None,
+            note: note.into(),
+        }),
+    }
+}
+
+/// Saves as the app does, with fresh randomness for the record id.
+async fn save(store: &Store, draft: Draft, at: f64) -> Change {
+    let random = std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8);
+    store.save_made_here(draft, at, random).await.unwrap()
 }
 
 fn name_in(view: &serde_json::Value) -> String {
@@ -59,15 +98,14 @@ fn name_in(view: &serde_json::Value) -> String {
 #[wasm_bindgen_test]
 async fn a_saved_change_is_shown_and_waits_in_the_outbox() {
     let (store, name) = fresh("save").await;
-    store
-        .save_change(&resident(1, 10, "高崎 花子"), 1.0)
-        .await
-        .unwrap();
+    let saved = save(&store, new_resident("高崎 花子"), NOW_MS).await;
+    assert_eq!(saved.author, VOLUNTEER, "the signed-in user is the author");
+    assert_eq!((saved.device, saved.district_id), (PHONE, DistrictId(1)));
     assert_eq!(store.unsent_count().await.unwrap(), 1);
     let residents = store.records_of_kind(RecordKind::Resident).await.unwrap();
     assert_eq!(residents.len(), 1);
     assert_eq!(name_in(residents[0].view.as_ref().unwrap()), "高崎 花子");
-    assert_eq!(store.next_batch(10).await.unwrap().len(), 1);
+    assert_eq!(store.next_batch(10).await.unwrap(), vec![saved]);
     store.close();
     Store::delete(&name).await.unwrap();
 }
@@ -75,9 +113,8 @@ async fn a_saved_change_is_shown_and_waits_in_the_outbox() {
 #[wasm_bindgen_test]
 async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing() {
     let (store, name) = fresh("answers").await;
-    let (first, second) = (resident(1, 10, "一"), resident(2, 20, "二"));
-    store.save_change(&first, 1.0).await.unwrap();
-    store.save_change(&second, 2.0).await.unwrap();
+    let first = save(&store, new_resident("一"), NOW_MS).await;
+    let second = save(&store, new_resident("二"), NOW_MS + 1.0).await;
     let sent = store.next_batch(10).await.unwrap();
     assert_eq!(sent, vec![first.clone(), second.clone()], "oldest first");
 
@@ -119,21 +156,36 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
 #[wasm_bindgen_test]
 async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
     let (store, name) = fresh("pull").await;
-    let created = resident(1, 10, "旧姓");
+    // Another phone made the resident; this phone has not pulled it yet.
+    let created = Change {
+        id: RecordId::new_v7(NOW_MS as u64 - 5_000, [1; 10]),
+        district_id: DistrictId(1),
+        author: UserId(9),
+        device: DeviceId(9),
+        stamp: mimamori_core::hlc::Hlc {
+            wall_ms: NOW_MS as u64 - 5_000,
+            counter: 0,
+            node: 9,
+        },
+        base: None,
+        deleted: false,
+        body: new_resident("旧姓").body,
+    };
     let mut server = LwwRecord::default();
-    server.apply(
-        ResidentPatch {
-            name: Some("旧姓".into()),
-            ..ResidentPatch::default()
-        }
-        .fields(),
-        created.stamp,
-        None,
-    );
+    let Body::Resident(patch) = &created.body else {
+        unreachable!()
+    };
+    server.apply(patch.fields(), created.stamp, None);
     // An edit made offline after the server's version.
-    let mut edit = resident(1, 30, "新姓");
-    edit.base = Some(created.stamp);
-    store.save_change(&edit, 3.0).await.unwrap();
+    let edit = Draft {
+        id: Some(created.id),
+        base: Some(created.stamp),
+        body: Body::Resident(ResidentPatch {
+            name: Some("新姓".into()),
+            ..ResidentPatch::default()
+        }),
+    };
+    save(&store, edit, NOW_MS).await;
 
     let page = PullResponse {
         records: vec![PulledRecord {
@@ -189,10 +241,7 @@ async fn a_wipe_removes_the_users_data_and_keeps_the_phones_settings() {
         })
         .await
         .unwrap();
-    store
-        .save_change(&resident(1, 10, "高崎 花子"), 1.0)
-        .await
-        .unwrap();
+    save(&store, new_resident("高崎 花子"), NOW_MS).await;
     store.wipe_user_data().await.unwrap();
     assert_eq!(store.unsent_count().await.unwrap(), 0);
     assert!(store
@@ -204,6 +253,67 @@ async fn a_wipe_removes_the_users_data_and_keeps_the_phones_settings() {
         store.load_settings().await.unwrap().text_size,
         TextSize::Large
     );
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_visit_names_a_resident_held_here_and_stamps_always_advance() {
+    let (store, name) = fresh("visits").await;
+    let resident = save(&store, new_resident("高崎 花子"), NOW_MS).await;
+    // The phone's clock jumps back a minute: the stamps still go forward.
+    let first = save(&store, visit_to(resident.id, "お元気でした"), NOW_MS).await;
+    let second = save(
+        &store,
+        visit_to(resident.id, "庭にいらした"),
+        NOW_MS - 60_000.0,
+    )
+    .await;
+    assert!(resident.stamp < first.stamp && first.stamp < second.stamp);
+    let visits = store.visits_of(&resident.id.to_string()).await.unwrap();
+    assert_eq!(visits.len(), 2);
+    assert_eq!(store.unsent_count().await.unwrap(), 3);
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_save_writes_nothing() {
+    let (store, name) = fresh("refused").await;
+    let unknown = RecordId::new_v7(NOW_MS as u64, [5; 10]);
+    let refused = store
+        .save_made_here(visit_to(unknown, "誰?"), NOW_MS, [7; 10])
+        .await
+        .unwrap_err();
+    let SaveError::Invalid(problems) = &refused else {
+        panic!("expected a validation error, got {refused:?}");
+    };
+    assert!(problems
+        .iter()
+        .any(|p| p.problem == Problem::UnknownReference));
+    assert!(!refused.message_ja().is_empty());
+
+    let too_long = "あ".repeat(mimamori_core::visit::MAX_NOTE_CHARS + 1);
+    let resident = save(&store, new_resident("高崎 花子"), NOW_MS).await;
+    let refused = store
+        .save_made_here(visit_to(resident.id, &too_long), NOW_MS, [8; 10])
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, SaveError::Invalid(_)));
+    assert_eq!(store.unsent_count().await.unwrap(), 1, "only the resident");
+    assert!(store
+        .visits_of(&resident.id.to_string())
+        .await
+        .unwrap()
+        .is_empty());
+
+    store.wipe_user_data().await.unwrap();
+    let refused = store
+        .save_made_here(new_resident("高崎 花子"), NOW_MS, [9; 10])
+        .await
+        .unwrap_err();
+    assert_eq!(refused, SaveError::NotSignedIn);
+    assert_eq!(store.unsent_count().await.unwrap(), 0);
     store.close();
     Store::delete(&name).await.unwrap();
 }

@@ -14,7 +14,7 @@ use crate::text;
 
 mod sync;
 
-pub use sync::{LocalRecord, Session, QUARANTINE, RECORDS};
+pub use sync::{Draft, LocalRecord, SaveError, Session, QUARANTINE, RECORDS};
 
 /// The database the app uses; tests open others by name.
 pub const DATABASE_NAME: &str = "mimamori";

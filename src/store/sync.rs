@@ -3,9 +3,11 @@
 //! the cursor; an answer and the outbox) is one IndexedDB transaction, so closing the tab
 //! at any moment leaves either all of it or none of it.
 
-use mimamori_core::record::{Body, Change, RecordKind};
+use mimamori_core::hlc::{Hlc, HlcClock};
+use mimamori_core::record::{Body, Change, RecordId, RecordKind};
 use mimamori_core::replica::{local_view, read_push_results, LocalWrite, Quarantined};
 use mimamori_core::sync::{ItemResult, PullResponse};
+use mimamori_core::validate::{validate_change, Context, FieldError};
 use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -75,27 +77,142 @@ fn resident_of(change: &Change) -> Option<String> {
     }
 }
 
+/// What a screen asks to save: a new record (no `id`), or a new version of the record `id`
+/// made on top of the version stamped `base`.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: Option<RecordId>,
+    pub base: Option<Hlc>,
+    pub body: Body,
+}
+
+/// Why a change made here was not saved. Nothing is written in any of these cases.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveError {
+    NotSignedIn,
+    /// The signed-in user belongs to no district (an account set up wrongly).
+    NoDistrict,
+    /// The server's own rules refuse it; the problems name the fields.
+    Invalid(Vec<FieldError>),
+    Store(StoreError),
+}
+
+impl SaveError {
+    /// What to tell the user, in Japanese.
+    pub fn message_ja(&self) -> String {
+        match self {
+            Self::NotSignedIn => crate::text::SIGN_IN_FIRST.to_owned(),
+            Self::NoDistrict => crate::text::NO_DISTRICT.to_owned(),
+            Self::Invalid(problems) => problems
+                .iter()
+                .map(|p| p.problem.message_ja())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Self::Store(error) => error.message_ja().to_owned(),
+        }
+    }
+}
+
+impl<E: Into<StoreError>> From<E> for SaveError {
+    fn from(error: E) -> Self {
+        Self::Store(error.into())
+    }
+}
+
+/// The phone's view of what a change may refer to, for the shared validation rules.
+struct LocalContext {
+    now_ms: i64,
+    /// The resident a visit names, if this phone holds it.
+    known_resident: Option<RecordId>,
+}
+
+impl Context for LocalContext {
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+    fn resident_visible(&self, id: RecordId) -> bool {
+        self.known_resident == Some(id)
+    }
+}
+
 impl Store {
-    /// Saves a change made on this phone: its record (as the user will now see it) and its
-    /// outbox entry, in one transaction.
-    pub async fn save_change(&self, change: &Change, now_ms: f64) -> Result<(), StoreError> {
+    /// Saves a change made on this phone, in one transaction: stamps it with the device's
+    /// clock, checks it with the server's rules, and writes the record's new view, its
+    /// outbox entry and the advanced clock together. One transaction (not one per step)
+    /// is what keeps a save as cheap as a plain IndexedDB write, and closing the app at any
+    /// moment leaves either all of it or none of it.
+    pub async fn save_made_here(
+        &self,
+        draft: Draft,
+        now_ms: f64,
+        random: [u8; 10],
+    ) -> Result<Change, SaveError> {
         let tx = self
             .db
-            .transaction(&[RECORDS, OUTBOX], TransactionMode::ReadWrite)?;
+            .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
         let records = tx.store(RECORDS)?;
         let outbox = tx.store(OUTBOX)?;
+        let meta = tx.store(SYNC_META)?;
+
+        let session: Session = match meta.get(JsValue::from_str(SESSION_KEY)).await? {
+            Some(value) if !value.is_undefined() => {
+                from_js(value).map_err(|_| SaveError::NotSignedIn)?
+            }
+            _ => return Err(SaveError::NotSignedIn),
+        };
+        let me = session.me;
+        let district = *me.districts.first().ok_or(SaveError::NoDistrict)?;
+        let last_stamp = meta
+            .get(JsValue::from_str(CLOCK_KEY))
+            .await?
+            .and_then(|v| v.as_string());
+        let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
+        let change = Change {
+            id: draft
+                .id
+                .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random)),
+            district_id: district,
+            author: me.user_id,
+            device: me.device_id,
+            stamp,
+            base: draft.base,
+            deleted: false,
+            body: draft.body,
+        };
+
+        // Only the resident a visit names matters: read that one, not the whole list.
+        let mut known_resident = None;
+        if let Some(resident) = resident_of(&change) {
+            if let Some(value) = records.get(JsValue::from_str(&resident)).await? {
+                if !value.is_undefined()
+                    && from_js::<LocalRecord>(value)?.kind == RecordKind::Resident
+                {
+                    known_resident = resident.parse().ok();
+                }
+            }
+        }
+        let context = LocalContext {
+            now_ms: now_ms as i64,
+            known_resident,
+        };
+        // Nothing has been written yet: returning here commits an empty transaction.
+        validate_change(&change, &context).map_err(SaveError::Invalid)?;
+
         let id = change.id.to_string();
         let existing: Option<LocalRecord> = match records.get(JsValue::from_str(&id)).await? {
             Some(value) if !value.is_undefined() => Some(from_js(value)?),
             _ => None,
         };
         let mut pending: Vec<Change> = Vec::new();
-        for value in outbox
-            .index("by_record")?
-            .get_all(Some(only(&JsValue::from_str(&id))?), None)
-            .await?
-        {
-            pending.push(from_js::<OutboxEntry>(value)?.change);
+        // A record never seen here has nothing waiting in the outbox: skip the index read.
+        if existing.is_some() {
+            for value in outbox
+                .index("by_record")?
+                .get_all(Some(only(&JsValue::from_str(&id))?), None)
+                .await?
+            {
+                pending.push(from_js::<OutboxEntry>(value)?.change);
+            }
         }
         pending.push(change.clone());
         let server_state = existing.as_ref().and_then(|r| r.server_state.clone());
@@ -110,18 +227,23 @@ impl Store {
             seq: existing.as_ref().map_or(0, |r| r.seq),
             server_state,
             view,
-            resident_id: resident_of(change),
+            resident_id: resident_of(&change),
         };
         records.put(&to_js(&record)?, None).await?;
         let entry = OutboxEntry {
-            id: entry_key(change),
+            id: entry_key(&change),
             record_id: id,
             created_at: now_ms,
             change: change.clone(),
         };
         outbox.put(&to_js(&entry)?, None).await?;
+        meta.put(
+            &JsValue::from_str(&change.stamp.to_string()),
+            Some(&JsValue::from_str(CLOCK_KEY)),
+        )
+        .await?;
         tx.done().await?;
-        Ok(())
+        Ok(change)
     }
 
     /// The oldest waiting changes, at most `max`.
@@ -303,32 +425,18 @@ impl Store {
 
 const CLOCK_KEY: &str = "clock";
 
-impl Store {
-    /// A stamp for a change made now, from this device's clock, which is kept in the
-    /// database so that it never goes backwards across reloads.
-    pub async fn next_stamp(
-        &self,
-        node: u64,
-        now_ms: u64,
-    ) -> Result<mimamori_core::hlc::Hlc, StoreError> {
-        use mimamori_core::hlc::{Hlc, HlcClock};
-        let last: Option<Hlc> = self
-            .get(SYNC_META, CLOCK_KEY)
-            .await?
-            .and_then(|v| v.as_string())
-            .and_then(|s| s.parse().ok())
-            .filter(|last: &Hlc| last.node == node);
-        let mut clock = last.map_or_else(|| HlcClock::new(node), HlcClock::resume);
-        let stamp = clock.now(now_ms);
-        self.put(
-            SYNC_META,
-            &JsValue::from_str(&stamp.to_string()),
-            Some(&JsValue::from_str(CLOCK_KEY)),
-        )
-        .await?;
-        Ok(stamp)
-    }
+/// The next stamp of this device's clock after the last one it issued (kept in the
+/// database so that it never goes backwards across reloads). A stamp from another device
+/// id (the user signed in again) starts a fresh clock.
+fn stamp_after(last: Option<&str>, node: u64, now_ms: u64) -> Hlc {
+    let last: Option<Hlc> = last
+        .and_then(|s| s.parse().ok())
+        .filter(|last: &Hlc| last.node == node);
+    let mut clock = last.map_or_else(|| HlcClock::new(node), HlcClock::resume);
+    clock.now(now_ms)
+}
 
+impl Store {
     /// The record held under `id`, if any.
     pub async fn record(&self, id: &str) -> Result<Option<LocalRecord>, StoreError> {
         match self.get(RECORDS, id).await? {
