@@ -4,7 +4,7 @@
 //! lints) it is empty.
 #![cfg(target_arch = "wasm32")]
 
-mod api;
+pub mod api;
 mod app;
 mod components;
 mod connectivity;
@@ -12,7 +12,7 @@ mod local_time;
 mod pages;
 pub mod pwa;
 pub mod store;
-mod sync;
+pub mod sync;
 pub mod text;
 
 use leptos::prelude::*;

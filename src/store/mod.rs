@@ -193,6 +193,14 @@ impl Store {
         Ok(())
     }
 
+    /// Every value in `store` as IndexedDB holds it (for exports and the sync benchmark).
+    pub async fn all_values(&self, store: &str) -> Result<Vec<JsValue>, StoreError> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadOnly)?;
+        let values = tx.store(store)?.get_all(None, None).await?;
+        tx.done().await?;
+        Ok(values)
+    }
+
     pub async fn get(&self, store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {
         let tx = self.db.transaction(&[store], TransactionMode::ReadOnly)?;
         let value = tx.store(store)?.get(JsValue::from_str(key)).await?;

@@ -70,6 +70,13 @@ fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
     Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)
 }
 
+/// A stored record's `kind`, read without converting the whole record.
+fn js_kind(value: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str("kind"))
+        .ok()
+        .and_then(|k| k.as_string())
+}
+
 fn resident_of(change: &Change) -> Option<String> {
     match &change.body {
         Body::Visit(visit) => Some(visit.resident_id.to_string()),
@@ -154,7 +161,13 @@ impl Store {
         let outbox = tx.store(OUTBOX)?;
         let meta = tx.store(SYNC_META)?;
 
-        let session: Session = match meta.get(JsValue::from_str(SESSION_KEY)).await? {
+        // Reads are issued together and writes likewise: IndexedDB runs a transaction's
+        // requests in order anyway, and waiting for each in turn costs a task per request.
+        let (session, last_stamp) = futures::try_join!(
+            meta.get(JsValue::from_str(SESSION_KEY)),
+            meta.get(JsValue::from_str(CLOCK_KEY)),
+        )?;
+        let session: Session = match session {
             Some(value) if !value.is_undefined() => {
                 from_js(value).map_err(|_| SaveError::NotSignedIn)?
             }
@@ -162,10 +175,7 @@ impl Store {
         };
         let me = session.me;
         let district = *me.districts.first().ok_or(SaveError::NoDistrict)?;
-        let last_stamp = meta
-            .get(JsValue::from_str(CLOCK_KEY))
-            .await?
-            .and_then(|v| v.as_string());
+        let last_stamp = last_stamp.and_then(|v| v.as_string());
         let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
         let change = Change {
             id: draft
@@ -181,14 +191,21 @@ impl Store {
         };
 
         // Only the resident a visit names matters: read that one, not the whole list.
-        let mut known_resident = None;
-        if let Some(resident) = resident_of(&change) {
-            if let Some(value) = records.get(JsValue::from_str(&resident)).await? {
-                if !value.is_undefined()
-                    && from_js::<LocalRecord>(value)?.kind == RecordKind::Resident
-                {
-                    known_resident = resident.parse().ok();
+        let id = change.id.to_string();
+        let resident = resident_of(&change);
+        let (held_resident, existing) = futures::try_join!(
+            async {
+                match &resident {
+                    Some(resident) => records.get(JsValue::from_str(resident)).await,
+                    None => Ok(None),
                 }
+            },
+            records.get(JsValue::from_str(&id)),
+        )?;
+        let mut known_resident = None;
+        if let Some(value) = held_resident.filter(|v| !v.is_undefined()) {
+            if js_kind(&value).as_deref() == Some("resident") {
+                known_resident = resident.as_deref().and_then(|r| r.parse().ok());
             }
         }
         let context = LocalContext {
@@ -198,8 +215,7 @@ impl Store {
         // Nothing has been written yet: returning here commits an empty transaction.
         validate_change(&change, &context).map_err(SaveError::Invalid)?;
 
-        let id = change.id.to_string();
-        let existing: Option<LocalRecord> = match records.get(JsValue::from_str(&id)).await? {
+        let existing: Option<LocalRecord> = match existing {
             Some(value) if !value.is_undefined() => Some(from_js(value)?),
             _ => None,
         };
@@ -229,19 +245,20 @@ impl Store {
             view,
             resident_id: resident_of(&change),
         };
-        records.put(&to_js(&record)?, None).await?;
         let entry = OutboxEntry {
             id: entry_key(&change),
             record_id: id,
             created_at: now_ms,
             change: change.clone(),
         };
-        outbox.put(&to_js(&entry)?, None).await?;
-        meta.put(
-            &JsValue::from_str(&change.stamp.to_string()),
-            Some(&JsValue::from_str(CLOCK_KEY)),
-        )
-        .await?;
+        let (record, entry) = (to_js(&record)?, to_js(&entry)?);
+        let stamp = JsValue::from_str(&change.stamp.to_string());
+        let clock_key = JsValue::from_str(CLOCK_KEY);
+        futures::try_join!(
+            records.put(&record, None),
+            outbox.put(&entry, None),
+            meta.put(&stamp, Some(&clock_key)),
+        )?;
         tx.done().await?;
         Ok(change)
     }
@@ -273,21 +290,24 @@ impl Store {
             .transaction(&[OUTBOX, QUARANTINE], TransactionMode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let quarantine = tx.store(QUARANTINE)?;
+        let mut deletes = Vec::new();
         for (id, stamp) in outcome.acknowledged {
-            outbox
-                .delete(JsValue::from_str(&format!("{stamp}|{id}")))
-                .await?;
+            deletes.push(outbox.delete(JsValue::from_str(&format!("{stamp}|{id}"))));
         }
+        let mut refused = Vec::new();
         for quarantined in outcome.quarantined {
             let key = entry_key(&quarantined.change);
-            outbox.delete(JsValue::from_str(&key)).await?;
-            let entry = QuarantineEntry {
+            deletes.push(outbox.delete(JsValue::from_str(&key)));
+            refused.push(to_js(&QuarantineEntry {
                 id: key,
                 record_id: quarantined.change.id.to_string(),
                 quarantined,
-            };
-            quarantine.put(&to_js(&entry)?, None).await?;
+            })?);
         }
+        futures::future::try_join_all(deletes).await?;
+        quarantine
+            .put_all(refused.into_iter().map(|entry| (entry, None)))
+            .await?;
         tx.done().await?;
         Ok(true)
     }
@@ -298,8 +318,28 @@ impl Store {
             .db
             .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
         let records = tx.store(RECORDS)?;
-        let by_record = tx.store(OUTBOX)?.index("by_record")?;
-        for write in mimamori_core::replica::writes_for_page(page) {
+        let outbox = tx.store(OUTBOX)?;
+        let by_record = outbox.index("by_record")?;
+        let writes = mimamori_core::replica::writes_for_page(page);
+        // What this phone still has to send must stay laid over what the server says; with
+        // an empty outbox (the usual case) there is nothing to look up.
+        let waiting = outbox.count(None).await? > 0;
+        let mut pending_reads = Vec::new();
+        for write in &writes {
+            if let LocalWrite::Put { id, .. } = write {
+                if waiting {
+                    pending_reads.push(
+                        by_record.get_all(Some(only(&JsValue::from_str(&id.to_string()))?), None),
+                    );
+                }
+            }
+        }
+        let mut pending_by_put = futures::future::try_join_all(pending_reads)
+            .await?
+            .into_iter();
+        let mut puts = Vec::new();
+        let mut removals = Vec::new();
+        for write in writes {
             match write {
                 LocalWrite::Put {
                     id,
@@ -307,11 +347,12 @@ impl Store {
                     seq,
                     state,
                 } => {
-                    let key = JsValue::from_str(&id.to_string());
-                    let mut pending = Vec::new();
-                    for value in by_record.get_all(Some(only(&key)?), None).await? {
-                        pending.push(from_js::<OutboxEntry>(value)?.change);
-                    }
+                    let pending = pending_by_put
+                        .next()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
+                        .collect::<Result<Vec<_>, _>>()?;
                     let view = local_view(kind, Some(&state), &pending.iter().collect::<Vec<_>>());
                     let resident_id = serde_json::from_value::<Change>(state.clone())
                         .ok()
@@ -325,13 +366,15 @@ impl Store {
                         view,
                         resident_id,
                     };
-                    records.put(&to_js(&record)?, None).await?;
+                    puts.push((to_js(&record)?, None));
                 }
                 LocalWrite::Remove { id } => {
-                    records.delete(JsValue::from_str(&id.to_string())).await?
+                    removals.push(records.delete(JsValue::from_str(&id.to_string())))
                 }
             }
         }
+        futures::future::try_join_all(removals).await?;
+        records.put_all(puts.into_iter()).await?;
         tx.store(SYNC_META)?
             .put(
                 &JsValue::from_f64(page.cursor as f64),

@@ -21,8 +21,13 @@ use crate::{cargo, run_checked, target_dir, xtask_dir};
 const OFFLINE_RUNS: usize = 9;
 
 pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
-    if let Some(other) = args.first() {
-        anyhow::bail!("unknown benchmark {other:?}: `cargo xtask bench` measures the shell");
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("sync") => return crate::bench_sync::bench_sync(&args[1..]),
+        Some(other) => anyhow::bail!(
+            "unknown benchmark {other:?}: `cargo xtask bench` measures the shell, \
+             `cargo xtask bench sync` the sync engine"
+        ),
     }
     crate::tools::ensure_chromium()?;
     let dist = dist_dir(Profile::Release);
@@ -150,7 +155,7 @@ async fn first_visit_bytes(browser: &Browser) -> anyhow::Result<Value> {
     }))
 }
 
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+pub(crate) fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     let dir = xtask_dir().join(format!("bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)

@@ -15,6 +15,11 @@ pub enum Profile {
 
 /// Builds the PWA into `dist` with trunk.
 pub fn build_pwa(profile: Profile, dist: &Path) -> anyhow::Result<()> {
+    build_page(profile, Path::new("index.html"), dist)
+}
+
+/// Builds the page `html` (relative to the repository) and its wasm into `dist` with trunk.
+pub fn build_page(profile: Profile, html: &Path, dist: &Path) -> anyhow::Result<()> {
     tools::ensure_build_tools()?;
     let mut path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
         .collect::<Vec<PathBuf>>();
@@ -25,6 +30,7 @@ pub fn build_pwa(profile: Profile, dist: &Path) -> anyhow::Result<()> {
     trunk
         .current_dir(root())
         .arg("build")
+        .arg(html)
         .arg("--dist")
         .arg(dist)
         .env("TRUNK_SKIP_VERSION_CHECK", "true")

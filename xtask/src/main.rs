@@ -5,10 +5,12 @@
 //!   serve both with demo data on http://127.0.0.1:8080, stop on Ctrl-C.
 //! - `test`: install what is missing, then formatting, clippy, native tests, wasm tests in
 //!   headless Chromium and the end-to-end browser tests; ends with one summary line.
-//! - `bench`: measured figures (wasm size, first-visit bytes, offline start time).
+//! - `bench`: measured figures (wasm size, first-visit bytes, offline start time);
+//!   `bench sync`: the sync engine's saves, push and pull beside their floors.
 //! - `sim [--steps N] [--seed S]`: a long run of the seeded sync simulation.
 
 mod bench;
+mod bench_sync;
 mod build;
 mod run;
 mod test;
@@ -27,7 +29,7 @@ fn main() -> ExitCode {
         Some("sim") => simulation(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--port N] | test | bench | dist [--release] | sim [--steps N] [--seed S]>"
+                "usage: cargo xtask <run [--port N] | test | bench [sync [--visits N]] | dist [--release] | sim [--steps N] [--seed S]>"
             );
             return ExitCode::from(2);
         }

@@ -96,6 +96,41 @@ impl Browser {
         Ok(self.client.execute_async(script, Vec::new()).await?)
     }
 
+    /// Awaits the promise the JavaScript expression `promise` evaluates to and returns what
+    /// it resolved to (typed arrays as plain arrays), or its rejection as an error. Waits at
+    /// most `timeout`.
+    pub async fn await_js(&self, promise: &str, timeout: Duration) -> anyhow::Result<Value> {
+        self.client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(timeout),
+                None,
+                None,
+            ))
+            .await?;
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\
+             Promise.resolve().then(() => {promise}).then(\
+               (v) => done({{ ok: ArrayBuffer.isView(v) ? Array.from(v) : (v === undefined ? null : v) }}),\
+               (e) => done({{ error: String(e && e.message || e) }}));"
+        );
+        let answer = self.js_async(&script).await?;
+        match answer.get("error") {
+            Some(error) => anyhow::bail!("{promise} failed: {}", error.as_str().unwrap_or("?")),
+            None => Ok(answer.get("ok").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
+    /// Sends a Chrome DevTools Protocol command (ChromeDriver's `goog/cdp/execute`).
+    pub async fn cdp(&self, command: &str, params: Value) -> anyhow::Result<Value> {
+        Ok(self
+            .client
+            .issue_cmd(crate::network::Cdp {
+                command: command.to_owned(),
+                params,
+            })
+            .await?)
+    }
+
     /// The page's visible text.
     pub async fn body_text(&self) -> anyhow::Result<String> {
         Ok(self

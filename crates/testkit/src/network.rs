@@ -36,3 +36,22 @@ impl WebDriverCompatibleCommand for NetworkConditions {
         }
     }
 }
+
+/// A Chrome DevTools Protocol command through ChromeDriver.
+#[derive(Debug)]
+pub(crate) struct Cdp {
+    pub command: String,
+    pub params: serde_json::Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &Url, session_id: Option<&str>) -> Result<Url, ParseError> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _request_url: &Url) -> (Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (Method::POST, Some(body.to_string()))
+    }
+}

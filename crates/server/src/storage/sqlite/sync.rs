@@ -3,6 +3,8 @@ use mimamori_core::apply::{apply_change, Pusher, ResidentInfo, Stored, StoredSta
 use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind, UserId};
 use mimamori_core::resident::LwwRecord;
 use mimamori_core::sync::{may_see, ItemResult, PullResponse, PulledRecord, Visibility};
+use std::collections::{HashMap, HashSet};
+
 use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::SqliteStorage;
@@ -20,45 +22,117 @@ fn corrupt(what: &str, id: impl std::fmt::Display) -> StorageError {
     StorageError::Unavailable(format!("stored {what} of record {id} cannot be read"))
 }
 
-async fn load(
-    tx: &mut Transaction<'_, Sqlite>,
-    id: RecordId,
-) -> Result<Option<Stored>, StorageError> {
-    let row = sqlx::query("SELECT kind, district_id, created_by, state FROM records WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
+fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<(RecordId, Stored), StorageError> {
+    let id_text: &str = row.get("id");
+    let id: RecordId = id_text.parse().map_err(|_| corrupt("id", id_text))?;
     let kind = kind_of(row.get("kind")).ok_or_else(|| corrupt("kind", id))?;
-    let state: String = row.get("state");
+    let state: &str = row.get("state");
     let state = match kind {
         RecordKind::Resident => StoredState::Resident(
-            serde_json::from_str::<LwwRecord>(&state).map_err(|_| corrupt("state", id))?,
+            serde_json::from_str::<LwwRecord>(state).map_err(|_| corrupt("state", id))?,
         ),
         RecordKind::Visit => StoredState::Visit(Box::new(
-            serde_json::from_str::<Change>(&state).map_err(|_| corrupt("state", id))?,
+            serde_json::from_str::<Change>(state).map_err(|_| corrupt("state", id))?,
         )),
     };
-    Ok(Some(Stored {
-        kind,
-        district: DistrictId(row.get("district_id")),
-        created_by: UserId(row.get("created_by")),
-        state,
-    }))
+    Ok((
+        id,
+        Stored {
+            kind,
+            district: DistrictId(row.get("district_id")),
+            created_by: UserId(row.get("created_by")),
+            state,
+        },
+    ))
 }
 
-async fn resident_info(
-    tx: &mut Transaction<'_, Sqlite>,
-    id: RecordId,
-) -> Result<Option<ResidentInfo>, StorageError> {
-    let row = sqlx::query("SELECT district_id, assigned FROM records WHERE id = ? AND kind = 'resident' AND deleted = 0")
-        .bind(id.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row.map(|row| ResidentInfo {
-        district: DistrictId(row.get("district_id")),
-        assigned: serde_json::from_str(row.get::<&str, _>("assigned")).unwrap_or_default(),
-    }))
+/// What a push batch needs to know before applying anything, read in three queries rather
+/// than several per change: which (record, stamp) pairs are already applied, the records
+/// the changes touch, and the residents their visits name. Kept current while the batch
+/// is applied, so that a later change in the same batch sees an earlier one.
+struct BatchView {
+    applied: HashSet<(RecordId, String)>,
+    records: HashMap<RecordId, Stored>,
+    seq: i64,
+}
+
+impl BatchView {
+    async fn load(
+        tx: &mut Transaction<'_, Sqlite>,
+        changes: &[Change],
+    ) -> Result<Self, StorageError> {
+        let ids: Vec<String> = changes.iter().map(|c| c.id.to_string()).collect();
+        let wanted: Vec<String> = changes
+            .iter()
+            .flat_map(|c| {
+                let resident = match &c.body {
+                    Body::Visit(visit) => Some(visit.resident_id.to_string()),
+                    Body::Resident(_) => None,
+                };
+                std::iter::once(c.id.to_string()).chain(resident)
+            })
+            .collect();
+        let ids_json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
+        let wanted_json = serde_json::to_string(&wanted).unwrap_or_else(|_| "[]".into());
+
+        let mut applied = HashSet::new();
+        for row in sqlx::query(
+            "SELECT record_id, stamp FROM applied_changes \
+             WHERE record_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&ids_json)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            let id_text: &str = row.get("record_id");
+            let id: RecordId = id_text.parse().map_err(|_| corrupt("id", id_text))?;
+            applied.insert((id, row.get::<String, _>("stamp")));
+        }
+        let mut records = HashMap::new();
+        for row in sqlx::query(
+            "SELECT id, kind, district_id, created_by, state FROM records \
+             WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&wanted_json)
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            let (id, stored) = stored_from_row(&row)?;
+            records.insert(id, stored);
+        }
+        let seq = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
+            .fetch_one(&mut **tx)
+            .await?;
+        Ok(Self {
+            applied,
+            records,
+            seq,
+        })
+    }
+
+    fn resident(&self, id: RecordId) -> Option<ResidentInfo> {
+        self.records
+            .get(&id)
+            .filter(|r| r.kind == RecordKind::Resident && !r.state.is_deleted())
+            .map(|r| ResidentInfo {
+                district: r.district,
+                assigned: r.state.assigned(),
+            })
+    }
+
+    fn next_seq(&mut self) -> i64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Writes the sequence back: the batch's changes and events took numbers from it.
+    async fn save_seq(&self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StorageError> {
+        sqlx::query("UPDATE sync_sequence SET value = ? WHERE id = 1")
+            .bind(self.seq)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
 }
 
 pub(super) async fn next_seq(tx: &mut Transaction<'_, Sqlite>) -> Result<i64, StorageError> {
@@ -71,10 +145,10 @@ pub(super) async fn next_seq(tx: &mut Transaction<'_, Sqlite>) -> Result<i64, St
 
 async fn record_visibility_event(
     tx: &mut Transaction<'_, Sqlite>,
+    seq: i64,
     user: UserId,
     record_id: String,
 ) -> Result<(), StorageError> {
-    let seq = next_seq(tx).await?;
     sqlx::query("INSERT INTO visibility_events (seq, user_id, record_id) VALUES (?, ?, ?)")
         .bind(seq)
         .bind(user.0)
@@ -87,6 +161,7 @@ async fn record_visibility_event(
 /// Tells `user` that what they may see of `resident` and its visits has changed.
 async fn resident_visibility_changed(
     tx: &mut Transaction<'_, Sqlite>,
+    batch: &mut BatchView,
     user: UserId,
     resident: RecordId,
 ) -> Result<(), StorageError> {
@@ -96,7 +171,8 @@ async fn resident_visibility_changed(
             .fetch_all(&mut **tx)
             .await?;
     for id in ids {
-        record_visibility_event(tx, user, id).await?;
+        let seq = batch.next_seq();
+        record_visibility_event(tx, seq, user, id).await?;
     }
     Ok(())
 }
@@ -115,7 +191,8 @@ pub(super) async fn districts_visibility_changed(
                 .fetch_all(&mut **tx)
                 .await?;
         for id in ids {
-            record_visibility_event(tx, user, id).await?;
+            let seq = next_seq(tx).await?;
+            record_visibility_event(tx, seq, user, id).await?;
         }
     }
     Ok(())
@@ -141,31 +218,19 @@ impl SyncStore for SqliteStorage {
         sqlx::query("UPDATE sync_sequence SET value = value WHERE id = 1")
             .execute(&mut *tx)
             .await?;
+        let mut batch = BatchView::load(&mut tx, changes).await?;
         let mut results = Vec::with_capacity(changes.len());
         for change in changes {
             let stamp_text = change.stamp.to_string();
-            let seen: Option<i64> = sqlx::query_scalar(
-                "SELECT seq FROM applied_changes WHERE record_id = ? AND stamp = ?",
-            )
-            .bind(change.id.to_string())
-            .bind(&stamp_text)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if seen.is_some() {
+            if batch.applied.contains(&(change.id, stamp_text.clone())) {
                 results.push(ItemResult::Accepted {
                     id: change.id,
                     stamp: change.stamp,
                 });
                 continue;
             }
-            let existing = load(&mut tx, change.id).await?;
-            let resident = match &change.body {
-                Body::Visit(visit) => resident_info(&mut tx, visit.resident_id).await?,
-                Body::Resident(_) => None,
-            };
-            let decided = apply_change(change, existing.as_ref(), pusher, now_ms, |_| {
-                resident.clone()
-            });
+            let existing = batch.records.get(&change.id);
+            let decided = apply_change(change, existing, pusher, now_ms, |id| batch.resident(id));
             let accepted = match decided {
                 Ok(accepted) => accepted,
                 Err(rejection) => {
@@ -179,12 +244,11 @@ impl SyncStore for SqliteStorage {
                     continue;
                 }
             };
-            let assigned_before = existing
-                .as_ref()
-                .map(|e| e.state.assigned())
-                .unwrap_or_default();
-            let seq = next_seq(&mut tx).await?;
+            let existed = existing.is_some();
+            let assigned_before = existing.map(|e| e.state.assigned()).unwrap_or_default();
+            let seq = batch.next_seq();
             let stored = &accepted.stored;
+            let assigned_after = stored.state.assigned();
             sqlx::query(
                 "INSERT INTO records (id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
@@ -196,7 +260,7 @@ impl SyncStore for SqliteStorage {
             .bind(stored.district.0)
             .bind(stored.created_by.0)
             .bind(accepted.resident_id.map(|id| id.to_string()))
-            .bind(serde_json::to_string(&stored.state.assigned()).unwrap_or_else(|_| "[]".into()))
+            .bind(serde_json::to_string(&assigned_after).unwrap_or_else(|_| "[]".into()))
             .bind(stored.state.is_deleted())
             .bind(stored.state.to_json().to_string())
             .bind(seq)
@@ -209,27 +273,29 @@ impl SyncStore for SqliteStorage {
                 .bind(seq)
                 .execute(&mut *tx)
                 .await?;
+            batch.applied.insert((change.id, stamp_text));
+            batch.records.insert(change.id, accepted.stored);
             // Volunteers added or removed: their phones must gain or lose the resident and
             // its visits (a newly assigned volunteer's cursor is past the old visits).
-            let assigned_after = stored.state.assigned();
             let changed: Vec<UserId> = assigned_before
                 .iter()
                 .filter(|u| !assigned_after.contains(u))
                 .chain(
                     assigned_after
                         .iter()
-                        .filter(|u| existing.is_some() && !assigned_before.contains(u)),
+                        .filter(|u| existed && !assigned_before.contains(u)),
                 )
                 .copied()
                 .collect();
             for user in changed {
-                resident_visibility_changed(&mut tx, user, change.id).await?;
+                resident_visibility_changed(&mut tx, &mut batch, user, change.id).await?;
             }
             results.push(ItemResult::Accepted {
                 id: change.id,
                 stamp: change.stamp,
             });
         }
+        batch.save_seq(&mut tx).await?;
         tx.commit().await?;
         Ok(results)
     }
@@ -262,17 +328,23 @@ impl SyncStore for SqliteStorage {
             .join(",");
         // Records changed after the cursor in the caller's districts, and records whose
         // visibility changed for this caller (those become tombstones if no longer visible).
+        // Each half is limited before the two are merged, so a page reads about `limit`
+        // rows from each index instead of sorting everything after the cursor.
         let rows = sqlx::query(&format!(
-            "SELECT r.id, r.kind, r.district_id, r.deleted, r.state, r.seq AS seq, r.assigned, \
-                    res.assigned AS resident_assigned, 0 AS from_event \
-             FROM records r LEFT JOIN records res ON res.id = r.resident_id \
-             WHERE r.seq > ?1 AND r.district_id IN ({districts}) \
+            "SELECT * FROM ( \
+               SELECT r.id, r.kind, r.district_id, r.deleted, r.state, r.seq AS seq, r.assigned, \
+                      res.assigned AS resident_assigned, 0 AS from_event \
+               FROM records r LEFT JOIN records res ON res.id = r.resident_id \
+               WHERE r.seq > ?1 AND r.district_id IN ({districts}) \
+               ORDER BY r.seq LIMIT ?3) \
              UNION ALL \
-             SELECT r.id, r.kind, r.district_id, r.deleted, r.state, e.seq AS seq, r.assigned, \
-                    res.assigned AS resident_assigned, 1 AS from_event \
-             FROM visibility_events e JOIN records r ON r.id = e.record_id \
-                  LEFT JOIN records res ON res.id = r.resident_id \
-             WHERE e.user_id = ?2 AND e.seq > ?1 \
+             SELECT * FROM ( \
+               SELECT r.id, r.kind, r.district_id, r.deleted, r.state, e.seq AS seq, r.assigned, \
+                      res.assigned AS resident_assigned, 1 AS from_event \
+               FROM visibility_events e JOIN records r ON r.id = e.record_id \
+                    LEFT JOIN records res ON res.id = r.resident_id \
+               WHERE e.user_id = ?2 AND e.seq > ?1 \
+               ORDER BY e.seq LIMIT ?3) \
              ORDER BY seq LIMIT ?3"
         ))
         .bind(cursor)

@@ -1,0 +1,263 @@
+//! The page `cargo xtask bench sync` drives in headless Chromium (`bench/sync/index.html`).
+//!
+//! It exposes the app's own paths to the benchmark's WebDriver script, through trunk's
+//! `window.wasmBindings`: saving visits (`SyncEngine::save`, exactly what a tap on 保存 runs),
+//! pushing the outbox and pulling pages (`SyncEngine::push_all` / `pull_all`, what every sync
+//! runs), and the floors they are measured against: plain IndexedDB puts of the very same
+//! objects, one per transaction (what a save cannot beat) and in page-sized transactions
+//! (what storing a pulled page cannot beat). Each function returns milliseconds measured
+//! with `performance.now()` around the work only; preparing the inputs is not timed.
+
+fn main() {}
+
+#[cfg(target_arch = "wasm32")]
+mod page {
+    use std::cell::RefCell;
+
+    use mimamori::api;
+    use mimamori::store::{Draft, Session, Store, OUTBOX, RECORDS};
+    use mimamori::sync::SyncEngine;
+    use mimamori_core::api::LoginRequest;
+    use mimamori_core::calendar::CivilDate;
+    use mimamori_core::record::{Body, RecordId};
+    use mimamori_core::resident::{Consent, ResidentPatch};
+    use mimamori_core::visit::{Action, Need, Outcome, VisitBody, VisitMethod, WarningSign};
+    use rexie::{ObjectStore, Rexie, TransactionMode};
+    use wasm_bindgen::prelude::*;
+
+    thread_local! {
+        static ENGINE: RefCell<Option<SyncEngine>> = const { RefCell::new(None) };
+    }
+
+    fn engine() -> Result<SyncEngine, JsValue> {
+        ENGINE
+            .with_borrow(Clone::clone)
+            .ok_or_else(|| JsValue::from_str("call bench_sign_in first"))
+    }
+
+    fn fail(error: impl std::fmt::Debug) -> JsValue {
+        JsValue::from_str(&format!("{error:?}"))
+    }
+
+    fn now_ms() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+
+    async fn session(engine: &SyncEngine) -> Result<Session, JsValue> {
+        engine
+            .store()
+            .session()
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| JsValue::from_str("not signed in"))
+    }
+
+    /// Opens the app's database and signs in as `login_id`, as the 設定 screen does.
+    #[wasm_bindgen]
+    pub async fn bench_sign_in(login_id: String, password: String) -> Result<(), JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        let answer = api::login(&LoginRequest {
+            login_id,
+            password,
+            device_name: "bench".into(),
+        })
+        .await
+        .map_err(fail)?;
+        let session = Session {
+            token: answer.token,
+            me: answer.me,
+        };
+        store.save_session(&session).await.map_err(fail)?;
+        ENGINE.set(Some(SyncEngine::new(store)));
+        Ok(())
+    }
+
+    /// Registers the resident the visits are for, assigned to the signed-in volunteer.
+    #[wasm_bindgen]
+    pub async fn bench_register_resident() -> Result<String, JsValue> {
+        let engine = engine()?;
+        let me = session(&engine).await?.me;
+        let patch = ResidentPatch {
+            name: Some("高崎 花子".into()),
+            assigned_volunteers: Some([me.user_id].into_iter().collect()),
+            consent: Some(Consent {
+                date: CivilDate::new(2026, 4, 1).ok_or("date")?,
+                scope: "見守り・記録の共有".into(),
+                taken_by: me.user_id,
+            }),
+            ..ResidentPatch::default()
+        };
+        let change = engine
+            .save(Draft {
+                id: None,
+                base: None,
+                body: Body::Resident(patch),
+            })
+            .await
+            .map_err(fail)?;
+        Ok(change.id.to_string())
+    }
+
+    /// Notes as volunteers write them: short, plain, Japanese.
+    const NOTES: &[&str] = &[
+        "お元気そうでした。庭の草取りをされていて、膝が少し痛いとのこと。次回は来週の火曜日に伺います。",
+        "不在。新聞が二日分たまっていたので、夕方にもう一度寄って、お隣の方にも声をかけました。",
+        "娘さんが来ていて一緒にお話しました。買い物の送迎があると助かるとのことで、サロンの送迎を紹介。",
+        "少し元気がなく、食事があまり取れていないそうです。SCさんに相談し、来週一緒に訪問の予定。",
+        "電話で安否確認。雨で外に出られず退屈とのこと。サロンの日程をお伝えしたら行ってみたいと。",
+    ];
+
+    /// A realistic visit (about 500 bytes of JSON with its envelope), varied by `n`.
+    fn visit(resident: RecordId, me: mimamori_core::record::UserId, n: usize, now: f64) -> Draft {
+        let mut signs = std::collections::BTreeSet::new();
+        let mut needs = std::collections::BTreeSet::new();
+        let mut actions = std::collections::BTreeSet::new();
+        if n.is_multiple_of(3) {
+            signs.insert(WarningSign::ALL[n % WarningSign::ALL.len()]);
+            needs.insert(Need::ALL[n % Need::ALL.len()]);
+        }
+        actions.insert(Action::ALL[n % 3]);
+        Draft {
+            id: None,
+            base: None,
+            body: Body::Visit(VisitBody {
+                resident_id: resident,
+                // Spread over the last ninety days, never in the future.
+                visited_at_ms: (now as i64) - 60_000 - (n as i64 % 90) * 86_400_000,
+                visitors: vec![me],
+                method: VisitMethod::ALL[n % 3],
+                outcome: [
+                    Outcome::Fine,
+                    Outcome::Fine,
+                    Outcome::AwayNothingOdd,
+                    Outcome::Worrying,
+                ][n % 4],
+                signs,
+                needs,
+                actions,
+                referred_resources: vec![],
+                follow_up: None,
+                note: NOTES[n % NOTES.len()].into(),
+            }),
+        }
+    }
+
+    /// Saves `count` visits to `resident` one by one, as that many taps on 保存 would.
+    #[wasm_bindgen]
+    pub async fn bench_save_visits(resident: String, count: usize) -> Result<f64, JsValue> {
+        let engine = engine()?;
+        let me = session(&engine).await?.me;
+        let resident: RecordId = resident.parse().map_err(fail)?;
+        let now = js_sys::Date::now();
+        let drafts: Vec<Draft> = (0..count)
+            .map(|n| visit(resident, me.user_id, n, now))
+            .collect();
+        let started = now_ms();
+        for draft in drafts {
+            engine.save(draft).await.map_err(fail)?;
+        }
+        Ok(now_ms() - started)
+    }
+
+    /// How many bytes of JSON the outbox's changes are, on average (to check "realistic").
+    #[wasm_bindgen]
+    pub async fn bench_mean_change_bytes() -> Result<f64, JsValue> {
+        let batch = engine()?.store().next_batch(u32::MAX).await.map_err(fail)?;
+        let total: usize = batch
+            .iter()
+            .map(|c| serde_json::to_string(c).map_or(0, |s| s.len()))
+            .sum();
+        Ok(total as f64 / batch.len().max(1) as f64)
+    }
+
+    /// Pushes the whole outbox with the engine's own loop. Returns `[ms, changes]`.
+    #[wasm_bindgen]
+    pub async fn bench_push() -> Result<Vec<f64>, JsValue> {
+        let engine = engine()?;
+        let session = session(&engine).await?;
+        let started = now_ms();
+        let answered = engine.push_all(&session).await.map_err(fail)?;
+        let elapsed = now_ms() - started;
+        let left = engine.store().unsent_count().await.map_err(fail)?;
+        let refused = engine.store().quarantined().await.map_err(fail)?.len();
+        if left != 0 || refused != 0 {
+            return Err(JsValue::from_str(&format!(
+                "{left} left unsent and {refused} refused after the push"
+            )));
+        }
+        Ok(vec![elapsed, answered as f64])
+    }
+
+    /// Pulls everything this user may see with the engine's own loop. Returns `[ms, records]`.
+    #[wasm_bindgen]
+    pub async fn bench_pull() -> Result<Vec<f64>, JsValue> {
+        let engine = engine()?;
+        let session = session(&engine).await?;
+        let started = now_ms();
+        let pulled = engine.pull_all(&session).await.map_err(fail)?;
+        Ok(vec![now_ms() - started, pulled as f64])
+    }
+
+    /// The floor under saving: the outbox's objects put into a plain object store, one per
+    /// transaction, as `count` saves would need at the very least.
+    #[wasm_bindgen]
+    pub async fn bench_floor_single_puts() -> Result<f64, JsValue> {
+        let objects = all_objects(OUTBOX).await?;
+        let floor = floor_database("bench-floor-single").await?;
+        let started = now_ms();
+        for object in &objects {
+            let tx = floor
+                .transaction(&["objects"], TransactionMode::ReadWrite)
+                .map_err(fail)?;
+            tx.store("objects")
+                .map_err(fail)?
+                .put(object, None)
+                .await
+                .map_err(fail)?;
+            tx.done().await.map_err(fail)?;
+        }
+        let elapsed = now_ms() - started;
+        floor.close();
+        Ok(elapsed)
+    }
+
+    /// The floor under storing pulled pages: the records the pull stored, put into a plain
+    /// object store in transactions of one page each.
+    #[wasm_bindgen]
+    pub async fn bench_floor_page_puts(page: usize) -> Result<f64, JsValue> {
+        let objects = all_objects(RECORDS).await?;
+        let floor = floor_database("bench-floor-pages").await?;
+        let started = now_ms();
+        for chunk in objects.chunks(page.max(1)) {
+            let tx = floor
+                .transaction(&["objects"], TransactionMode::ReadWrite)
+                .map_err(fail)?;
+            tx.store("objects")
+                .map_err(fail)?
+                .put_all(chunk.iter().map(|object| (object.clone(), None)))
+                .await
+                .map_err(fail)?;
+            tx.done().await.map_err(fail)?;
+        }
+        let elapsed = now_ms() - started;
+        floor.close();
+        Ok(elapsed)
+    }
+
+    async fn all_objects(store_name: &str) -> Result<Vec<JsValue>, JsValue> {
+        let engine = engine()?;
+        engine.store().all_values(store_name).await.map_err(fail)
+    }
+
+    async fn floor_database(name: &str) -> Result<Rexie, JsValue> {
+        Rexie::delete(name).await.map_err(fail)?;
+        Rexie::builder(name)
+            .version(1)
+            .add_object_store(ObjectStore::new("objects").key_path("id"))
+            .build()
+            .await
+            .map_err(fail)
+    }
+}
