@@ -141,16 +141,18 @@ impl SyncEngine {
     /// server answered for.
     pub async fn push_all(&self, session: &Session) -> Result<usize, ApiFailure> {
         let mut answered = 0;
-        loop {
-            let batch = self
-                .store
-                .next_batch(PUSH_BATCH)
-                .await
-                .map_err(store_failure)?;
-            if batch.is_empty() {
-                break;
-            }
-            let answer = api::push(&session.token, &batch).await?;
+        let mut batch = self
+            .store
+            .next_batch(PUSH_BATCH)
+            .await
+            .map_err(store_failure)?;
+        while let Some(last) = batch.last() {
+            // The next batch is read while the server works on this one.
+            let (answer, next) = futures::join!(
+                api::push(&session.token, &batch),
+                self.store.batch_after(Some(last), PUSH_BATCH),
+            );
+            let answer = answer?;
             let paired = self
                 .store
                 .apply_push_answer(&batch, &answer.results)
@@ -160,26 +162,38 @@ impl SyncEngine {
                 return Err(ApiFailure::Offline);
             }
             answered += batch.len();
-            self.refresh_counts().await;
+            // Every change sent left the outbox (accepted, or moved to the quarantine).
+            self.status
+                .unsent
+                .update(|n| *n = n.saturating_sub(batch.len()));
+            batch = next.map_err(store_failure)?;
         }
         Ok(answered)
     }
 
     /// Pulls pages after the stored cursor until the server has no more, each page stored
-    /// with its cursor in one transaction. Returns how many records the pages carried.
+    /// with its cursor in one transaction. The next page is fetched while this one is
+    /// stored; if storing fails, it is dropped and the cursor stays where it was. Returns
+    /// how many records the pages carried.
     pub async fn pull_all(&self, session: &Session) -> Result<usize, ApiFailure> {
+        let cursor = self.store.cursor().await.map_err(store_failure)?;
+        let mut page = api::pull(&session.token, cursor, PULL_PAGE).await?;
         let mut pulled = 0;
         loop {
-            let cursor = self.store.cursor().await.map_err(store_failure)?;
-            let page = api::pull(&session.token, cursor, PULL_PAGE).await?;
-            self.store
-                .apply_pull_page(&page)
-                .await
-                .map_err(store_failure)?;
             pulled += page.records.len();
             if !page.more {
+                self.store
+                    .apply_pull_page(&page)
+                    .await
+                    .map_err(store_failure)?;
                 return Ok(pulled);
             }
+            let (stored, next) = futures::join!(
+                self.store.apply_pull_page(&page),
+                api::pull(&session.token, page.cursor, PULL_PAGE),
+            );
+            stored.map_err(store_failure)?;
+            page = next?;
         }
     }
 

@@ -317,3 +317,55 @@ async fn a_refused_save_writes_nothing() {
     store.close();
     Store::delete(&name).await.unwrap();
 }
+
+/// What version 3 of the app wrote: a record and an outbox entry with their states as
+/// nested objects (version 4 writes them as JSON text). An update must read both.
+#[wasm_bindgen_test]
+async fn upgrading_from_schema_3_keeps_records_and_unsent_changes_written_as_objects() {
+    let name = format!("mimamori-sync-upgrade3-{}", js_sys::Math::random());
+    let v3 = Store::open_named(&name, 3).await.unwrap();
+    let change = Change {
+        id: RecordId::new_v7(NOW_MS as u64, [3; 10]),
+        district_id: DistrictId(1),
+        author: VOLUNTEER,
+        device: PHONE,
+        stamp: mimamori_core::hlc::Hlc {
+            wall_ms: NOW_MS as u64,
+            counter: 0,
+            node: PHONE.0 as u64,
+        },
+        base: None,
+        deleted: false,
+        body: new_resident("高崎 花子").body,
+    };
+    let view = mimamori_core::replica::local_view(RecordKind::Resident, None, &[&change]).unwrap();
+    let as_object = serde_wasm_bindgen::Serializer::json_compatible();
+    use serde::Serialize as _;
+    let record = serde_json::json!({
+        "id": change.id.to_string(), "kind": "resident", "seq": 0,
+        "server_state": null, "view": view, "resident_id": null,
+    })
+    .serialize(&as_object)
+    .unwrap();
+    let entry = serde_json::json!({
+        "id": format!("{}|{}", change.stamp, change.id), "record_id": change.id.to_string(),
+        "created_at": NOW_MS, "change": change,
+    })
+    .serialize(&as_object)
+    .unwrap();
+    v3.put(mimamori::store::RECORDS, &record, None)
+        .await
+        .unwrap();
+    v3.put(mimamori::store::OUTBOX, &entry, None).await.unwrap();
+    v3.close();
+
+    let current = Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
+        .await
+        .unwrap();
+    assert_eq!(current.version(), mimamori::store::SCHEMA_VERSION);
+    assert_eq!(current.next_batch(10).await.unwrap(), vec![change]);
+    let residents = current.records_of_kind(RecordKind::Resident).await.unwrap();
+    assert_eq!(name_in(residents[0].view.as_ref().unwrap()), "高崎 花子");
+    current.close();
+    Store::delete(&name).await.unwrap();
+}

@@ -30,7 +30,9 @@ pub struct LocalRecord {
     pub kind: RecordKind,
     /// The server's sequence number of the state held; 0 before the first pull.
     pub seq: i64,
+    #[serde(with = "super::json_text")]
     pub server_state: Option<Value>,
+    #[serde(with = "super::json_text")]
     pub view: Option<Value>,
     /// Visits: their resident (indexed, for a resident's history).
     pub resident_id: Option<String>,
@@ -41,6 +43,7 @@ struct OutboxEntry {
     id: String,
     record_id: String,
     created_at: f64,
+    #[serde(with = "super::json_text")]
     change: Change,
 }
 
@@ -161,11 +164,27 @@ impl Store {
         let outbox = tx.store(OUTBOX)?;
         let meta = tx.store(SYNC_META)?;
 
-        // Reads are issued together and writes likewise: IndexedDB runs a transaction's
+        // Every read is issued at once and so are the writes: IndexedDB runs a transaction's
         // requests in order anyway, and waiting for each in turn costs a task per request.
-        let (session, last_stamp) = futures::try_join!(
+        let id = draft
+            .id
+            .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random));
+        let id_text = id.to_string();
+        // Only the resident a visit names matters: read that one, not the whole list.
+        let resident = match &draft.body {
+            Body::Visit(visit) => Some(visit.resident_id),
+            Body::Resident(_) => None,
+        };
+        let (session, last_stamp, held_resident, existing) = futures::try_join!(
             meta.get(JsValue::from_str(SESSION_KEY)),
             meta.get(JsValue::from_str(CLOCK_KEY)),
+            async {
+                match resident {
+                    Some(resident) => records.get(JsValue::from_str(&resident.to_string())).await,
+                    None => Ok(None),
+                }
+            },
+            records.get(JsValue::from_str(&id_text)),
         )?;
         let session: Session = match session {
             Some(value) if !value.is_undefined() => {
@@ -178,9 +197,7 @@ impl Store {
         let last_stamp = last_stamp.and_then(|v| v.as_string());
         let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
         let change = Change {
-            id: draft
-                .id
-                .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random)),
+            id,
             district_id: district,
             author: me.user_id,
             device: me.device_id,
@@ -189,25 +206,14 @@ impl Store {
             deleted: false,
             body: draft.body,
         };
-
-        // Only the resident a visit names matters: read that one, not the whole list.
-        let id = change.id.to_string();
-        let resident = resident_of(&change);
-        let (held_resident, existing) = futures::try_join!(
-            async {
-                match &resident {
-                    Some(resident) => records.get(JsValue::from_str(resident)).await,
-                    None => Ok(None),
-                }
-            },
-            records.get(JsValue::from_str(&id)),
-        )?;
-        let mut known_resident = None;
-        if let Some(value) = held_resident.filter(|v| !v.is_undefined()) {
-            if js_kind(&value).as_deref() == Some("resident") {
-                known_resident = resident.as_deref().and_then(|r| r.parse().ok());
-            }
-        }
+        let known_resident = resident.filter(|_| {
+            held_resident
+                .as_ref()
+                .filter(|v| !v.is_undefined())
+                .and_then(js_kind)
+                .as_deref()
+                == Some("resident")
+        });
         let context = LocalContext {
             now_ms: now_ms as i64,
             known_resident,
@@ -219,6 +225,7 @@ impl Store {
             Some(value) if !value.is_undefined() => Some(from_js(value)?),
             _ => None,
         };
+        let id = id_text;
         let mut pending: Vec<Change> = Vec::new();
         // A record never seen here has nothing waiting in the outbox: skip the index read.
         if existing.is_some() {
@@ -265,8 +272,25 @@ impl Store {
 
     /// The oldest waiting changes, at most `max`.
     pub async fn next_batch(&self, max: u32) -> Result<Vec<Change>, StoreError> {
+        self.batch_after(None, max).await
+    }
+
+    /// The oldest waiting changes after `after` (the last change of the batch before), at
+    /// most `max`: lets the engine read the next batch while the server answers this one.
+    pub async fn batch_after(
+        &self,
+        after: Option<&Change>,
+        max: u32,
+    ) -> Result<Vec<Change>, StoreError> {
+        let range = match after {
+            Some(change) => Some(
+                rexie::KeyRange::lower_bound(&JsValue::from_str(&entry_key(change)), Some(true))
+                    .map_err(rexie::Error::from)?,
+            ),
+            None => None,
+        };
         let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-        let values = tx.store(OUTBOX)?.get_all(None, Some(max)).await?;
+        let values = tx.store(OUTBOX)?.get_all(range, Some(max)).await?;
         tx.done().await?;
         values
             .into_iter()
@@ -290,19 +314,36 @@ impl Store {
             .transaction(&[OUTBOX, QUARANTINE], TransactionMode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let quarantine = tx.store(QUARANTINE)?;
-        let mut deletes = Vec::new();
-        for (id, stamp) in outcome.acknowledged {
-            deletes.push(outbox.delete(JsValue::from_str(&format!("{stamp}|{id}"))));
-        }
+        // Every change sent leaves the outbox: acknowledged, or moved to the quarantine.
+        let mut leaving: Vec<String> = sent.iter().map(entry_key).collect();
+        leaving.sort();
         let mut refused = Vec::new();
         for quarantined in outcome.quarantined {
-            let key = entry_key(&quarantined.change);
-            deletes.push(outbox.delete(JsValue::from_str(&key)));
             refused.push(to_js(&QuarantineEntry {
-                id: key,
+                id: entry_key(&quarantined.change),
                 record_id: quarantined.change.id.to_string(),
                 quarantined,
             })?);
+        }
+        let mut deletes = Vec::new();
+        if let (Some(first), Some(last)) = (leaving.first(), leaving.last()) {
+            let range = rexie::KeyRange::bound(
+                &JsValue::from_str(first),
+                &JsValue::from_str(last),
+                Some(false),
+                Some(false),
+            )
+            .map_err(rexie::Error::from)?;
+            // A batch is the oldest entries, so usually exactly the keys of one range: one
+            // delete instead of one per change. Anything else in that range (never expected)
+            // falls back to deleting key by key.
+            if outbox.count(Some(range.clone())).await? as usize == leaving.len() {
+                deletes.push(outbox.delete(range.into()));
+            } else {
+                for key in &leaving {
+                    deletes.push(outbox.delete(JsValue::from_str(key)));
+                }
+            }
         }
         futures::future::try_join_all(deletes).await?;
         quarantine
@@ -354,10 +395,11 @@ impl Store {
                         .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
                         .collect::<Result<Vec<_>, _>>()?;
                     let view = local_view(kind, Some(&state), &pending.iter().collect::<Vec<_>>());
-                    let resident_id = serde_json::from_value::<Change>(state.clone())
-                        .ok()
-                        .as_ref()
-                        .and_then(resident_of);
+                    // A visit's state is its newest change: `body.data.resident_id`.
+                    let resident_id = (kind == RecordKind::Visit)
+                        .then(|| state["body"]["data"]["resident_id"].as_str())
+                        .flatten()
+                        .map(str::to_owned);
                     let record = LocalRecord {
                         id: id.to_string(),
                         kind,

@@ -49,6 +49,9 @@ impl Browser {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, which the Chromium it starts joins: killing the group
+            // ends every process of this browser and no other test's.
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {chromedriver} (is chromium-driver installed?)"))?;
@@ -201,19 +204,39 @@ impl Browser {
         Ok(())
     }
 
-    /// Ends the browser abruptly, as a phone's battery or the system would: the driver and
-    /// every Chromium process of its profile are killed without closing the session.
+    /// Ends the browser abruptly, as the system ending an app (or a flat battery, short of
+    /// losing what the disk already has): every process of the browser is killed at once,
+    /// without closing anything.
     pub async fn kill(mut self, profile: &std::path::Path) -> anyhow::Result<()> {
+        self.kill_group();
+        // A backstop for any process of this profile outside the group. `--`: the pattern
+        // itself starts with dashes. pkill exits 1 when nothing matched, which is the hope.
         let pattern = format!("--user-data-dir={}", profile.display());
-        let _ = Command::new("pkill")
-            .arg("-KILL")
-            .arg("-f")
-            .arg(&pattern)
+        let status = Command::new("pkill")
+            .args(["-KILL", "-f", "--", &pattern])
             .status()
-            .await;
-        let _ = self.driver.kill().await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+            .await?;
+        anyhow::ensure!(
+            matches!(status.code(), Some(0 | 1)),
+            "pkill failed: {status}"
+        );
+        let _ = self.driver.wait().await;
+        eventually(
+            "every process of the killed browser to end",
+            Duration::from_secs(10),
+            || async {
+                let left = Command::new("pgrep")
+                    .args(["-f", "--", &pattern])
+                    .stdout(Stdio::null())
+                    .status()
+                    .await
+                    .ok()?;
+                (left.code() == Some(1)).then_some(())
+            },
+        )
+        .await?;
         // A killed Chromium leaves its profile lock behind; a restarted phone has none.
+        // (IndexedDB's own LOCK files are released by the kernel; they must stay.)
         for lock in ["SingletonLock", "SingletonSocket", "SingletonCookie"] {
             let _ = std::fs::remove_file(profile.join(lock));
         }
@@ -222,7 +245,25 @@ impl Browser {
 
     pub async fn close(mut self) -> anyhow::Result<()> {
         let result = self.client.clone().close().await;
-        let _ = self.driver.kill().await;
+        self.kill_group();
+        let _ = self.driver.wait().await;
         result.map_err(Into::into)
+    }
+
+    /// Kills ChromeDriver and every Chromium process it started (they share its group).
+    fn kill_group(&mut self) {
+        if let Some(group) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+impl Drop for Browser {
+    /// A failed test must not leave its browser running (killing only ChromeDriver would).
+    fn drop(&mut self) {
+        self.kill_group();
     }
 }

@@ -44,7 +44,10 @@ impl ServerProcess {
             .arg("--static")
             .arg(static_dir)
             .args(extra)
-            .env("MIMAMORI_LOG", "warn")
+            .env(
+                "MIMAMORI_LOG",
+                std::env::var("MIMAMORI_TEST_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

@@ -5,6 +5,7 @@ use mimamori_core::resident::LwwRecord;
 use mimamori_core::sync::{may_see, ItemResult, PullResponse, PulledRecord, Visibility};
 use std::collections::{HashMap, HashSet};
 
+use serde_json::{json, Value};
 use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::SqliteStorage;
@@ -198,6 +199,47 @@ pub(super) async fn districts_visibility_changed(
     Ok(())
 }
 
+/// Rows an accepted batch writes, sent to SQLite as one JSON array per table instead of
+/// one statement per row (each statement is a round trip to sqlx's database thread).
+#[derive(Default)]
+struct PendingRows {
+    records: Vec<Value>,
+    applied: Vec<Value>,
+}
+
+impl PendingRows {
+    async fn write(&mut self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StorageError> {
+        if !self.records.is_empty() {
+            // Rows are taken in array order, so a record created and then edited in the same
+            // batch ends as edited. (`WHERE true` lets SQLite parse the upsert after a SELECT.)
+            sqlx::query(
+                "INSERT INTO records \
+                   (id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq) \
+                 SELECT value ->> 'id', value ->> 'kind', value ->> 'district_id', \
+                        value ->> 'created_by', value ->> 'resident_id', value ->> 'assigned', \
+                        value ->> 'deleted', value ->> 'state', value ->> 'seq' \
+                 FROM json_each(?) WHERE true \
+                 ON CONFLICT (id) DO UPDATE SET assigned = excluded.assigned, \
+                   deleted = excluded.deleted, state = excluded.state, \
+                   resident_id = excluded.resident_id, seq = excluded.seq",
+            )
+            .bind(Value::Array(std::mem::take(&mut self.records)).to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+        if !self.applied.is_empty() {
+            sqlx::query(
+                "INSERT INTO applied_changes (record_id, stamp, device_id, seq) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
+            )
+            .bind(Value::Array(std::mem::take(&mut self.applied)).to_string())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl SyncStore for SqliteStorage {
     async fn push(
@@ -219,6 +261,7 @@ impl SyncStore for SqliteStorage {
             .execute(&mut *tx)
             .await?;
         let mut batch = BatchView::load(&mut tx, changes).await?;
+        let mut rows = PendingRows::default();
         let mut results = Vec::with_capacity(changes.len());
         for change in changes {
             let stamp_text = change.stamp.to_string();
@@ -249,30 +292,23 @@ impl SyncStore for SqliteStorage {
             let seq = batch.next_seq();
             let stored = &accepted.stored;
             let assigned_after = stored.state.assigned();
-            sqlx::query(
-                "INSERT INTO records (id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (id) DO UPDATE SET assigned = excluded.assigned, deleted = excluded.deleted, \
-                 state = excluded.state, resident_id = excluded.resident_id, seq = excluded.seq",
-            )
-            .bind(change.id.to_string())
-            .bind(stored.kind.as_str())
-            .bind(stored.district.0)
-            .bind(stored.created_by.0)
-            .bind(accepted.resident_id.map(|id| id.to_string()))
-            .bind(serde_json::to_string(&assigned_after).unwrap_or_else(|_| "[]".into()))
-            .bind(stored.state.is_deleted())
-            .bind(stored.state.to_json().to_string())
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO applied_changes (record_id, stamp, device_id, seq) VALUES (?, ?, ?, ?)")
-                .bind(change.id.to_string())
-                .bind(&stamp_text)
-                .bind(caller.device.0)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
+            rows.records.push(json!({
+                "id": change.id.to_string(),
+                "kind": stored.kind.as_str(),
+                "district_id": stored.district.0,
+                "created_by": stored.created_by.0,
+                "resident_id": accepted.resident_id.map(|id| id.to_string()),
+                "assigned": serde_json::to_string(&assigned_after).unwrap_or_else(|_| "[]".into()),
+                "deleted": stored.state.is_deleted(),
+                "state": stored.state.to_json().to_string(),
+                "seq": seq,
+            }));
+            rows.applied.push(json!([
+                change.id.to_string(),
+                &stamp_text,
+                caller.device.0,
+                seq
+            ]));
             batch.applied.insert((change.id, stamp_text));
             batch.records.insert(change.id, accepted.stored);
             // Volunteers added or removed: their phones must gain or lose the resident and
@@ -287,6 +323,10 @@ impl SyncStore for SqliteStorage {
                 )
                 .copied()
                 .collect();
+            if !changed.is_empty() {
+                // The events name the resident's visits as stored: write what is pending.
+                rows.write(&mut tx).await?;
+            }
             for user in changed {
                 resident_visibility_changed(&mut tx, &mut batch, user, change.id).await?;
             }
@@ -295,6 +335,7 @@ impl SyncStore for SqliteStorage {
                 stamp: change.stamp,
             });
         }
+        rows.write(&mut tx).await?;
         batch.save_seq(&mut tx).await?;
         tx.commit().await?;
         Ok(results)
