@@ -1,6 +1,7 @@
 //! The heart of the product, end to end: a volunteer records offline, the records survive a
-//! reload, reach the server once when the signal returns, the district's SC sees them, and
-//! a revoked phone erases itself at its next contact.
+//! reload and the browser being killed in the middle of a sync, reach the server once when
+//! the signal returns, the district's SC sees them, and a revoked phone erases itself at its
+//! next contact.
 
 use std::time::Duration;
 
@@ -31,7 +32,9 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
         &["--demo"],
     )
     .await?;
-    let volunteer = Browser::start().await?;
+    // The volunteer's phone keeps its profile folder, so that it can be killed and reopened.
+    let phone = dir.path().join("phone");
+    let volunteer = Browser::start_with_profile(&phone).await?;
     sign_in(&volunteer, &server, "noritsuke.v1").await?;
     volunteer.wait_for_service_worker(PATIENCE).await?;
 
@@ -69,8 +72,24 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
         .await?;
     assert!(status(&volunteer).await?.contains("未送信 3件"));
 
-    // The signal returns: the phone sends by itself.
+    // The signal returns and the phone starts sending, but the server is slow to answer:
+    // the phone is killed with its push in flight. The server then commits the push, and
+    // its answer goes nowhere.
+    server.pause().await?;
     volunteer.set_offline(false).await?;
+    mimamori_testkit::eventually("the push to reach the server", PATIENCE, || async {
+        (server.unread_request_bytes() > 0).then_some(())
+    })
+    .await?;
+    volunteer.kill(&phone).await?;
+    server.resume().await?;
+
+    // Reopened, the phone still holds everything and sends it again by itself; the server
+    // recognises what it already applied.
+    let volunteer = Browser::start_with_profile(&phone).await?;
+    volunteer.client.goto(&server.url("/")).await?;
+    volunteer.wait_for_app(PATIENCE).await?;
+    volunteer.wait_for_text("乗附 ハナ", PATIENCE).await?;
     mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
         status(&volunteer)
             .await
@@ -85,6 +104,11 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
     sign_in(&coordinator, &server, "noritsuke.sc").await?;
     coordinator.tap("[data-nav=watch]").await?;
     coordinator.wait_for_text("乗附 ハナ", PATIENCE).await?;
+    let residents = coordinator
+        .client
+        .find_all(Locator::Css("[data-resident]"))
+        .await?;
+    assert_eq!(residents.len(), 1, "the resident exactly once");
     coordinator.tap("[data-resident]").await?;
     coordinator
         .wait_for_text("郵便物がたまっていた", PATIENCE)

@@ -88,6 +88,52 @@ impl ServerProcess {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
+    /// Freezes the server (SIGSTOP): the kernel still accepts connections and buffers
+    /// requests, but nothing is answered until [`ServerProcess::resume`]. A request in
+    /// flight at a chosen moment, without timing luck.
+    pub async fn pause(&self) -> anyhow::Result<()> {
+        self.signal("-STOP").await
+    }
+
+    pub async fn resume(&self) -> anyhow::Result<()> {
+        self.signal("-CONT").await
+    }
+
+    async fn signal(&self, signal: &str) -> anyhow::Result<()> {
+        let pid = self
+            .child
+            .as_ref()
+            .and_then(|c| c.id())
+            .context("the server is not running")?;
+        let status = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .await?;
+        anyhow::ensure!(status.success(), "kill {signal} {pid} failed");
+        Ok(())
+    }
+
+    /// How many bytes clients have sent that the server has not read yet (the receive
+    /// queues of its established connections, from /proc/net/tcp): with the server
+    /// paused, more than zero means a request is waiting for it.
+    pub fn unread_request_bytes(&self) -> u64 {
+        ["/proc/net/tcp", "/proc/net/tcp6"]
+            .iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .flat_map(|table| table.lines().skip(1).map(str::to_owned).collect::<Vec<_>>())
+            .filter_map(|line| {
+                // sl local_address rem_address st tx_queue:rx_queue ...
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let local_port = fields.get(1)?.rsplit(':').next()?;
+                let established = *fields.get(3)? == "01";
+                let rx_queue = fields.get(4)?.split(':').nth(1)?;
+                (established && u16::from_str_radix(local_port, 16).ok()? == self.port)
+                    .then(|| u64::from_str_radix(rx_queue, 16).ok())
+                    .flatten()
+            })
+            .sum()
+    }
+
     /// Stops the server as an operator would (SIGTERM) and waits for it to exit.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         let Some(mut child) = self.child.take() else {
