@@ -63,14 +63,25 @@ impl AppSync {
         base: Option<mimamori_core::hlc::Hlc>,
         body: mimamori_core::record::Body,
     ) -> Result<mimamori_core::record::RecordId, String> {
+        self.save_draft(crate::store::Draft {
+            id,
+            base,
+            body,
+            corrects: None,
+        })
+        .await
+    }
+
+    /// As [`Self::save`], for any draft (a correction of a refused change, say).
+    pub async fn save_draft(
+        self,
+        draft: crate::store::Draft,
+    ) -> Result<mimamori_core::record::RecordId, String> {
         let engine = self
             .0
             .get_value()
             .ok_or_else(|| crate::text::STORAGE_UNAVAILABLE.to_owned())?;
-        let change = engine
-            .save(crate::store::Draft { id, base, body })
-            .await
-            .map_err(|e| e.message_ja())?;
+        let change = engine.save(draft).await.map_err(|e| e.message_ja())?;
         engine.request();
         Ok(change.id)
     }

@@ -91,8 +91,9 @@ pub const ESCALATE_EMERGENCY: &str =
 pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";
 
 pub const DISCARD: &str = "破棄する";
+pub const RESEND: &str = "直して送る";
 pub const REFUSED_HELP: &str =
-    "内容が必要なら、もう一度入力してから破棄してください。わからないときはSCにご相談ください。";
+    "理由を読んで、直せるものは直して送ってください。いらないものは破棄できます。わからないときはSCにご相談ください。";
 
 pub fn refused_title(count: usize) -> String {
     format!("送れなかった記録が{count}件あります")

@@ -46,40 +46,32 @@ async fn fresh(test: &str) -> (Store, String) {
 }
 
 fn new_resident(name: &str) -> Draft {
-    Draft {
-        id: None,
-        base: None,
-        body: Body::Resident(ResidentPatch {
-            name: Some(name.into()),
-            assigned_volunteers: Some([VOLUNTEER].into_iter().collect()),
-            consent: Some(Consent {
-                date: CivilDate::new(2025, 11, 1).unwrap(),
-                scope: "見守り".into(),
-                taken_by: VOLUNTEER,
-            }),
-            ..ResidentPatch::default()
+    Draft::new(Body::Resident(ResidentPatch {
+        name: Some(name.into()),
+        assigned_volunteers: Some([VOLUNTEER].into_iter().collect()),
+        consent: Some(Consent {
+            date: CivilDate::new(2025, 11, 1).unwrap(),
+            scope: "見守り".into(),
+            taken_by: VOLUNTEER,
         }),
-    }
+        ..ResidentPatch::default()
+    }))
 }
 
 fn visit_to(resident: RecordId, note: &str) -> Draft {
-    Draft {
-        id: None,
-        base: None,
-        body: Body::Visit(VisitBody {
-            resident_id: resident,
-            visited_at_ms: NOW_MS as i64 - 60_000,
-            visitors: vec![VOLUNTEER],
-            method: VisitMethod::Met,
-            outcome: Outcome::Fine,
-            signs: Default::default(),
-            needs: Default::default(),
-            actions: Default::default(),
-            referred_resources: vec![],
-            follow_up: None,
-            note: note.into(),
-        }),
-    }
+    Draft::new(Body::Visit(VisitBody {
+        resident_id: resident,
+        visited_at_ms: NOW_MS as i64 - 60_000,
+        visitors: vec![VOLUNTEER],
+        method: VisitMethod::Met,
+        outcome: Outcome::Fine,
+        signs: Default::default(),
+        needs: Default::default(),
+        actions: Default::default(),
+        referred_resources: vec![],
+        follow_up: None,
+        note: note.into(),
+    }))
 }
 
 /// Saves as the app does, with fresh randomness for the record id.
@@ -143,6 +135,15 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
     let quarantined = store.quarantined().await.unwrap();
     assert_eq!(quarantined.len(), 1);
     assert_eq!(quarantined[0].code, RejectCode::WrongDistrict);
+    let shown = store.records_of_kind(RecordKind::Resident).await.unwrap();
+    assert_eq!(
+        shown
+            .iter()
+            .map(|r| name_in(r.view.as_ref().unwrap()))
+            .collect::<Vec<_>>(),
+        vec!["一"],
+        "the refused resident is not listed as if saved"
+    );
     // The user reads the reason and discards it.
     store
         .discard_quarantined(&quarantined[0].change)
@@ -184,6 +185,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
             name: Some("新姓".into()),
             ..ResidentPatch::default()
         }),
+        corrects: None,
     };
     save(&store, edit, NOW_MS).await;
 
@@ -367,5 +369,59 @@ async fn upgrading_from_schema_3_keeps_records_and_unsent_changes_written_as_obj
     let residents = current.records_of_kind(RecordKind::Resident).await.unwrap();
     assert_eq!(name_in(residents[0].view.as_ref().unwrap()), "高崎 花子");
     current.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
+    let (store, name) = fresh("correct").await;
+    let resident = save(&store, new_resident("高崎 花子"), NOW_MS).await;
+    let visit = save(&store, visit_to(resident.id, "最初の記録"), NOW_MS + 1.0).await;
+    let sent = store.next_batch(10).await.unwrap();
+    let answer = vec![
+        ItemResult::Accepted {
+            id: resident.id,
+            stamp: resident.stamp,
+        },
+        ItemResult::Rejected {
+            id: visit.id,
+            stamp: visit.stamp,
+            code: RejectCode::Invalid,
+            message: "入力を確かめてください".into(),
+            fields: vec![],
+        },
+    ];
+    assert!(store.apply_push_answer(&sent, &answer).await.unwrap());
+    let resident_key = resident.id.to_string();
+    assert!(
+        store.visits_of(&resident_key).await.unwrap().is_empty(),
+        "a refused visit does not show as saved"
+    );
+    let refused = store.quarantined().await.unwrap();
+    assert_eq!(refused.len(), 1);
+
+    // Corrected in place: the same record, a new version, and the quarantine entry goes.
+    let refused = &refused[0].change;
+    let Body::Visit(mut body) = refused.body.clone() else {
+        panic!("a visit was refused")
+    };
+    body.note = "直した記録".into();
+    let corrected = Draft {
+        id: Some(refused.id),
+        base: refused.base,
+        body: Body::Visit(body),
+        corrects: Some(refused.stamp),
+    };
+    save(&store, corrected, NOW_MS + 2.0).await;
+    assert!(store.quarantined().await.unwrap().is_empty());
+    assert_eq!(store.unsent_count().await.unwrap(), 1);
+    let visits = store.visits_of(&resident_key).await.unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].id, visit.id.to_string());
+    assert_eq!(
+        visits[0].view.as_ref().unwrap()["body"]["data"]["note"],
+        "直した記録"
+    );
+    store.close();
     Store::delete(&name).await.unwrap();
 }

@@ -90,11 +90,7 @@ mod page {
             ..ResidentPatch::default()
         };
         let change = engine
-            .save(Draft {
-                id: None,
-                base: None,
-                body: Body::Resident(patch),
-            })
+            .save(Draft::new(Body::Resident(patch)))
             .await
             .map_err(fail)?;
         Ok(change.id.to_string())
@@ -119,29 +115,25 @@ mod page {
             needs.insert(Need::ALL[n % Need::ALL.len()]);
         }
         actions.insert(Action::ALL[n % 3]);
-        Draft {
-            id: None,
-            base: None,
-            body: Body::Visit(VisitBody {
-                resident_id: resident,
-                // Spread over the last ninety days, never in the future.
-                visited_at_ms: (now as i64) - 60_000 - (n as i64 % 90) * 86_400_000,
-                visitors: vec![me],
-                method: VisitMethod::ALL[n % 3],
-                outcome: [
-                    Outcome::Fine,
-                    Outcome::Fine,
-                    Outcome::AwayNothingOdd,
-                    Outcome::Worrying,
-                ][n % 4],
-                signs,
-                needs,
-                actions,
-                referred_resources: vec![],
-                follow_up: None,
-                note: NOTES[n % NOTES.len()].into(),
-            }),
-        }
+        Draft::new(Body::Visit(VisitBody {
+            resident_id: resident,
+            // Spread over the last ninety days, never in the future.
+            visited_at_ms: (now as i64) - 60_000 - (n as i64 % 90) * 86_400_000,
+            visitors: vec![me],
+            method: VisitMethod::ALL[n % 3],
+            outcome: [
+                Outcome::Fine,
+                Outcome::Fine,
+                Outcome::AwayNothingOdd,
+                Outcome::Worrying,
+            ][n % 4],
+            signs,
+            needs,
+            actions,
+            referred_resources: vec![],
+            follow_up: None,
+            note: NOTES[n % NOTES.len()].into(),
+        }))
     }
 
     /// Saves `count` visits to `resident` one by one, as that many taps on 保存 would.

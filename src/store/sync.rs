@@ -94,6 +94,21 @@ pub struct Draft {
     pub id: Option<RecordId>,
     pub base: Option<Hlc>,
     pub body: Body,
+    /// The stamp of a refused change (of record `id`) that this one corrects: saving it
+    /// takes that change out of the quarantine in the same transaction.
+    pub corrects: Option<Hlc>,
+}
+
+impl Draft {
+    /// A new record.
+    pub fn new(body: Body) -> Self {
+        Self {
+            id: None,
+            base: None,
+            body,
+            corrects: None,
+        }
+    }
 }
 
 /// Why a change made here was not saved. Nothing is written in any of these cases.
@@ -157,9 +172,11 @@ impl Store {
         now_ms: f64,
         random: [u8; 10],
     ) -> Result<Change, SaveError> {
-        let tx = self
-            .db
-            .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
+        let mut scope = vec![RECORDS, OUTBOX, SYNC_META];
+        if draft.corrects.is_some() {
+            scope.push(QUARANTINE);
+        }
+        let tx = self.db.transaction(&scope, TransactionMode::ReadWrite)?;
         let records = tx.store(RECORDS)?;
         let outbox = tx.store(OUTBOX)?;
         let meta = tx.store(SYNC_META)?;
@@ -266,6 +283,11 @@ impl Store {
             outbox.put(&entry, None),
             meta.put(&stamp, Some(&clock_key)),
         )?;
+        if let Some(refused) = draft.corrects {
+            tx.store(QUARANTINE)?
+                .delete(JsValue::from_str(&format!("{refused}|{}", change.id)))
+                .await?;
+        }
         tx.done().await?;
         Ok(change)
     }
@@ -311,14 +333,16 @@ impl Store {
         };
         let tx = self
             .db
-            .transaction(&[OUTBOX, QUARANTINE], TransactionMode::ReadWrite)?;
+            .transaction(&[OUTBOX, QUARANTINE, RECORDS], TransactionMode::ReadWrite)?;
         let outbox = tx.store(OUTBOX)?;
         let quarantine = tx.store(QUARANTINE)?;
         // Every change sent leaves the outbox: acknowledged, or moved to the quarantine.
         let mut leaving: Vec<String> = sent.iter().map(entry_key).collect();
         leaving.sort();
         let mut refused = Vec::new();
+        let mut refused_records = Vec::new();
         for quarantined in outcome.quarantined {
+            refused_records.push(quarantined.change.id.to_string());
             refused.push(to_js(&QuarantineEntry {
                 id: entry_key(&quarantined.change),
                 record_id: quarantined.change.id.to_string(),
@@ -349,6 +373,43 @@ impl Store {
         quarantine
             .put_all(refused.into_iter().map(|entry| (entry, None)))
             .await?;
+        // A refused change no longer shows as if saved: its record goes back to what the
+        // server holds with what is still waiting laid over it (a refused new record
+        // disappears from the lists; the quarantine shows it until corrected or discarded).
+        let records = tx.store(RECORDS)?;
+        let by_record = outbox.index("by_record")?;
+        let mut refused_ids: Vec<String> = refused_records;
+        refused_ids.sort();
+        refused_ids.dedup();
+        for id in refused_ids {
+            let key = JsValue::from_str(&id);
+            let Some(value) = records
+                .get(key.clone())
+                .await?
+                .filter(|v| !v.is_undefined())
+            else {
+                continue;
+            };
+            let mut record: LocalRecord = from_js(value)?;
+            let mut pending = Vec::new();
+            for value in by_record.get_all(Some(only(&key)?), None).await? {
+                pending.push(from_js::<OutboxEntry>(value)?.change);
+            }
+            record.view = if pending.is_empty() {
+                record.server_state.clone()
+            } else {
+                local_view(
+                    record.kind,
+                    record.server_state.as_ref(),
+                    &pending.iter().collect::<Vec<_>>(),
+                )
+            };
+            if record.view.is_none() && record.server_state.is_none() {
+                records.delete(key).await?;
+            } else {
+                records.put(&to_js(&record)?, None).await?;
+            }
+        }
         tx.done().await?;
         Ok(true)
     }
