@@ -7,8 +7,8 @@ use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::components::{BottomNav, SyncStatusLine, UpdateBanner};
 use crate::pages::{
-    NewResidentPage, NotFound, ReportsPage, ResidentPage, ResourcesPage, SalonsPage, SettingsPage,
-    WatchPage,
+    NewResidentPage, NotFound, ReportsPage, ResidentEditPage, ResidentPage, ResourcesPage,
+    SalonsPage, SettingsPage, WatchPage,
 };
 use crate::store::Session;
 use crate::store::{Store, StoreError};
@@ -149,6 +149,7 @@ pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl I
                         <Route path=path!("/") view=WatchPage />
                         <Route path=path!("/residents/new") view=NewResidentPage />
                         <Route path=path!("/residents/:id") view=ResidentPage />
+                        <Route path=path!("/residents/:id/edit") view=ResidentEditPage />
                         <Route path=path!("/salons") view=SalonsPage />
                         <Route path=path!("/resources") view=ResourcesPage />
                         <Route path=path!("/reports") view=ReportsPage />

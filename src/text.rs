@@ -90,6 +90,16 @@ pub const ESCALATE_EMERGENCY: &str =
     "緊急のときは、まず119番・110番へ。そのあとSCに連絡してください。";
 pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";
 
+pub const EDIT_RESIDENT: &str = "お名前・連絡先を直す";
+pub const CONFLICTS_HELP: &str =
+    "同じ項目を別々の端末で同時に直したため、新しい方を採用しました。違っていれば「お名前・連絡先を直す」で直してください。";
+pub const CONFLICT_KEPT: &str = "採用:";
+pub const CONFLICT_OTHER: &str = "もう一方:";
+
+pub fn conflicts_title(count: usize) -> String {
+    format!("食い違いが{count}件あります")
+}
+
 pub const DISCARD: &str = "破棄する";
 pub const RESEND: &str = "直して送る";
 pub const REFUSED_HELP: &str =

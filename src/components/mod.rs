@@ -2,6 +2,7 @@
 
 mod account;
 mod bottom_nav;
+mod conflicts;
 mod empty_state;
 mod quarantine;
 mod sync_status;
@@ -9,6 +10,7 @@ mod update_banner;
 
 pub use account::AccountSection;
 pub use bottom_nav::BottomNav;
+pub use conflicts::ConflictList;
 pub use empty_state::EmptyState;
 pub use quarantine::QuarantineList;
 pub use sync_status::SyncStatusLine;

@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use mimamori_core::account::Role;
 use mimamori_core::calendar::{say_day_and_time, CivilDate};
 use mimamori_core::record::{Body, RecordKind};
-use mimamori_core::resident::{Consent, ResidentPatch};
+use mimamori_core::resident::{Consent, LwwRecord, ResidentPatch};
 use serde_json::Value;
 
 use crate::app::{AppStore, AppSync};
-use crate::components::QuarantineList;
+use crate::components::{ConflictList, QuarantineList};
 use crate::store::LocalRecord;
 use crate::sync::SyncStatus;
 use crate::{local_time, text};
@@ -175,8 +176,10 @@ fn visit_line(record: &LocalRecord, today: CivilDate) -> String {
 pub fn ResidentPage() -> impl IntoView {
     let params = use_params_map();
     let store = expect_context::<AppStore>();
+    let status = expect_context::<SyncStatus>();
     let id = move || params.read().get("id").unwrap_or_default();
     let name = RwSignal::new(None::<String>);
+    let merged = RwSignal::new(None::<LwwRecord>);
     let visits = RwSignal::new(Vec::<String>::new());
     let load = move || {
         let id = id();
@@ -186,6 +189,12 @@ pub fn ResidentPage() -> impl IntoView {
                 let current = record.as_ref().and_then(resident_row).map(|r| r.name);
                 if name.get_untracked() != current {
                     name.set(current);
+                }
+                let state = record
+                    .and_then(|r| r.view)
+                    .and_then(|view| serde_json::from_value::<LwwRecord>(view).ok());
+                if merged.get_untracked() != state {
+                    merged.set(state);
                 }
             }
             let today = local_time::today();
@@ -203,6 +212,13 @@ pub fn ResidentPage() -> impl IntoView {
                 fallback=|| view! { <p class="empty-message">{text::RECORD_NOT_FOUND}</p> }
             >
                 <h2 class="page-title">{move || name.get()}</h2>
+                <A href=move || format!("/residents/{}/edit", id()) attr:class="button" attr:data-action="edit-resident">
+                    {text::EDIT_RESIDENT}
+                </A>
+                // Conflicts are the SC's to settle (domain.md): volunteers are not shown them.
+                <Show when=move || status.me.get().is_some_and(|me| me.role != Role::Volunteer)>
+                    <ConflictList record=Signal::from(merged) />
+                </Show>
                 <VisitForm resident_id=id() on_saved=Callback::new(move |()| load()) />
                 <h3 class="setting-title">{text::VISITS_TITLE}</h3>
                 <ul class="list visits">

@@ -153,3 +153,83 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
     coordinator.close().await?;
     server.stop().await
 }
+
+/// Two phones rename the same resident with no signal: the newer name is kept everywhere,
+/// and the district's SC sees the other one beside it; the volunteer is not troubled with it.
+#[tokio::test]
+async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &dir.path().join("e2e.db"),
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await?;
+    let volunteer = Browser::start().await?;
+    sign_in(&volunteer, &server, "noritsuke.v1").await?;
+    volunteer.tap("[data-nav=watch]").await?;
+    volunteer.tap("[data-action=add-resident]").await?;
+    fill(&volunteer, "input[name=resident_name]", "乗附 ハナ").await?;
+    volunteer.tap("[data-action=save-resident]").await?;
+    volunteer.wait_for_text("訪問を記録する", PATIENCE).await?;
+    wait_until_sent(&volunteer).await?;
+
+    let coordinator = Browser::start().await?;
+    sign_in(&coordinator, &server, "noritsuke.sc").await?;
+    coordinator.tap("[data-nav=watch]").await?;
+    coordinator.wait_for_text("乗附 ハナ", PATIENCE).await?;
+
+    for (phone, name) in [(&volunteer, "乗附 花"), (&coordinator, "乗附 はな")] {
+        phone.set_offline(true).await?;
+        phone.client.goto(&server.url("/")).await?;
+        phone.wait_for_app(PATIENCE).await?;
+        phone.tap("[data-resident]").await?;
+        phone.tap("[data-action=edit-resident]").await?;
+        phone
+            .wait_for_text(resident_field_label(), PATIENCE)
+            .await?;
+        fill(phone, "input[name=resident_name]", name).await?;
+        phone.tap("[data-action=save-resident-edit]").await?;
+        phone.wait_for_text(name, PATIENCE).await?;
+    }
+    volunteer.set_offline(false).await?;
+    wait_until_sent(&volunteer).await?;
+    coordinator.set_offline(false).await?;
+    wait_until_sent(&coordinator).await?;
+
+    coordinator
+        .wait_for_text("食い違いが1件あります", PATIENCE)
+        .await?;
+    let text = coordinator.body_text().await?;
+    assert!(text.contains("採用: 乗附 はな"), "{text}");
+    assert!(text.contains("もう一方: 乗附 花"), "{text}");
+
+    volunteer.tap("[data-nav=settings]").await?;
+    volunteer.tap("[data-action=sync-now]").await?;
+    volunteer.tap("[data-nav=watch]").await?;
+    volunteer.wait_for_text("乗附 はな", PATIENCE).await?;
+    volunteer.tap("[data-resident]").await?;
+    volunteer.wait_for_text("訪問を記録する", PATIENCE).await?;
+    assert!(!volunteer.body_text().await?.contains("食い違い"));
+
+    volunteer.close().await?;
+    coordinator.close().await?;
+    server.stop().await
+}
+
+fn resident_field_label() -> &'static str {
+    mimamori_core::resident::field_label_ja("address")
+}
+
+async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
+    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
+        status(phone)
+            .await
+            .ok()
+            .filter(|s| s.contains("すべて送信済み"))
+            .map(|_| ())
+    })
+    .await
+}

@@ -216,11 +216,145 @@ fn merge_patch(into: &mut ResidentPatch, from: ResidentPatch) {
     into.note = from.note.or(into.note.take());
 }
 
+/// The resident fields a volunteer edits as plain text, in the order the form shows them.
+pub const TEXT_FIELDS: &[&str] = &["name", "kana", "address", "phone", "note"];
+
+/// What a field is called on screen.
+pub fn field_label_ja(field: &str) -> &'static str {
+    match field {
+        "name" => "お名前",
+        "kana" => "ふりがな",
+        "address" => "住所",
+        "phone" => "電話番号",
+        "note" => "メモ",
+        "visit_interval_days" => "訪問の間隔（日）",
+        "assigned_volunteers" => "担当",
+        "consent" => "同意",
+        DELETED_FIELD => "削除",
+        _ => "その他の項目",
+    }
+}
+
+/// A stored value as a person reads it: text as written, anything else compactly.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        Value::Bool(true) => "はい".to_owned(),
+        Value::Bool(false) => "いいえ".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+impl LwwRecord {
+    /// A field's current value as text ("" when unset).
+    pub fn text(&self, field: &str) -> String {
+        self.fields
+            .get(field)
+            .map(|f| value_text(&f.value))
+            .unwrap_or_default()
+    }
+
+    /// The kept conflicts, newest losing write first (what the SC looks at).
+    pub fn conflicts_newest_first(&self) -> Vec<&Conflict> {
+        let mut conflicts: Vec<&Conflict> = self.conflicts.values().collect();
+        conflicts.sort_by_key(|c| std::cmp::Reverse(c.losing.stamp));
+        conflicts
+    }
+
+    /// The patch an edit form makes: only the text fields whose (trimmed) value differs
+    /// from what is held, so that an edit never overwrites a field it did not touch.
+    pub fn edit_patch<'a>(
+        &self,
+        edits: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> ResidentPatch {
+        let mut patch = ResidentPatch::default();
+        for (field, value) in edits {
+            let value = value.trim();
+            if self.text(field) == value {
+                continue;
+            }
+            let value = Some(value.to_owned());
+            match field {
+                "name" => patch.name = value,
+                "kana" => patch.kana = value,
+                "address" => patch.address = value,
+                "phone" => patch.phone = value,
+                "note" => patch.note = value,
+                _ => {}
+            }
+        }
+        patch
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
+
+    #[test]
+    fn an_edit_patches_only_the_fields_it_changed_and_knows_what_it_saw() {
+        let mut record = LwwRecord::default();
+        record.apply(
+            ResidentPatch {
+                name: Some("乗附 ハナ".into()),
+                address: Some("乗附町1".into()),
+                ..ResidentPatch::default()
+            }
+            .fields(),
+            stamp(10, 1),
+            None,
+        );
+        record.apply(
+            ResidentPatch {
+                phone: Some("027-000-0000".into()),
+                ..ResidentPatch::default()
+            }
+            .fields(),
+            stamp(20, 2),
+            None,
+        );
+        assert_eq!(record.newest_stamp(), Some(stamp(20, 2)));
+        let patch = record.edit_patch([
+            ("name", " 乗附 花 "),
+            ("address", "乗附町1"),
+            ("phone", "027-000-0000"),
+            ("kana", ""),
+        ]);
+        assert_eq!(
+            patch,
+            ResidentPatch {
+                name: Some("乗附 花".into()),
+                ..ResidentPatch::default()
+            },
+            "unchanged and still-empty fields are left out"
+        );
+        assert_eq!(record.text("kana"), "");
+        assert_eq!(field_label_ja("address"), "住所");
+    }
+
+    #[test]
+    fn concurrent_renames_leave_a_conflict_the_coordinator_can_read() {
+        let mut record = LwwRecord::default();
+        let rename = |name: &str| {
+            ResidentPatch {
+                name: Some(name.into()),
+                ..ResidentPatch::default()
+            }
+            .fields()
+        };
+        record.apply(rename("乗附 ハナ"), stamp(10, 1), None);
+        // Two phones, both having seen stamp 10, rename offline.
+        record.apply(rename("乗附 花"), stamp(30, 2), Some(stamp(10, 1)));
+        record.apply(rename("乗附 はな"), stamp(20, 3), Some(stamp(10, 1)));
+        let conflicts = record.conflicts_newest_first();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(value_text(&conflicts[0].winning.value), "乗附 花");
+        assert_eq!(value_text(&conflicts[0].losing.value), "乗附 はな");
+        assert_eq!(record.text("name"), "乗附 花");
+    }
 
     fn stamp(wall_ms: u64, node: u64) -> Hlc {
         Hlc {
