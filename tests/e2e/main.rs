@@ -8,6 +8,7 @@ mod account;
 mod manifest;
 mod offline;
 mod shell;
+mod storage;
 mod sync;
 mod update;
 
