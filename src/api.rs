@@ -2,7 +2,9 @@
 //! in Japanese, what happened; being offline is one of them and is not an error to show.
 
 use gloo_net::http::{Request, Response};
-use mimamori_core::api::{ErrorBody, ErrorCode, LoginRequest, LoginResponse};
+use mimamori_core::api::{
+    ChangePasswordRequest, ErrorBody, ErrorCode, LoginRequest, LoginResponse, Me,
+};
 use mimamori_core::record::Change;
 use mimamori_core::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -63,6 +65,17 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
 
 pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiFailure> {
     let request = Request::post("/api/v1/login")
+        .json(request)
+        .map_err(|_| ApiFailure::Offline)?;
+    read(request.send().await.map_err(|_| ApiFailure::Offline)?).await
+}
+
+pub async fn change_password(
+    token: &str,
+    request: &ChangePasswordRequest,
+) -> Result<Me, ApiFailure> {
+    let request = Request::post("/api/v1/me/password")
+        .header("Authorization", &format!("Bearer {token}"))
         .json(request)
         .map_err(|_| ApiFailure::Offline)?;
     read(request.send().await.map_err(|_| ApiFailure::Offline)?).await

@@ -86,6 +86,39 @@ impl AppSync {
         Ok(change.id)
     }
 
+    /// Keeps what the server now says of the signed-in user (after a password change).
+    pub async fn update_me(self, me: mimamori_core::api::Me) -> Result<(), String> {
+        let engine = self
+            .0
+            .get_value()
+            .ok_or_else(|| crate::text::STORAGE_UNAVAILABLE.to_owned())?;
+        let store = engine.store();
+        let mut session = store
+            .session()
+            .await
+            .map_err(|e| e.message_ja().to_owned())?
+            .ok_or_else(|| crate::text::SIGN_IN_FIRST.to_owned())?;
+        session.me = me.clone();
+        store
+            .save_session(&session)
+            .await
+            .map_err(|e| e.message_ja().to_owned())?;
+        engine.status.me.set(Some(me));
+        Ok(())
+    }
+
+    /// The signed-in session's token, for calls the sync engine does not make.
+    pub async fn token(self) -> Option<String> {
+        let engine = self.0.get_value()?;
+        engine
+            .store()
+            .session()
+            .await
+            .ok()
+            .flatten()
+            .map(|s| s.token)
+    }
+
     /// Signs out: erases the user's data from this phone.
     pub async fn forget_user(self, reason: Option<String>) {
         if let Some(engine) = self.0.get_value() {

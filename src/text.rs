@@ -90,6 +90,17 @@ pub const ESCALATE_EMERGENCY: &str =
     "緊急のときは、まず119番・110番へ。そのあとSCに連絡してください。";
 pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";
 
+pub const CHANGE_PASSWORD: &str = "パスワードを変える";
+pub const CURRENT_PASSWORD: &str = "今のパスワード";
+pub const NEW_PASSWORD: &str = "新しいパスワード（10文字以上）";
+pub const NEW_PASSWORD_AGAIN: &str = "新しいパスワード（もう一度）";
+pub const PASSWORDS_DIFFER: &str = "新しいパスワードが2回とも同じになるように入力してください。";
+pub const PASSWORD_CHANGED: &str =
+    "パスワードを変えました。次からは新しいパスワードでログインします。";
+pub const PASSWORD_NEEDS_SIGNAL: &str =
+    "パスワードを変えるには電波が必要です。電波のある所でもう一度お試しください。";
+pub const TEMPORARY_PASSWORD: &str =
+    "いまのパスワードは仮のものです。ご自分だけが知っているパスワードに変えてください。";
 pub const EDIT_RESIDENT: &str = "お名前・連絡先を直す";
 pub const CONFLICTS_HELP: &str =
     "同じ項目を別々の端末で同時に直したため、新しい方を採用しました。違っていれば「お名前・連絡先を直す」で直してください。";

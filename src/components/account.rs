@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use mimamori_core::api::LoginRequest;
+use mimamori_core::api::{ChangePasswordRequest, LoginRequest};
 
 use crate::app::AppSync;
 use crate::store::Session;
@@ -15,7 +15,10 @@ pub fn AccountSection() -> impl IntoView {
         <section class="setting" aria-labelledby="account-title">
             <h3 id="account-title" class="setting-title">{text::ACCOUNT_TITLE}</h3>
             {move || match me() {
-                Some(me) => view! { <SignedIn name=me.display_name role=me.role.label_ja() /> }.into_any(),
+                Some(me) => view! {
+                    <SignedIn name=me.display_name role=me.role.label_ja() />
+                    <PasswordChange required=me.must_change_password />
+                }.into_any(),
                 None if status.is_some() => view! { <SignInForm /> }.into_any(),
                 None => view! { <p class="setting-note">{text::STORAGE_UNAVAILABLE}</p> }.into_any(),
             }}
@@ -134,6 +137,101 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
                 </button>
             </div>
         </Show>
+    }
+}
+
+/// Changing one's password: open by itself while the password is the temporary one an
+/// administrator printed, behind a button otherwise.
+#[component]
+fn PasswordChange(required: bool) -> impl IntoView {
+    let sync = expect_context::<AppSync>();
+    let open = RwSignal::new(required);
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if busy.get() {
+            return;
+        }
+        let (current_password, new_password) = (current.get(), new.get());
+        if new_password != again.get() {
+            message.set(Some((false, text::PASSWORDS_DIFFER.to_owned())));
+            return;
+        }
+        if let Some(problem) =
+            mimamori_core::account::new_password_problem(&new_password, &current_password)
+        {
+            message.set(Some((false, problem)));
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let request = ChangePasswordRequest {
+                current_password,
+                new_password,
+            };
+            let outcome = match sync.token().await {
+                Some(token) => api::change_password(&token, &request).await,
+                None => Err(api::ApiFailure::Unauthorized),
+            };
+            match outcome {
+                Ok(me) => match sync.update_me(me).await {
+                    Ok(()) => {
+                        for field in [current, new, again] {
+                            field.set(String::new());
+                        }
+                        open.set(false);
+                        message.set(Some((true, text::PASSWORD_CHANGED.to_owned())));
+                    }
+                    Err(problem) => message.set(Some((false, problem))),
+                },
+                Err(api::ApiFailure::Offline) => {
+                    message.set(Some((false, text::PASSWORD_NEEDS_SIGNAL.to_owned())))
+                }
+                Err(failure) => message.set(Some((false, failure.message_ja()))),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        {required.then(|| view! { <p class="alert" role="alert">{text::TEMPORARY_PASSWORD}</p> })}
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <button class="button" data-action="change-password" on:click=move |_| open.set(true)>
+                    {text::CHANGE_PASSWORD}
+                </button>
+            }
+        >
+            <form class="form" on:submit=submit>
+                <label class="field">
+                    <span class="field-label">{text::CURRENT_PASSWORD}</span>
+                    <input type="password" name="current_password" autocomplete="current-password"
+                        bind:value=current required />
+                </label>
+                <label class="field">
+                    <span class="field-label">{text::NEW_PASSWORD}</span>
+                    <input type="password" name="new_password" autocomplete="new-password"
+                        bind:value=new required />
+                </label>
+                <label class="field">
+                    <span class="field-label">{text::NEW_PASSWORD_AGAIN}</span>
+                    <input type="password" name="new_password_again" autocomplete="new-password"
+                        bind:value=again required />
+                </label>
+                <button class="button primary" type="submit" data-action="save-password" disabled=move || busy.get()>
+                    {text::CHANGE_PASSWORD}
+                </button>
+            </form>
+        </Show>
+        {move || message.get().map(|(ok, m)| view! {
+            <p class=if ok { "notice" } else { "alert" } role="status">{m}</p>
+        })}
     }
 }
 

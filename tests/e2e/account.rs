@@ -118,3 +118,87 @@ async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
     browser.close().await?;
     server.stop().await
 }
+
+/// A new volunteer signs in with the temporary password the office printed, is asked to
+/// choose their own, and from then on only the new one works.
+#[tokio::test]
+async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("e2e.db");
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &database,
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await?;
+    let created = tokio::process::Command::new(server_binary())
+        .args([
+            "admin",
+            "--database",
+            &format!("sqlite://{}", database.display()),
+        ])
+        .args([
+            "user",
+            "create",
+            "--login",
+            "new.volunteer",
+            "--name",
+            "新しい人",
+        ])
+        .args(["--role", "volunteer", "--district", "乗附"])
+        .output()
+        .await?;
+    let printed = String::from_utf8_lossy(&created.stdout).into_owned();
+    let temporary = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("temporary password: "))
+        .unwrap_or_else(|| panic!("no temporary password in {printed:?}"))
+        .to_owned();
+
+    let browser = Browser::start().await?;
+    browser.client.goto(&server.url("/settings")).await?;
+    browser.wait_for_app(PATIENCE).await?;
+    fill(&browser, "input[name=login_id]", "new.volunteer").await?;
+    fill(&browser, "input[name=password]", &temporary).await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser
+        .wait_for_text("いまのパスワードは仮のものです", PATIENCE)
+        .await?;
+
+    fill(&browser, "input[name=current_password]", &temporary).await?;
+    fill(&browser, "input[name=new_password]", "sakura-no-hana").await?;
+    fill(
+        &browser,
+        "input[name=new_password_again]",
+        "sakura-no-hana2",
+    )
+    .await?;
+    browser.tap("[data-action=save-password]").await?;
+    browser
+        .wait_for_text("2回とも同じになるように", PATIENCE)
+        .await?;
+    fill(&browser, "input[name=new_password_again]", "sakura-no-hana").await?;
+    browser.tap("[data-action=save-password]").await?;
+    browser
+        .wait_for_text("パスワードを変えました。", PATIENCE)
+        .await?;
+    assert!(!browser.body_text().await?.contains("仮のもの"));
+
+    // Signed out and in again: only the new password opens the account.
+    browser.tap("[data-action=sign-out]").await?;
+    for (password, expected) in [
+        (temporary.as_str(), "ログインIDかパスワードが違います。"),
+        ("sakura-no-hana", "としてログインしています。"),
+    ] {
+        fill(&browser, "input[name=login_id]", "new.volunteer").await?;
+        fill(&browser, "input[name=password]", password).await?;
+        browser.tap("[data-action=sign-in]").await?;
+        browser.wait_for_text(expected, PATIENCE).await?;
+    }
+    assert!(!browser.body_text().await?.contains("仮のもの"));
+
+    browser.close().await?;
+    server.stop().await
+}

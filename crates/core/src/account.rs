@@ -73,9 +73,30 @@ pub fn valid_login_id(login_id: &str) -> bool {
 /// Passwords: at least 10 characters (a phrase is easier for older people than symbols).
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// Why a new password cannot be used, in Japanese; `None` when it can. The same rule on
+/// the phone (before sending) and on the server.
+pub fn new_password_problem(new_password: &str, current_password: &str) -> Option<String> {
+    if new_password.chars().count() < MIN_PASSWORD_CHARS {
+        Some(format!(
+            "新しいパスワードは{MIN_PASSWORD_CHARS}文字以上にしてください。"
+        ))
+    } else if new_password == current_password {
+        Some("今のパスワードとは違うものにしてください。".to_owned())
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_password_is_long_enough_and_new() {
+        assert!(new_password_problem("みかんとりんご", "x").is_some());
+        assert!(new_password_problem("sakura-no-hana", "sakura-no-hana").is_some());
+        assert_eq!(new_password_problem("sakura-no-hana", "kari-pass-01"), None);
+    }
 
     #[test]
     fn roles_parse_from_their_codes_only() {

@@ -34,6 +34,14 @@ pub struct LoginRequest {
     pub device_name: String,
 }
 
+/// Changing one's own password (the temporary one an administrator printed, or any time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 /// The signed-in user as the app needs to know them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {

@@ -1,5 +1,6 @@
 //! Signing in and who is calling: `POST /login` issues a device token; every other call
 //! carries it as `Authorization: Bearer <token>` and is resolved by [`Caller`].
+//! `POST /me/password` replaces the caller's (temporary) password.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
@@ -9,18 +10,22 @@ use axum::http::request::Parts;
 use axum::http::{header, Extensions};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mimamori_core::api::{LoginRequest, LoginResponse, Me};
+use mimamori_core::account::new_password_problem;
+use mimamori_core::api::{ChangePasswordRequest, LoginRequest, LoginResponse, Me};
 use mimamori_core::record::DeviceId;
 
 use super::error::{ApiError, ApiJson, ApiResult};
 use super::AppState;
-use crate::accounts::{burn_password_check, new_device_token, token_hash, verify_password};
+use crate::accounts::{
+    burn_password_check, hash_password, new_device_token, token_hash, verify_password,
+};
 use crate::storage::{DeviceSession, UserAccount};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", post(login))
         .route("/me", get(me))
+        .route("/me/password", post(change_password))
 }
 
 /// The signed-in device and its user, from the bearer token. A missing or unknown token is
@@ -131,4 +136,53 @@ async fn login(
 
 async fn me(caller: Caller) -> Json<Me> {
     Json(caller.me())
+}
+
+/// Replaces the caller's password after checking the current one (slowed down like a
+/// login when it is wrong), and clears the "temporary password" flag.
+async fn change_password(
+    State(state): State<AppState>,
+    extensions: Extensions,
+    caller: Caller,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<Json<Me>> {
+    let login_id = caller.user.login_id.clone();
+    let address = client_address(&extensions);
+    if let Some(wait) = state
+        .throttle
+        .wait_needed(&login_id, address, Instant::now())
+    {
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    if let Some(problem) = new_password_problem(&request.new_password, &request.current_password) {
+        return Err(ApiError::invalid(format!("new_password: {problem}")));
+    }
+    let stored = caller.user.password_hash.clone();
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = request;
+    let new_hash = tokio::task::spawn_blocking(move || {
+        verify_password(&current_password, &stored).then(|| hash_password(&new_password))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("password check: {e}")))?;
+    let Some(new_hash) = new_hash else {
+        state
+            .throttle
+            .record_failure(&login_id, address, Instant::now());
+        return Err(ApiError::InvalidCredentials);
+    };
+    let new_hash = new_hash.map_err(|e| ApiError::internal(format!("password hash: {e}")))?;
+    state
+        .storage
+        .set_password(caller.user.id, &new_hash, false)
+        .await?;
+    state.throttle.record_success(&login_id);
+    tracing::info!(user = %caller.user.id, "password changed");
+    let mut me = caller.me();
+    me.must_change_password = false;
+    Ok(Json(me))
 }

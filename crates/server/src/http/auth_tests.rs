@@ -219,3 +219,70 @@ async fn a_coordinator_revokes_a_lost_phone_and_it_is_told_at_its_next_call() {
     let (status, _) = send(&app, Method::GET, "/api/v1/me", Some(&kataoka), None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_temporary_password_is_replaced_by_its_owner_only_with_the_current_one() {
+    let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
+    create_district(&storage, "乗附").await.unwrap();
+    let districts = ["乗附".to_owned()];
+    let spec = UserSpec {
+        login_id: "new.volunteer",
+        display_name: "新しい人",
+        role: Role::Volunteer,
+        districts: &districts,
+    };
+    let printed = create_user(&storage, spec, None).await.unwrap();
+    let temporary = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("temporary password: "))
+        .unwrap()
+        .to_owned();
+    let app = router(AppState::new(Arc::new(storage), None));
+    let body = json!({"login_id": "new.volunteer", "password": temporary, "device_name": "スマホ"});
+    let (status, answer) = send(&app, Method::POST, "/api/v1/login", None, Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["me"]["must_change_password"], true);
+    let token = answer["token"].as_str().unwrap().to_owned();
+    let path = "/api/v1/me/password";
+
+    let wrong = json!({"current_password": "not the one", "new_password": "sakura-no-hana"});
+    let (status, answer) = send(&app, Method::POST, path, Some(&token), Some(wrong)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer["error"]["code"], "invalid_credentials");
+
+    let short = json!({"current_password": temporary, "new_password": "short"});
+    let (status, answer) = send(&app, Method::POST, path, Some(&token), Some(short)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+
+    let unknown =
+        json!({"current_password": temporary, "new_password": "sakura-no-hana", "admin": true});
+    let (status, _) = send(&app, Method::POST, path, Some(&token), Some(unknown)).await;
+    assert!(status.is_client_error());
+
+    let (status, _) = send(&app, Method::POST, path, None, Some(json!({}))).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "only for a signed-in caller"
+    );
+
+    let good = json!({"current_password": temporary, "new_password": "sakura-no-hana"});
+    let (status, me) = send(&app, Method::POST, path, Some(&token), Some(good)).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["must_change_password"], false);
+    let (_, me) = send(&app, Method::GET, "/api/v1/me", Some(&token), None).await;
+    assert_eq!(me["must_change_password"], false, "the same device goes on");
+
+    let old = json!({"login_id": "new.volunteer", "password": temporary, "device_name": "別"});
+    let (status, _) = send(&app, Method::POST, "/api/v1/login", None, Some(old)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the temporary one is gone"
+    );
+    let new =
+        json!({"login_id": "new.volunteer", "password": "sakura-no-hana", "device_name": "別"});
+    let (status, answer) = send(&app, Method::POST, "/api/v1/login", None, Some(new)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["me"]["must_change_password"], false);
+}
