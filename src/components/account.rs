@@ -10,14 +10,20 @@ use crate::{api, text};
 #[component]
 pub fn AccountSection() -> impl IntoView {
     let status = use_context::<SyncStatus>();
-    let me = move || status.and_then(|s| s.me.get());
+    // Rebuilt only when someone signs in or out, not when what the server says of them
+    // changes (a password change must not wipe its own "changed" notice).
+    let signed_in = Memo::new(move |_| {
+        status
+            .and_then(|s| s.me.get())
+            .map(|me| (me.user_id, me.device_id, me.display_name, me.role))
+    });
     view! {
         <section class="setting" aria-labelledby="account-title">
             <h3 id="account-title" class="setting-title">{text::ACCOUNT_TITLE}</h3>
-            {move || match me() {
-                Some(me) => view! {
-                    <SignedIn name=me.display_name role=me.role.label_ja() />
-                    <PasswordChange required=me.must_change_password />
+            {move || match signed_in.get() {
+                Some((_, _, name, role)) => view! {
+                    <SignedIn name=name role=role.label_ja() />
+                    <PasswordChange />
                 }.into_any(),
                 None if status.is_some() => view! { <SignInForm /> }.into_any(),
                 None => view! { <p class="setting-note">{text::STORAGE_UNAVAILABLE}</p> }.into_any(),
@@ -143,9 +149,15 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
 /// Changing one's password: open by itself while the password is the temporary one an
 /// administrator printed, behind a button otherwise.
 #[component]
-fn PasswordChange(required: bool) -> impl IntoView {
+fn PasswordChange() -> impl IntoView {
     let sync = expect_context::<AppSync>();
-    let open = RwSignal::new(required);
+    let status = expect_context::<SyncStatus>();
+    let required = move || {
+        status
+            .me
+            .with(|me| me.as_ref().is_some_and(|me| me.must_change_password))
+    };
+    let open = RwSignal::new(required());
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
@@ -199,7 +211,7 @@ fn PasswordChange(required: bool) -> impl IntoView {
     };
 
     view! {
-        {required.then(|| view! { <p class="alert" role="alert">{text::TEMPORARY_PASSWORD}</p> })}
+        {move || required().then(|| view! { <p class="alert" role="alert">{text::TEMPORARY_PASSWORD}</p> })}
         <Show
             when=move || open.get()
             fallback=move || view! {
