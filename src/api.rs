@@ -3,7 +3,7 @@
 
 use gloo_net::http::{Request, Response};
 use mimamori_core::api::{
-    ChangePasswordRequest, ErrorBody, ErrorCode, LoginRequest, LoginResponse, Me,
+    ChangePasswordRequest, District, ErrorBody, ErrorCode, LoginRequest, LoginResponse, Me,
 };
 use mimamori_core::record::Change;
 use mimamori_core::sync::{PullResponse, PushRequest, PushResponse};
@@ -68,6 +68,15 @@ pub async fn login(request: &LoginRequest) -> Result<LoginResponse, ApiFailure> 
         .json(request)
         .map_err(|_| ApiFailure::Offline)?;
     read(request.send().await.map_err(|_| ApiFailure::Offline)?).await
+}
+
+/// The districts the server knows (public: the city prints them).
+pub async fn districts() -> Result<Vec<District>, ApiFailure> {
+    let response = Request::get("/api/v1/districts")
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    read(response).await
 }
 
 pub async fn change_password(

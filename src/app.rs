@@ -67,6 +67,7 @@ impl AppSync {
             id,
             base,
             body,
+            district: None,
             corrects: None,
         })
         .await

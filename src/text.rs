@@ -72,6 +72,7 @@ pub const GO_TO_SETTINGS: &str = "設定を開く";
 pub const RESIDENTS_EMPTY: &str = "担当の方はまだ登録されていません。";
 pub const ADD_RESIDENT: &str = "対象者を登録する";
 pub const RESIDENT_NAME: &str = "お名前";
+pub const DISTRICT: &str = "地区";
 pub const CONSENT_SCOPE: &str = "同意の内容";
 pub const DEFAULT_CONSENT_SCOPE: &str = "見守り訪問と地区SCへの共有";
 pub const CONSENT_NOTE: &str =

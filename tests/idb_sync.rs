@@ -23,6 +23,11 @@ const PHONE: DeviceId = DeviceId(4);
 
 /// A fresh database with a volunteer of district 1 signed in.
 async fn fresh(test: &str) -> (Store, String) {
+    fresh_in(test, &[DistrictId(1)]).await
+}
+
+/// A fresh database with a volunteer of `districts` signed in.
+async fn fresh_in(test: &str, districts: &[DistrictId]) -> (Store, String) {
     let name = format!("mimamori-sync-{test}-{}", js_sys::Math::random());
     let store = Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
         .await
@@ -36,9 +41,10 @@ async fn fresh(test: &str) -> (Store, String) {
                 login_id: "v1".into(),
                 display_name: "ボランティア".into(),
                 role: Role::Volunteer,
-                districts: vec![DistrictId(1)],
+                districts: districts.to_vec(),
                 must_change_password: false,
             },
+            districts: Vec::new(),
         })
         .await
         .unwrap();
@@ -185,6 +191,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
             name: Some("新姓".into()),
             ..ResidentPatch::default()
         }),
+        district: None,
         corrects: None,
     };
     save(&store, edit, NOW_MS).await;
@@ -410,6 +417,7 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
         id: Some(refused.id),
         base: refused.base,
         body: Body::Visit(body),
+        district: None,
         corrects: Some(refused.stamp),
     };
     save(&store, corrected, NOW_MS + 2.0).await;
@@ -422,6 +430,37 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
         visits[0].view.as_ref().unwrap()["body"]["data"]["note"],
         "直した記録"
     );
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_visit_goes_to_its_residents_district_and_only_own_districts_are_used() {
+    let (store, name) = fresh_in("districts", &[DistrictId(1), DistrictId(2)]).await;
+    let mut in_second = new_resident("片岡 タロウ");
+    in_second.district = Some(DistrictId(2));
+    let resident = save(&store, in_second, NOW_MS).await;
+    assert_eq!(resident.district_id, DistrictId(2), "where the user chose");
+    let visit = save(&store, visit_to(resident.id, "お元気"), NOW_MS + 1.0).await;
+    assert_eq!(
+        visit.district_id,
+        DistrictId(2),
+        "the resident's, not the first"
+    );
+    let in_first = save(&store, new_resident("乗附 ハナ"), NOW_MS + 2.0).await;
+    assert_eq!(
+        in_first.district_id,
+        DistrictId(1),
+        "the first when not chosen"
+    );
+
+    let mut elsewhere = new_resident("よその人");
+    elsewhere.district = Some(DistrictId(9));
+    let refused = store
+        .save_made_here(elsewhere, NOW_MS + 3.0, [4; 10])
+        .await
+        .unwrap_err();
+    assert_eq!(refused, SaveError::NoDistrict);
     store.close();
     Store::delete(&name).await.unwrap();
 }

@@ -68,6 +68,7 @@ mod page {
         let session = Session {
             token: answer.token,
             me: answer.me,
+            districts: Vec::new(),
         };
         store.save_session(&session).await.map_err(fail)?;
         ENGINE.set(Some(SyncEngine::new(store)));

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use mimamori_core::api::{ChangePasswordRequest, LoginRequest};
+use mimamori_core::record::DistrictId;
 
 use crate::app::AppSync;
 use crate::store::Session;
@@ -60,9 +61,17 @@ fn SignInForm() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::login(&request).await {
                 Ok(answer) => {
+                    // Their districts' names, for choosing one later with no signal.
+                    let districts = api::districts()
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|d| answer.me.districts.contains(&DistrictId(d.id)))
+                        .collect();
                     let session = Session {
                         token: answer.token,
                         me: answer.me,
+                        districts,
                     };
                     sync.signed_in(session).await;
                     password.set(String::new());

@@ -106,6 +106,7 @@ fn RefusedItem(item: Quarantined, on_done: Callback<()>) -> impl IntoView {
                 id: Some(change.id),
                 base: change.base,
                 body,
+                district: Some(change.district_id),
                 corrects: Some(change.stamp),
             };
             leptos::task::spawn_local(async move {

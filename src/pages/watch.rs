@@ -4,14 +4,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use mimamori_core::account::Role;
+use mimamori_core::api::District;
 use mimamori_core::calendar::{say_day_and_time, CivilDate};
-use mimamori_core::record::{Body, RecordKind};
+use mimamori_core::record::{Body, DistrictId, RecordKind};
 use mimamori_core::resident::{Consent, LwwRecord, ResidentPatch};
 use serde_json::Value;
 
 use crate::app::{AppStore, AppSync};
 use crate::components::{ConflictList, QuarantineList};
-use crate::store::LocalRecord;
+use crate::store::{Draft, LocalRecord};
 use crate::sync::SyncStatus;
 use crate::{local_time, text};
 
@@ -105,6 +106,17 @@ pub fn NewResidentPage() -> impl IntoView {
     let scope = RwSignal::new(text::DEFAULT_CONSENT_SCOPE.to_owned());
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
+    // People in several districts choose one (names were kept at sign-in); others are not asked.
+    let store = expect_context::<AppStore>();
+    let districts = RwSignal::new(Vec::<District>::new());
+    let district = RwSignal::new(None::<DistrictId>);
+    leptos::task::spawn_local(async move {
+        let Some(store) = store.get() else { return };
+        if let Ok(Some(session)) = store.session().await {
+            district.set(session.me.districts.first().copied());
+            districts.set(session.districts);
+        }
+    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(me) = status.me.get() else {
@@ -122,8 +134,10 @@ pub fn NewResidentPage() -> impl IntoView {
             ..ResidentPatch::default()
         };
         let navigate = navigate.clone();
+        let mut draft = Draft::new(Body::Resident(patch));
+        draft.district = district.get();
         leptos::task::spawn_local(async move {
-            match sync.save(None, None, Body::Resident(patch)).await {
+            match sync.save_draft(draft).await {
                 Ok(id) => navigate(&format!("/residents/{id}"), Default::default()),
                 Err(message) => error.set(Some(message)),
             }
@@ -141,6 +155,19 @@ pub fn NewResidentPage() -> impl IntoView {
                     <span class="field-label">{text::CONSENT_SCOPE}</span>
                     <input type="text" name="consent_scope" maxlength="200" bind:value=scope required />
                 </label>
+                <Show when=move || { districts.with(Vec::len) > 1 }>
+                    <fieldset class="choices">
+                        <legend>{text::DISTRICT}</legend>
+                        {move || districts.get().into_iter().map(|d| {
+                            let id = DistrictId(d.id);
+                            view! {
+                                <button type="button" class="choice" data-district=d.id.to_string()
+                                    aria-pressed=move || (district.get() == Some(id)).to_string()
+                                    on:click=move |_| district.set(Some(id))>{d.name}</button>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                </Show>
                 <p class="setting-note">{text::CONSENT_NOTE}</p>
                 {move || error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
                 <button class="button primary" type="submit" data-action="save-resident">{text::SAVE}</button>

@@ -4,7 +4,7 @@
 //! at any moment leaves either all of it or none of it.
 
 use mimamori_core::hlc::{Hlc, HlcClock};
-use mimamori_core::record::{Body, Change, RecordId, RecordKind};
+use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind};
 use mimamori_core::replica::{local_view, read_push_results, LocalWrite, Quarantined};
 use mimamori_core::sync::{ItemResult, PullResponse};
 use mimamori_core::validate::{validate_change, Context, FieldError};
@@ -36,6 +36,9 @@ pub struct LocalRecord {
     pub view: Option<Value>,
     /// Visits: their resident (indexed, for a resident's history).
     pub resident_id: Option<String>,
+    /// The district the record belongs to (absent in records stored before schema 4).
+    #[serde(default)]
+    pub district_id: Option<DistrictId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -73,6 +76,14 @@ fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
     Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)
 }
 
+/// A stored record's district, read without converting the whole record.
+fn js_district(value: &JsValue) -> Option<DistrictId> {
+    js_sys::Reflect::get(value, &JsValue::from_str("district_id"))
+        .ok()
+        .and_then(|d| d.as_f64())
+        .map(|d| DistrictId(d as i64))
+}
+
 /// A stored record's `kind`, read without converting the whole record.
 fn js_kind(value: &JsValue) -> Option<String> {
     js_sys::Reflect::get(value, &JsValue::from_str("kind"))
@@ -94,6 +105,9 @@ pub struct Draft {
     pub id: Option<RecordId>,
     pub base: Option<Hlc>,
     pub body: Body,
+    /// For a new resident: which of the user's districts (the first when `None`). A visit
+    /// always goes to its resident's district and an edit stays in its record's.
+    pub district: Option<DistrictId>,
     /// The stamp of a refused change (of record `id`) that this one corrects: saving it
     /// takes that change out of the quarantine in the same transaction.
     pub corrects: Option<Hlc>,
@@ -106,6 +120,7 @@ impl Draft {
             id: None,
             base: None,
             body,
+            district: None,
             corrects: None,
         }
     }
@@ -210,7 +225,18 @@ impl Store {
             _ => return Err(SaveError::NotSignedIn),
         };
         let me = session.me;
-        let district = *me.districts.first().ok_or(SaveError::NoDistrict)?;
+        let held_resident = held_resident.filter(|v| !v.is_undefined());
+        let existing = existing.filter(|v| !v.is_undefined());
+        // A visit goes to its resident's district, an edit stays where its record is, a new
+        // record goes where the user chose; always one of the user's own districts.
+        let district = resident
+            .and(held_resident.as_ref())
+            .or(existing.as_ref())
+            .and_then(js_district)
+            .or(draft.district)
+            .or_else(|| me.districts.first().copied())
+            .filter(|d| me.districts.contains(d))
+            .ok_or(SaveError::NoDistrict)?;
         let last_stamp = last_stamp.and_then(|v| v.as_string());
         let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
         let change = Change {
@@ -223,14 +249,8 @@ impl Store {
             deleted: false,
             body: draft.body,
         };
-        let known_resident = resident.filter(|_| {
-            held_resident
-                .as_ref()
-                .filter(|v| !v.is_undefined())
-                .and_then(js_kind)
-                .as_deref()
-                == Some("resident")
-        });
+        let known_resident = resident
+            .filter(|_| held_resident.as_ref().and_then(js_kind).as_deref() == Some("resident"));
         let context = LocalContext {
             now_ms: now_ms as i64,
             known_resident,
@@ -238,10 +258,7 @@ impl Store {
         // Nothing has been written yet: returning here commits an empty transaction.
         validate_change(&change, &context).map_err(SaveError::Invalid)?;
 
-        let existing: Option<LocalRecord> = match existing {
-            Some(value) if !value.is_undefined() => Some(from_js(value)?),
-            _ => None,
-        };
+        let existing: Option<LocalRecord> = existing.map(from_js).transpose()?;
         let id = id_text;
         let mut pending: Vec<Change> = Vec::new();
         // A record never seen here has nothing waiting in the outbox: skip the index read.
@@ -268,6 +285,7 @@ impl Store {
             server_state,
             view,
             resident_id: resident_of(&change),
+            district_id: Some(change.district_id),
         };
         let entry = OutboxEntry {
             id: entry_key(&change),
@@ -446,6 +464,7 @@ impl Store {
                 LocalWrite::Put {
                     id,
                     kind,
+                    district,
                     seq,
                     state,
                 } => {
@@ -468,6 +487,7 @@ impl Store {
                         server_state: Some(state),
                         view,
                         resident_id,
+                        district_id: Some(district),
                     };
                     puts.push((to_js(&record)?, None));
                 }
@@ -538,6 +558,10 @@ impl Store {
 pub struct Session {
     pub token: String,
     pub me: mimamori_core::api::Me,
+    /// The names of the user's districts, read at sign-in so that a choice of district
+    /// can be offered with no signal.
+    #[serde(default)]
+    pub districts: Vec<mimamori_core::api::District>,
 }
 
 const SESSION_KEY: &str = "session";

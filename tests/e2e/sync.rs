@@ -233,3 +233,58 @@ async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
     })
     .await
 }
+
+/// An SC who serves two districts registers a resident in the second one and logs a visit:
+/// both land in that district, so its own SC sees them.
+#[tokio::test]
+async fn a_resident_and_visits_go_to_the_district_chosen() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let database = dir.path().join("e2e.db");
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &database,
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await?;
+    let moved = tokio::process::Command::new(server_binary())
+        .args([
+            "admin",
+            "--database",
+            &format!("sqlite://{}", database.display()),
+        ])
+        .args(["user", "set-districts", "--login", "noritsuke.sc"])
+        .args(["--district", "乗附", "--district", "片岡"])
+        .output()
+        .await?;
+    assert!(
+        moved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+
+    let both = Browser::start().await?;
+    sign_in(&both, &server, "noritsuke.sc").await?;
+    both.tap("[data-nav=watch]").await?;
+    both.tap("[data-action=add-resident]").await?;
+    both.tap("[data-district='2']").await?;
+    fill(&both, "input[name=resident_name]", "片岡 タロウ").await?;
+    both.tap("[data-action=save-resident]").await?;
+    both.wait_for_text("訪問を記録する", PATIENCE).await?;
+    fill(&both, "textarea[name=visit_note]", "庭の手入れ中").await?;
+    both.tap("[data-action=save-visit]").await?;
+    both.wait_for_text("保存しました。", PATIENCE).await?;
+    wait_until_sent(&both).await?;
+
+    let kataoka = Browser::start().await?;
+    sign_in(&kataoka, &server, "kataoka.sc").await?;
+    kataoka.tap("[data-nav=watch]").await?;
+    kataoka.wait_for_text("片岡 タロウ", PATIENCE).await?;
+    kataoka.tap("[data-resident]").await?;
+    kataoka.wait_for_text("庭の手入れ中", PATIENCE).await?;
+
+    both.close().await?;
+    kataoka.close().await?;
+    server.stop().await
+}

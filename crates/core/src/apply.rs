@@ -202,6 +202,11 @@ pub fn apply_change(
             })
         }
         Body::Visit(body) => {
+            // A visit lives in its resident's district: that district's SC must see it,
+            // whichever of their districts the visitor's phone would have chosen.
+            if resident(body.resident_id).is_some_and(|r| r.district != change.district_id) {
+                return Err(RejectCode::WrongDistrict.into());
+            }
             // The newest version wins; an older one arriving late (a retry) changes nothing.
             let newest = match existing.map(|e| &e.state) {
                 Some(StoredState::Visit(current)) if current.stamp >= change.stamp => {

@@ -137,6 +137,31 @@ fn forged_authors_other_districts_and_far_future_clocks_are_refused() {
 }
 
 #[test]
+fn a_visit_belongs_to_its_residents_district() {
+    // An SC of two districts visits a resident of the second one.
+    let both = [NORITSUKE, DistrictId(2)];
+    let sc = Pusher {
+        districts: &both,
+        ..pusher(SC, Role::Coordinator)
+    };
+    let in_second = |id: RecordId| {
+        (id == resident_id()).then(|| ResidentInfo {
+            district: DistrictId(2),
+            assigned: vec![VOLUNTEER],
+        })
+    };
+    let filed_in_first = change(SC, NOW as u64, visit(SC, ""));
+    assert_eq!(
+        code(apply_change(&filed_in_first, None, sc, NOW, in_second)),
+        RejectCode::WrongDistrict
+    );
+    let mut filed_right = filed_in_first.clone();
+    filed_right.district_id = DistrictId(2);
+    let accepted = apply_change(&filed_right, None, sc, NOW, in_second).unwrap();
+    assert_eq!(accepted.stored.district, DistrictId(2));
+}
+
+#[test]
 fn a_visit_to_a_resident_the_author_cannot_see_is_invalid() {
     let other = pusher(OTHER_VOLUNTEER, Role::Volunteer);
     let visit = change(OTHER_VOLUNTEER, NOW as u64, visit(OTHER_VOLUNTEER, ""));

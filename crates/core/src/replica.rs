@@ -76,6 +76,7 @@ pub enum LocalWrite {
     Put {
         id: RecordId,
         kind: RecordKind,
+        district: crate::record::DistrictId,
         seq: i64,
         state: serde_json::Value,
     },
@@ -92,6 +93,7 @@ pub fn writes_for_page(page: &PullResponse) -> Vec<LocalWrite> {
             (Some(state), false) => LocalWrite::Put {
                 id: record.id,
                 kind: record.kind,
+                district: record.district_id,
                 seq: record.seq,
                 state: state.clone(),
             },
