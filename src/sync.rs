@@ -15,8 +15,8 @@ use crate::store::{Draft, SaveError, Session, Store};
 use mimamori_core::record::Change;
 
 /// How many changes one push carries, and how many records one pull page asks for.
-const PUSH_BATCH: u32 = 200;
-const PULL_PAGE: u32 = 500;
+const PUSH_BATCH: u32 = 500;
+const PULL_PAGE: u32 = 1000;
 /// While online, sync at least this often.
 const PERIOD: Duration = Duration::from_secs(3 * 60);
 const FIRST_RETRY: Duration = Duration::from_secs(5);

@@ -21,8 +21,8 @@ use crate::{cargo, run_checked, target_dir, xtask_dir};
 
 const DEFAULT_VISITS: usize = 10_000;
 /// The engine's batch and page sizes (src/sync.rs), which the floors copy.
-const PUSH_BATCH: usize = 200;
-const PULL_PAGE: usize = 500;
+const PUSH_BATCH: usize = 500;
+const PULL_PAGE: usize = 1000;
 const DEMO_PASSWORD: &str = "mimamori-demo";
 const PATIENCE: Duration = Duration::from_secs(600);
 
