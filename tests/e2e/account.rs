@@ -188,6 +188,7 @@ async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<(
 
     // Signed out and in again: only the new password opens the account.
     browser.tap("[data-action=sign-out]").await?;
+    browser.wait_for_text("ログインする", PATIENCE).await?;
     for (password, expected) in [
         (temporary.as_str(), "ログインIDかパスワードが違います。"),
         ("sakura-no-hana", "としてログインしています。"),
