@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use mimamori_core::api::Me;
+use mimamori_core::api::{ErrorCode, Me};
 
 use crate::api::{self, ApiFailure};
 use crate::store::{Draft, SaveError, Session, Store};
@@ -40,6 +40,8 @@ pub struct SyncEngine {
     store: Store,
     pub status: SyncStatus,
     running: Rc<Cell<bool>>,
+    /// Asked for while a run was under way (a save during the push): run once more after.
+    again: Rc<Cell<bool>>,
     failures: Rc<Cell<u32>>,
 }
 
@@ -56,6 +58,7 @@ impl SyncEngine {
             store,
             status,
             running: Rc::default(),
+            again: Rc::default(),
             failures: Rc::default(),
         }
     }
@@ -98,8 +101,10 @@ impl SyncEngine {
     /// Starts a run unless one is under way.
     pub fn request(&self) {
         if self.running.replace(true) {
+            self.again.set(true);
             return;
         }
+        self.again.set(false);
         let engine = self.clone();
         leptos::task::spawn_local(async move {
             engine.status.syncing.set(true);
@@ -111,6 +116,9 @@ impl SyncEngine {
                 Ok(()) => {
                     engine.failures.set(0);
                     engine.status.problem.set(None);
+                    if engine.again.replace(false) {
+                        engine.request();
+                    }
                 }
                 Err(ApiFailure::Revoked) => {
                     engine
@@ -141,21 +149,30 @@ impl SyncEngine {
     /// server answered for.
     pub async fn push_all(&self, session: &Session) -> Result<usize, ApiFailure> {
         let mut answered = 0;
-        let mut batch = self
-            .store
-            .next_batch(PUSH_BATCH)
-            .await
-            .map_err(store_failure)?;
+        let mut size = PUSH_BATCH;
+        let mut batch = self.store.next_batch(size).await.map_err(store_failure)?;
         while let Some(last) = batch.last() {
             // The next batch is read while the server works on this one.
             let (answer, next) = futures::join!(
                 api::push(&session.token, &batch),
-                self.store.batch_after(Some(last), PUSH_BATCH),
+                self.store.batch_after(Some(last), size),
             );
-            let answer = answer?;
+            let answer = match answer {
+                // Long notes in unusual characters can make a full batch too big for one
+                // request: send it in halves rather than retrying the same size for ever.
+                Err(ApiFailure::Server {
+                    code: Some(ErrorCode::PayloadTooLarge),
+                    ..
+                }) if batch.len() > 1 => {
+                    size = (batch.len() / 2) as u32;
+                    batch.truncate(size as usize);
+                    continue;
+                }
+                other => other?,
+            };
             let paired = self
                 .store
-                .apply_push_answer(&batch, &answer.results)
+                .apply_push_answer(&session.token, &batch, &answer.results)
                 .await
                 .map_err(store_failure)?;
             if !paired {
@@ -173,27 +190,31 @@ impl SyncEngine {
 
     /// Pulls pages after the stored cursor until the server has no more, each page stored
     /// with its cursor in one transaction. The next page is fetched while this one is
-    /// stored; if storing fails, it is dropped and the cursor stays where it was. Returns
-    /// how many records the pages carried.
+    /// stored; if storing fails, it is dropped and the cursor stays where it was. Stops
+    /// quietly if the user signed out meanwhile. Returns how many records were stored.
     pub async fn pull_all(&self, session: &Session) -> Result<usize, ApiFailure> {
         let cursor = self.store.cursor().await.map_err(store_failure)?;
         let mut page = api::pull(&session.token, cursor, PULL_PAGE).await?;
         let mut pulled = 0;
         loop {
-            pulled += page.records.len();
-            if !page.more {
-                self.store
-                    .apply_pull_page(&page)
-                    .await
-                    .map_err(store_failure)?;
+            let (stored, next) = if page.more {
+                let (stored, next) = futures::join!(
+                    self.store.apply_pull_page(&session.token, &page),
+                    api::pull(&session.token, page.cursor, PULL_PAGE),
+                );
+                (stored, Some(next))
+            } else {
+                let stored = self.store.apply_pull_page(&session.token, &page).await;
+                (stored, None)
+            };
+            if !stored.map_err(store_failure)? {
                 return Ok(pulled);
             }
-            let (stored, next) = futures::join!(
-                self.store.apply_pull_page(&page),
-                api::pull(&session.token, page.cursor, PULL_PAGE),
-            );
-            stored.map_err(store_failure)?;
-            page = next?;
+            pulled += page.records.len();
+            match next {
+                Some(next) => page = next?,
+                None => return Ok(pulled),
+            }
         }
     }
 

@@ -120,7 +120,7 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
         id: first.id,
         stamp: first.stamp,
     }];
-    assert!(!store.apply_push_answer(&sent, &short).await.unwrap());
+    assert!(!store.apply_push_answer("t", &sent, &short).await.unwrap());
     assert_eq!(store.unsent_count().await.unwrap(), 2);
 
     let answer = vec![
@@ -136,7 +136,7 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
             fields: vec![],
         },
     ];
-    assert!(store.apply_push_answer(&sent, &answer).await.unwrap());
+    assert!(store.apply_push_answer("t", &sent, &answer).await.unwrap());
     assert_eq!(store.unsent_count().await.unwrap(), 0);
     let quarantined = store.quarantined().await.unwrap();
     assert_eq!(quarantined.len(), 1);
@@ -208,7 +208,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         cursor: 7,
         more: false,
     };
-    store.apply_pull_page(&page).await.unwrap();
+    assert!(store.apply_pull_page("t", &page).await.unwrap());
     assert_eq!(store.cursor().await.unwrap(), 7);
     let held = store.records_of_kind(RecordKind::Resident).await.unwrap();
     assert_eq!(held[0].seq, 7);
@@ -230,7 +230,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         cursor: 9,
         more: false,
     };
-    store.apply_pull_page(&gone).await.unwrap();
+    assert!(store.apply_pull_page("t", &gone).await.unwrap());
     assert!(store
         .records_of_kind(RecordKind::Resident)
         .await
@@ -250,8 +250,23 @@ async fn a_wipe_removes_the_users_data_and_keeps_the_phones_settings() {
         })
         .await
         .unwrap();
-    save(&store, new_resident("高崎 花子"), NOW_MS).await;
+    let saved = save(&store, new_resident("高崎 花子"), NOW_MS).await;
     store.wipe_user_data().await.unwrap();
+    // A sync that was under way at sign-out stores nothing of the last user.
+    let late_page = PullResponse {
+        records: vec![PulledRecord {
+            id: saved.id,
+            kind: RecordKind::Resident,
+            district_id: DistrictId(1),
+            seq: 3,
+            tombstone: false,
+            state: Some(serde_json::json!({"fields": {}, "conflicts": {}})),
+        }],
+        cursor: 3,
+        more: false,
+    };
+    assert!(!store.apply_pull_page("t", &late_page).await.unwrap());
+    assert_eq!(store.cursor().await.unwrap(), 0);
     assert_eq!(store.unsent_count().await.unwrap(), 0);
     assert!(store
         .records_of_kind(RecordKind::Resident)
@@ -372,6 +387,11 @@ async fn upgrading_from_schema_3_keeps_records_and_unsent_changes_written_as_obj
         .await
         .unwrap();
     assert_eq!(current.version(), mimamori::store::SCHEMA_VERSION);
+    assert_eq!(
+        current.cursor().await.unwrap(),
+        0,
+        "everything is pulled again, with its district"
+    );
     assert_eq!(current.next_batch(10).await.unwrap(), vec![change]);
     let residents = current.records_of_kind(RecordKind::Resident).await.unwrap();
     assert_eq!(name_in(residents[0].view.as_ref().unwrap()), "高崎 花子");
@@ -398,7 +418,7 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
             fields: vec![],
         },
     ];
-    assert!(store.apply_push_answer(&sent, &answer).await.unwrap());
+    assert!(store.apply_push_answer("t", &sent, &answer).await.unwrap());
     let resident_key = resident.id.to_string();
     assert!(
         store.visits_of(&resident_key).await.unwrap().is_empty(),

@@ -129,9 +129,35 @@ impl Store {
             .fold(Rexie::builder(name).version(version), |b, s| {
                 b.add_object_store(s)
             });
-        Ok(Self {
+        let store = Self {
             db: Rc::new(builder.build().await?),
-        })
+        };
+        if version >= 4 {
+            store.pull_again_once_for_districts().await?;
+        }
+        Ok(store)
+    }
+
+    /// Records stored before schema 4 do not know their district (a visit needs its
+    /// resident's): the first time a database is opened at 4 or later, the cursor is reset
+    /// so that the next sync pulls every record again, with its district.
+    async fn pull_again_once_for_districts(&self) -> Result<(), StoreError> {
+        const MARK: &str = "records_know_districts";
+        let tx = self
+            .db
+            .transaction(&[SYNC_META], TransactionMode::ReadWrite)?;
+        let meta = tx.store(SYNC_META)?;
+        let marked = meta
+            .get(JsValue::from_str(MARK))
+            .await?
+            .is_some_and(|v| !v.is_undefined());
+        if !marked {
+            meta.delete(JsValue::from_str(sync::CURSOR_KEY)).await?;
+            meta.put(&JsValue::TRUE, Some(&JsValue::from_str(MARK)))
+                .await?;
+        }
+        tx.done().await?;
+        Ok(())
     }
 
     pub fn version(&self) -> u32 {

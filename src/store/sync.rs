@@ -20,7 +20,7 @@ pub const RECORDS: &str = "records";
 /// Changes the server refused, until the user corrects or discards them.
 pub const QUARANTINE: &str = "quarantine";
 
-const CURSOR_KEY: &str = "cursor";
+pub(super) const CURSOR_KEY: &str = "cursor";
 
 /// A record on the phone: the server's state (if any) and what the user sees, which is
 /// that state with the changes still in the outbox laid over it.
@@ -74,6 +74,17 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StoreError
 /// The key range of exactly `key`.
 fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
     Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)
+}
+
+/// Whether the session stored in `meta` (inside the caller's transaction) is still the one
+/// holding `token`.
+async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<bool, StoreError> {
+    let session = meta.get(JsValue::from_str(SESSION_KEY)).await?;
+    Ok(session
+        .filter(|v| !v.is_undefined())
+        .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("token")).ok())
+        .and_then(|t| t.as_string())
+        .is_some_and(|t| t == token))
 }
 
 /// A stored record's district, read without converting the whole record.
@@ -229,10 +240,11 @@ impl Store {
         let existing = existing.filter(|v| !v.is_undefined());
         // A visit goes to its resident's district, an edit stays where its record is, a new
         // record goes where the user chose; always one of the user's own districts.
-        let district = resident
+        let recorded = resident
             .and(held_resident.as_ref())
-            .or(existing.as_ref())
             .and_then(js_district)
+            .or_else(|| existing.as_ref().and_then(js_district));
+        let district = recorded
             .or(draft.district)
             .or_else(|| me.districts.first().copied())
             .filter(|d| me.districts.contains(d))
@@ -343,15 +355,20 @@ impl Store {
     /// pair up with what was sent changes nothing.
     pub async fn apply_push_answer(
         &self,
+        token: &str,
         sent: &[Change],
         results: &[ItemResult],
     ) -> Result<bool, StoreError> {
         let Ok(outcome) = read_push_results(sent, results) else {
             return Ok(false);
         };
-        let tx = self
-            .db
-            .transaction(&[OUTBOX, QUARANTINE, RECORDS], TransactionMode::ReadWrite)?;
+        let tx = self.db.transaction(
+            &[OUTBOX, QUARANTINE, RECORDS, SYNC_META],
+            TransactionMode::ReadWrite,
+        )?;
+        if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
+            return Ok(false);
+        }
         let outbox = tx.store(OUTBOX)?;
         let quarantine = tx.store(QUARANTINE)?;
         // Every change sent leaves the outbox: acknowledged, or moved to the quarantine.
@@ -432,11 +449,20 @@ impl Store {
         Ok(true)
     }
 
-    /// Stores a pulled page and then its cursor, in one transaction.
-    pub async fn apply_pull_page(&self, page: &PullResponse) -> Result<(), StoreError> {
+    /// Stores a pulled page and then its cursor, in one transaction. Returns `false` (and
+    /// stores nothing) if the session that fetched it has ended meanwhile: a sync still
+    /// running at sign-out must not refill the phone with the last user's records.
+    pub async fn apply_pull_page(
+        &self,
+        token: &str,
+        page: &PullResponse,
+    ) -> Result<bool, StoreError> {
         let tx = self
             .db
             .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
+        if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
+            return Ok(false);
+        }
         let records = tx.store(RECORDS)?;
         let outbox = tx.store(OUTBOX)?;
         let by_record = outbox.index("by_record")?;
@@ -505,7 +531,7 @@ impl Store {
             )
             .await?;
         tx.done().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The server cursor this phone has stored up to.

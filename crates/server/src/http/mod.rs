@@ -20,7 +20,9 @@ use crate::throttle::LoginThrottle;
 use error::ApiError;
 
 /// The largest request body the API reads. Bigger bodies get 413 before any parsing.
-pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Room for a full push batch (500 changes) even with every note at its longest in
+/// four-byte characters; the app halves a batch that still gets 413.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {

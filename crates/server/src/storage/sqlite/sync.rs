@@ -210,15 +210,15 @@ struct PendingRows {
 impl PendingRows {
     async fn write(&mut self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StorageError> {
         if !self.records.is_empty() {
-            // Rows are taken in array order, so a record created and then edited in the same
-            // batch ends as edited. (`WHERE true` lets SQLite parse the upsert after a SELECT.)
+            // Rows go in array order (`ORDER BY key`), so a record created and then edited in
+            // the same batch ends as edited. (`WHERE true` lets SQLite parse the upsert.)
             sqlx::query(
                 "INSERT INTO records \
                    (id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq) \
                  SELECT value ->> 'id', value ->> 'kind', value ->> 'district_id', \
                         value ->> 'created_by', value ->> 'resident_id', value ->> 'assigned', \
                         value ->> 'deleted', value ->> 'state', value ->> 'seq' \
-                 FROM json_each(?) WHERE true \
+                 FROM json_each(?) WHERE true ORDER BY key \
                  ON CONFLICT (id) DO UPDATE SET assigned = excluded.assigned, \
                    deleted = excluded.deleted, state = excluded.state, \
                    resident_id = excluded.resident_id, seq = excluded.seq",
