@@ -139,7 +139,8 @@ async fn me(caller: Caller) -> Json<Me> {
 }
 
 /// Replaces the caller's password after checking the current one (slowed down like a
-/// login when it is wrong), and clears the "temporary password" flag.
+/// login when it is wrong), clears the "temporary password" flag, and signs out the
+/// caller's other devices.
 async fn change_password(
     State(state): State<AppState>,
     extensions: Extensions,
@@ -179,6 +180,11 @@ async fn change_password(
     state
         .storage
         .set_password(caller.user.id, &new_hash, false)
+        .await?;
+    // Whoever signed in with the old password (the printed temporary one, say) is out.
+    state
+        .storage
+        .revoke_other_devices(caller.user.id, caller.device)
         .await?;
     state.throttle.record_success(&login_id);
     tracing::info!(user = %caller.user.id, "password changed");

@@ -243,6 +243,10 @@ async fn a_temporary_password_is_replaced_by_its_owner_only_with_the_current_one
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["me"]["must_change_password"], true);
     let token = answer["token"].as_str().unwrap().to_owned();
+    // Someone else saw the printed password and signed in too.
+    let body = json!({"login_id": "new.volunteer", "password": temporary, "device_name": "誰か"});
+    let (_, other) = send(&app, Method::POST, "/api/v1/login", None, Some(body)).await;
+    let other_token = other["token"].as_str().unwrap().to_owned();
     let path = "/api/v1/me/password";
 
     let wrong = json!({"current_password": "not the one", "new_password": "sakura-no-hana"});
@@ -272,6 +276,12 @@ async fn a_temporary_password_is_replaced_by_its_owner_only_with_the_current_one
     assert_eq!(me["must_change_password"], false);
     let (_, me) = send(&app, Method::GET, "/api/v1/me", Some(&token), None).await;
     assert_eq!(me["must_change_password"], false, "the same device goes on");
+    let (status, answer) = send(&app, Method::GET, "/api/v1/me", Some(&other_token), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        answer["error"]["code"], "device_revoked",
+        "the other device is out"
+    );
 
     let old = json!({"login_id": "new.volunteer", "password": temporary, "device_name": "別"});
     let (status, _) = send(&app, Method::POST, "/api/v1/login", None, Some(old)).await;

@@ -99,4 +99,8 @@ pub trait Accounts: Send + Sync {
 
     /// Revokes a device; `NotFound` when there is none. Revoking twice is not an error.
     async fn revoke_device(&self, id: DeviceId) -> Result<(), StorageError>;
+
+    /// Revokes every device of `user` but `keep` (after a password change: whoever signed
+    /// in with the old password, say the printed temporary one, is signed out).
+    async fn revoke_other_devices(&self, user: UserId, keep: DeviceId) -> Result<(), StorageError>;
 }

@@ -286,6 +286,18 @@ impl Accounts for SqliteStorage {
         }
         Ok(())
     }
+
+    async fn revoke_other_devices(&self, user: UserId, keep: DeviceId) -> Result<(), StorageError> {
+        sqlx::query(
+            "UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE user_id = ? AND id != ? AND revoked_at IS NULL",
+        )
+        .bind(user.0)
+        .bind(keep.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
