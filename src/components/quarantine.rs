@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use mimamori_core::record::Body;
 use mimamori_core::replica::Quarantined;
-use mimamori_core::visit::Outcome;
 
 use crate::app::{AppStore, AppSync};
+use crate::pages::OutcomeChoices;
 use crate::store::Draft;
 use crate::sync::SyncStatus;
 use crate::text;
@@ -135,19 +135,7 @@ fn RefusedItem(item: Quarantined, on_done: Callback<()>) -> impl IntoView {
         <li class="refused" data-refused=change.id.to_string()>
             <p class="refused-what">{summary(&item)}</p>
             <p class="refused-why">{why}</p>
-            {outcome.map(|outcome| view! {
-                <fieldset class="choices">
-                    <legend>{text::VISIT_OUTCOME}</legend>
-                    {Outcome::ALL.iter().map(|o| {
-                        let o = *o;
-                        view! {
-                            <button type="button" class="choice" data-outcome=o.code()
-                                aria-pressed=move || (outcome.get() == o).to_string()
-                                on:click=move |_| outcome.set(o)>{o.label_ja()}</button>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            })}
+            {outcome.map(|outcome| view! { <OutcomeChoices outcome=outcome /> })}
             {note.map(|note| view! {
                 <label class="field">
                     <span class="field-label">{text::VISIT_NOTE}</span>

@@ -9,4 +9,5 @@ mod watch;
 pub use resident_edit::ResidentEditPage;
 pub use sections::{NotFound, ReportsPage, ResourcesPage, SalonsPage};
 pub use settings::SettingsPage;
+pub use visit_form::OutcomeChoices;
 pub use watch::{NewResidentPage, ResidentPage, WatchPage};

@@ -67,17 +67,7 @@ pub fn VisitForm(resident_id: String, on_saved: Callback<()>) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <fieldset class="choices">
-                <legend>{text::VISIT_OUTCOME}</legend>
-                {Outcome::ALL.iter().map(|o| {
-                    let o = *o;
-                    view! {
-                        <button type="button" class="choice" data-outcome=o.code()
-                            aria-pressed=move || (outcome.get() == o).to_string()
-                            on:click=move |_| outcome.set(o)>{o.label_ja()}</button>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <OutcomeChoices outcome=outcome />
             {move || match outcome.get() {
                 Outcome::Emergency => Some(view! { <p class="alert" role="alert">{text::ESCALATE_EMERGENCY}</p> }),
                 o if o.needs_escalation() => Some(view! { <p class="alert" role="alert">{text::ESCALATE_SAME_DAY}</p> }),
@@ -94,5 +84,24 @@ pub fn VisitForm(resident_id: String, on_saved: Callback<()>) -> impl IntoView {
                 {text::SAVE}
             </button>
         </div>
+    }
+}
+
+/// ようす: one button per outcome, the chosen one pressed. Shared by the visit form and the
+/// correction of a refused visit.
+#[component]
+pub fn OutcomeChoices(outcome: RwSignal<Outcome>) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{text::VISIT_OUTCOME}</legend>
+            {Outcome::ALL.iter().map(|o| {
+                let o = *o;
+                view! {
+                    <button type="button" class="choice" data-outcome=o.code()
+                        aria-pressed=move || (outcome.get() == o).to_string()
+                        on:click=move |_| outcome.set(o)>{o.label_ja()}</button>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }

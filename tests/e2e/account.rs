@@ -1,21 +1,14 @@
 //! Signing in from 設定 and the first sync; the status line tells the truth throughout.
 
 use fantoccini::Locator;
-use mimamori_testkit::{free_port, Browser, ServerProcess};
+use mimamori_testkit::Browser;
 
-use crate::{built_pwa, fill, server_binary, sign_in, PATIENCE};
+use crate::{fill, sign_in, start_demo, PATIENCE};
 
 #[tokio::test]
 async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &dir.path().join("e2e.db"),
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await?;
+    let server = start_demo(dir.path()).await?;
     let browser = Browser::start().await?;
     browser.client.goto(&server.url("/settings")).await?;
     browser.wait_for_app(PATIENCE).await?;
@@ -65,14 +58,7 @@ async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
 #[tokio::test]
 async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &dir.path().join("e2e.db"),
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await?;
+    let server = start_demo(dir.path()).await?;
     let browser = Browser::start().await?;
     sign_in(&browser, &server, "noritsuke.v2").await?;
 
@@ -124,33 +110,23 @@ async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let database = dir.path().join("e2e.db");
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &database,
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await?;
-    let created = tokio::process::Command::new(server_binary())
-        .args([
-            "admin",
-            "--database",
-            &format!("sqlite://{}", database.display()),
-        ])
-        .args([
+    let server = start_demo(dir.path()).await?;
+    let printed = crate::admin(
+        dir.path(),
+        &[
             "user",
             "create",
             "--login",
             "new.volunteer",
             "--name",
             "新しい人",
-        ])
-        .args(["--role", "volunteer", "--district", "乗附"])
-        .output()
-        .await?;
-    let printed = String::from_utf8_lossy(&created.stdout).into_owned();
+            "--role",
+            "volunteer",
+            "--district",
+            "乗附",
+        ],
+    )
+    .await?;
     let temporary = printed
         .lines()
         .find_map(|line| line.strip_prefix("temporary password: "))

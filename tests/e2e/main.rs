@@ -12,7 +12,7 @@ mod storage;
 mod sync;
 mod update;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mimamori_testkit::{free_port, path_from_env, Browser, ServerProcess};
@@ -54,6 +54,35 @@ impl Fixture {
             dir,
         })
     }
+}
+
+/// A server with the demo accounts (password `mimamori-demo`) on a fresh database in `dir`.
+pub async fn start_demo(dir: &Path) -> anyhow::Result<ServerProcess> {
+    ServerProcess::start_with(
+        &server_binary(),
+        free_port(),
+        &dir.join("e2e.db"),
+        &built_pwa(),
+        &["--demo"],
+    )
+    .await
+}
+
+/// Runs `mimamori-server admin <args>` on the database of [`start_demo`] in `dir`, as the
+/// office would; returns what it printed.
+pub async fn admin(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let database = format!("sqlite://{}", dir.join("e2e.db").display());
+    let output = tokio::process::Command::new(server_binary())
+        .args(["admin", "--database", &database])
+        .args(args)
+        .output()
+        .await?;
+    anyhow::ensure!(
+        output.status.success(),
+        "admin {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Types `value` into the field `css` names, replacing what was there.

@@ -5,8 +5,8 @@
 //! `Storage.overrideQuotaForOrigin` reports the override but writes still succeed), so the
 //! page's `IDBObjectStore.put` is made to throw the `QuotaExceededError` a full phone throws.
 
-use crate::{built_pwa, fill, server_binary, sign_in, PATIENCE};
-use mimamori_testkit::{free_port, Browser, ServerProcess};
+use crate::{fill, sign_in, start_demo, PATIENCE};
+use mimamori_testkit::Browser;
 
 const FILL_THE_PHONE: &str = "
     window.__realPut = IDBObjectStore.prototype.put;
@@ -18,14 +18,7 @@ const FREE_SOME_SPACE: &str = "IDBObjectStore.prototype.put = window.__realPut;"
 #[tokio::test]
 async fn a_full_phone_says_so_and_keeps_what_was_saved_and_typed() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &dir.path().join("e2e.db"),
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await?;
+    let server = start_demo(dir.path()).await?;
     let phone = Browser::start().await?;
     sign_in(&phone, &server, "noritsuke.v1").await?;
     phone.tap("[data-nav=watch]").await?;

@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use mimamori_testkit::{free_port, Browser, ServerProcess};
+use mimamori_testkit::Browser;
 
-use crate::{built_pwa, fill, server_binary, sign_in, PATIENCE};
+use crate::{fill, sign_in, start_demo, PATIENCE};
 
 async fn status(browser: &Browser) -> anyhow::Result<String> {
     Ok(browser
@@ -23,15 +23,7 @@ async fn status(browser: &Browser) -> anyhow::Result<String> {
 async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
 ) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let database = dir.path().join("e2e.db");
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &database,
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await?;
+    let server = start_demo(dir.path()).await?;
     // The volunteer's phone keeps its profile folder, so that it can be killed and reopened.
     let phone = dir.path().join("phone");
     let volunteer = Browser::start_with_profile(&phone).await?;
@@ -120,22 +112,7 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
     assert_eq!(visits.len(), 2, "each visit exactly once");
 
     // The volunteer's phone is lost: the SC's office revokes it (device 1, the first made).
-    let revoked = tokio::process::Command::new(server_binary())
-        .args([
-            "admin",
-            "--database",
-            &format!("sqlite://{}", database.display()),
-            "device",
-            "revoke",
-            "1",
-        ])
-        .output()
-        .await?;
-    assert!(
-        revoked.status.success(),
-        "{}",
-        String::from_utf8_lossy(&revoked.stderr)
-    );
+    crate::admin(dir.path(), &["device", "revoke", "1"]).await?;
     volunteer.tap("[data-nav=settings]").await?;
     volunteer.tap("[data-action=sync-now]").await?;
     volunteer
@@ -159,14 +136,7 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
 #[tokio::test]
 async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &dir.path().join("e2e.db"),
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await?;
+    let server = start_demo(dir.path()).await?;
     let volunteer = Browser::start().await?;
     sign_in(&volunteer, &server, "noritsuke.v1").await?;
     volunteer.tap("[data-nav=watch]").await?;
@@ -239,30 +209,21 @@ async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_resident_and_visits_go_to_the_district_chosen() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let database = dir.path().join("e2e.db");
-    let server = ServerProcess::start_with(
-        &server_binary(),
-        free_port(),
-        &database,
-        &built_pwa(),
-        &["--demo"],
+    let server = start_demo(dir.path()).await?;
+    crate::admin(
+        dir.path(),
+        &[
+            "user",
+            "set-districts",
+            "--login",
+            "noritsuke.sc",
+            "--district",
+            "乗附",
+            "--district",
+            "片岡",
+        ],
     )
     .await?;
-    let moved = tokio::process::Command::new(server_binary())
-        .args([
-            "admin",
-            "--database",
-            &format!("sqlite://{}", database.display()),
-        ])
-        .args(["user", "set-districts", "--login", "noritsuke.sc"])
-        .args(["--district", "乗附", "--district", "片岡"])
-        .output()
-        .await?;
-    assert!(
-        moved.status.success(),
-        "{}",
-        String::from_utf8_lossy(&moved.stderr)
-    );
 
     let both = Browser::start().await?;
     sign_in(&both, &server, "noritsuke.sc").await?;
