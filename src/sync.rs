@@ -15,8 +15,8 @@ use crate::store::{Draft, SaveError, Session, Store};
 use mimamori_core::record::Change;
 
 /// How many changes one push carries, and how many records one pull page asks for.
-const PUSH_BATCH: u32 = 500;
-const PULL_PAGE: u32 = 1000;
+pub const PUSH_BATCH: u32 = 500;
+pub const PULL_PAGE: u32 = 1000;
 /// While online, sync at least this often.
 const PERIOD: Duration = Duration::from_secs(3 * 60);
 const FIRST_RETRY: Duration = Duration::from_secs(5);
@@ -69,6 +69,7 @@ impl SyncEngine {
 
     /// Reads what is stored (who is signed in, unsent count, last sync) into the status.
     pub async fn load(&self) {
+        let _ = self.store.pull_again_once_for_districts().await;
         if let Ok(session) = self.store.session().await {
             self.status.me.set(session.map(|s| s.me));
         }

@@ -92,6 +92,7 @@ pub const ESCALATE_EMERGENCY: &str =
 pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";
 
 pub const CHANGE_PASSWORD: &str = "パスワードを変える";
+pub const CANCEL: &str = "やめる";
 pub const CURRENT_PASSWORD: &str = "今のパスワード";
 pub const NEW_PASSWORD: &str = "新しいパスワード（10文字以上）";
 pub const NEW_PASSWORD_AGAIN: &str = "新しいパスワード（もう一度）";

@@ -387,6 +387,7 @@ async fn upgrading_from_schema_3_keeps_records_and_unsent_changes_written_as_obj
         .await
         .unwrap();
     assert_eq!(current.version(), mimamori::store::SCHEMA_VERSION);
+    current.pull_again_once_for_districts().await.unwrap();
     assert_eq!(
         current.cursor().await.unwrap(),
         0,

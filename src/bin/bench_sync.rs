@@ -16,7 +16,7 @@ mod page {
 
     use mimamori::api;
     use mimamori::store::{Draft, Session, Store, OUTBOX, RECORDS};
-    use mimamori::sync::SyncEngine;
+    use mimamori::sync::{SyncEngine, PULL_PAGE};
     use mimamori_core::api::LoginRequest;
     use mimamori_core::calendar::CivilDate;
     use mimamori_core::record::{Body, RecordId};
@@ -194,36 +194,26 @@ mod page {
     }
 
     /// The floor under saving: the outbox's objects put into a plain object store, one per
-    /// transaction, as `count` saves would need at the very least.
+    /// transaction, as that many saves would need at the very least.
     #[wasm_bindgen]
     pub async fn bench_floor_single_puts() -> Result<f64, JsValue> {
-        let objects = all_objects(OUTBOX).await?;
-        let floor = floor_database("bench-floor-single").await?;
-        let started = now_ms();
-        for object in &objects {
-            let tx = floor
-                .transaction(&["objects"], TransactionMode::ReadWrite)
-                .map_err(fail)?;
-            tx.store("objects")
-                .map_err(fail)?
-                .put(object, None)
-                .await
-                .map_err(fail)?;
-            tx.done().await.map_err(fail)?;
-        }
-        let elapsed = now_ms() - started;
-        floor.close();
-        Ok(elapsed)
+        floor_puts(OUTBOX, 1).await
     }
 
     /// The floor under storing pulled pages: the records the pull stored, put into a plain
-    /// object store in transactions of one page each.
+    /// object store in transactions of one page (the engine's page size) each.
     #[wasm_bindgen]
-    pub async fn bench_floor_page_puts(page: usize) -> Result<f64, JsValue> {
-        let objects = all_objects(RECORDS).await?;
-        let floor = floor_database("bench-floor-pages").await?;
+    pub async fn bench_floor_page_puts() -> Result<f64, JsValue> {
+        floor_puts(RECORDS, PULL_PAGE as usize).await
+    }
+
+    /// Puts every object of `source` into a fresh plain store, `per_transaction` at a time;
+    /// returns the milliseconds the puts took.
+    async fn floor_puts(source: &str, per_transaction: usize) -> Result<f64, JsValue> {
+        let objects = all_objects(source).await?;
+        let floor = floor_database(&format!("bench-floor-{source}")).await?;
         let started = now_ms();
-        for chunk in objects.chunks(page.max(1)) {
+        for chunk in objects.chunks(per_transaction.max(1)) {
             let tx = floor
                 .transaction(&["objects"], TransactionMode::ReadWrite)
                 .map_err(fail)?;

@@ -245,9 +245,18 @@ fn PasswordChange() -> impl IntoView {
                     <input type="password" name="new_password_again" autocomplete="new-password"
                         bind:value=again required />
                 </label>
-                <button class="button primary" type="submit" data-action="save-password" disabled=move || busy.get()>
-                    {text::CHANGE_PASSWORD}
-                </button>
+                <div class="button-row">
+                    <button class="button primary" type="submit" data-action="save-password" disabled=move || busy.get()>
+                        {text::CHANGE_PASSWORD}
+                    </button>
+                    // While the password is the temporary one, the form stays: it must be changed.
+                    <Show when=move || !required()>
+                        <button class="button" type="button" data-action="cancel-password"
+                            on:click=move |_| { open.set(false); message.set(None); }>
+                            {text::CANCEL}
+                        </button>
+                    </Show>
+                </div>
             </form>
         </Show>
         {move || message.get().map(|(ok, m)| view! {

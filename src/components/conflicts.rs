@@ -31,7 +31,8 @@ fn line(conflict: &Conflict) -> (String, String, String) {
 
 #[component]
 pub fn ConflictList(record: Signal<Option<LwwRecord>>) -> impl IntoView {
-    let lines = move || {
+    // Worked out once per change of the record, read by the heading and the list.
+    let lines = Memo::new(move |_| {
         record
             .get()
             .map(|r| {
@@ -41,14 +42,14 @@ pub fn ConflictList(record: Signal<Option<LwwRecord>>) -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    };
+    });
     view! {
-        <Show when=move || !lines().is_empty()>
+        <Show when=move || !lines.with(Vec::is_empty)>
             <section class="conflicts" aria-labelledby="conflicts-title">
-                <h3 id="conflicts-title" class="setting-title">{move || text::conflicts_title(lines().len())}</h3>
+                <h3 id="conflicts-title" class="setting-title">{move || text::conflicts_title(lines.with(Vec::len))}</h3>
                 <p class="setting-note">{text::CONFLICTS_HELP}</p>
                 <ul class="list">
-                    {move || lines().into_iter().map(|(field, kept, other)| view! {
+                    {move || lines.get().into_iter().map(|(field, kept, other)| view! {
                         <li class="conflict">
                             <p class="conflict-field">{field}</p>
                             <p>{text::CONFLICT_KEPT} " " <span class="conflict-kept">{kept}</span></p>

@@ -129,19 +129,16 @@ impl Store {
             .fold(Rexie::builder(name).version(version), |b, s| {
                 b.add_object_store(s)
             });
-        let store = Self {
+        Ok(Self {
             db: Rc::new(builder.build().await?),
-        };
-        if version >= 4 {
-            store.pull_again_once_for_districts().await?;
-        }
-        Ok(store)
+        })
     }
 
     /// Records stored before schema 4 do not know their district (a visit needs its
     /// resident's): the first time a database is opened at 4 or later, the cursor is reset
-    /// so that the next sync pulls every record again, with its district.
-    async fn pull_again_once_for_districts(&self) -> Result<(), StoreError> {
+    /// so that the next sync pulls every record again, with its district. The sync engine
+    /// calls it before its first run (not on the way to the first render).
+    pub async fn pull_again_once_for_districts(&self) -> Result<(), StoreError> {
         const MARK: &str = "records_know_districts";
         let tx = self
             .db

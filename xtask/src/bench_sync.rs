@@ -20,9 +20,8 @@ use crate::build::{build_page, Profile};
 use crate::{cargo, run_checked, target_dir, xtask_dir};
 
 const DEFAULT_VISITS: usize = 10_000;
-/// The engine's batch and page sizes (src/sync.rs), which the floors copy.
+/// The engine's push batch (src/sync.rs `PUSH_BATCH`): the SQLite floor commits as often.
 const PUSH_BATCH: usize = 500;
-const PULL_PAGE: usize = 1000;
 const DEMO_PASSWORD: &str = "mimamori-demo";
 const PATIENCE: Duration = Duration::from_secs(600);
 
@@ -117,8 +116,7 @@ async fn in_browsers(
     let pull = call(&office, "bench_pull()").await?;
     let (pull_ms, pulled) = pair(&pull)?;
     let pull_server_ms = server_time(&office, "/api/v1/sync/pull").await?;
-    let pull_floor_ms =
-        number(call(&office, &format!("bench_floor_page_puts({PULL_PAGE})")).await?)?;
+    let pull_floor_ms = number(call(&office, "bench_floor_page_puts()").await?)?;
     office.close().await?;
     server.stop().await?;
 
