@@ -129,8 +129,8 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
             stamp: first.stamp,
         },
         ItemResult::Rejected {
-            id: second.id,
-            stamp: second.stamp,
+            id: Some(second.id),
+            stamp: Some(second.stamp),
             code: RejectCode::WrongDistrict,
             message: "担当外".into(),
             fields: vec![],
@@ -412,8 +412,8 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
             stamp: resident.stamp,
         },
         ItemResult::Rejected {
-            id: visit.id,
-            stamp: visit.stamp,
+            id: Some(visit.id),
+            stamp: Some(visit.stamp),
             code: RejectCode::Invalid,
             message: "入力を確かめてください".into(),
             fields: vec![],

@@ -5,12 +5,29 @@ use std::process::{ExitCode, Stdio};
 use anyhow::Context as _;
 
 use crate::build::{build_pwa, Profile};
-use crate::{cargo, root, run_checked, target_dir};
+use crate::{cargo, root, run_checked, target_dir, xtask_dir};
+
+/// Builds the PWA into a folder of its own and moves it to where the server reads it only
+/// once trunk has finished, so the server never reads a build half-written (by this run,
+/// or by a `cargo xtask dist` into `./dist` at the same moment).
+fn build_for_serving() -> anyhow::Result<std::path::PathBuf> {
+    let served = xtask_dir().join("run-dist");
+    let partial = xtask_dir().join("run-dist.partial");
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)?;
+    }
+    build_pwa(Profile::Release, &partial)?;
+    if served.exists() {
+        std::fs::remove_dir_all(&served)?;
+    }
+    std::fs::rename(&partial, &served)
+        .with_context(|| format!("moving the build to {}", served.display()))?;
+    Ok(served)
+}
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let port = parse_port(args)?;
-    let dist = root().join("dist");
-    build_pwa(Profile::Release, &dist)?;
+    let dist = build_for_serving()?;
     run_checked(cargo().args(["build", "--release", "--package", "mimamori-server"]))?;
     let server = target_dir().join("release").join("mimamori-server");
     let data = root().join("data");

@@ -62,6 +62,41 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// A login id as typed, made comparable: spaces around it dropped, full-width letters and
+/// digits (a Japanese keyboard's 全角 mode) made ASCII, capitals made small. Every place that
+/// looks an id up or counts attempts against it uses this form, so that `" Hanako "` and
+/// `"ｈａｎａｋｏ"` are one account, never a fresh one for the login throttle.
+pub fn normalize_login_id(typed: &str) -> String {
+    typed
+        .chars()
+        .map(|c| match c {
+            // Full-width ASCII variants (U+FF01–U+FF5E) sit 0xFEE0 above their ASCII forms.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The longest name a device (「花子のスマホ」) may have, in characters.
+pub const MAX_DEVICE_NAME_CHARS: usize = 100;
+
+/// Why a device name cannot be used, in Japanese; `None` when it can.
+pub fn device_name_problem(name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME_CHARS {
+        Some(format!(
+            "端末の名前は1〜{MAX_DEVICE_NAME_CHARS}文字で入力してください。"
+        ))
+    } else if crate::validate::has_forbidden_characters(name, crate::validate::Lines::One) {
+        Some("端末の名前に、表示できない特殊な文字が含まれています。".to_owned())
+    } else {
+        None
+    }
+}
+
 /// A login id: 3 to 64 of a–z, 0–9, `.`, `-`, `_` (compared without case).
 pub fn valid_login_id(login_id: &str) -> bool {
     (3..=64).contains(&login_id.len())
@@ -104,6 +139,29 @@ mod tests {
             assert_eq!(role.code().parse::<Role>().unwrap(), *role);
         }
         assert!("sc".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn typed_login_ids_are_one_form_whatever_the_keyboard() {
+        for typed in [
+            "hanako.v1",
+            " hanako.v1 ",
+            "Hanako.V1",
+            "ｈａｎａｋｏ．ｖ１",
+            "\u{3000}hanako.v1\n",
+        ] {
+            assert_eq!(normalize_login_id(typed), "hanako.v1", "{typed:?}");
+        }
+        assert!(!valid_login_id(&normalize_login_id("hana ko")));
+    }
+
+    #[test]
+    fn device_names_are_short_plain_text() {
+        assert_eq!(device_name_problem("花子のスマホ"), None);
+        assert!(device_name_problem("  ").is_some());
+        assert!(device_name_problem(&"あ".repeat(101)).is_some());
+        assert!(device_name_problem("スマホ\0").is_some());
+        assert!(device_name_problem("スマホ\nINFO forged").is_some());
     }
 
     #[test]

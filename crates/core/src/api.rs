@@ -95,6 +95,13 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// Signed in, but the role or district does not allow this.
     Forbidden,
+    /// Signed in with a temporary password: only replacing it is allowed until then.
+    PasswordChangeRequired,
+    /// A part of the URL path is not what the endpoint takes (an id that is not a number).
+    InvalidPath,
+    /// A code from a newer server that this app does not know yet.
+    #[serde(other)]
+    Other,
 }
 
 impl ErrorCode {
@@ -114,6 +121,9 @@ impl ErrorCode {
             Self::InvalidCredentials => "invalid_credentials",
             Self::TooManyAttempts => "too_many_attempts",
             Self::Forbidden => "forbidden",
+            Self::PasswordChangeRequired => "password_change_required",
+            Self::InvalidPath => "invalid_path",
+            Self::Other => "other",
         }
     }
 
@@ -138,6 +148,11 @@ impl ErrorCode {
                 "ログインの失敗が続いたため、しばらく待ってからお試しください。"
             }
             Self::Forbidden => "この操作をする権限がありません。",
+            Self::PasswordChangeRequired => {
+                "仮のパスワードのままです。設定で新しいパスワードに変えると、記録を送れるようになります。"
+            }
+            Self::InvalidPath => "アドレスに誤りがあります。",
+            Self::Other => "サーバーが受け付けませんでした。アプリを更新してください。",
         }
     }
 }
@@ -162,11 +177,20 @@ mod tests {
             ErrorCode::InvalidCredentials,
             ErrorCode::TooManyAttempts,
             ErrorCode::Forbidden,
+            ErrorCode::PasswordChangeRequired,
+            ErrorCode::InvalidPath,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert!(!code.message_ja().is_empty());
         }
+    }
+
+    #[test]
+    fn an_unknown_code_from_a_newer_server_is_still_read() {
+        let body = r#"{"error":{"code":"from_the_future","message":"x"}}"#;
+        let read: ErrorBody = serde_json::from_str(body).unwrap();
+        assert_eq!(read.error.code, ErrorCode::Other);
     }
 
     #[test]

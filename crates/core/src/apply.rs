@@ -1,5 +1,15 @@
 //! Deciding what one pushed change does, given what the server holds: the rules of sync,
 //! free of storage, so that the server (and the simulation) are thin shells around them.
+//!
+//! The order of the checks is part of the rule:
+//! 1. identity: the change must be the caller's own (author, device, and a stamp from the
+//!    device's own clock), whatever else is true;
+//! 2. replay: a (record, stamp) pair applied before is acknowledged again only when it is
+//!    the same change from the same device; anything else under that name is refused, so a
+//!    real edit is never dropped as a "duplicate" while its phone believes it was saved;
+//! 3. permission, clock and validation, for every change, deletions included;
+//! 4. the merge, whose result (not the change that arrived) decides the record's audience;
+//!    a change that leaves the stored state as it was is acknowledged and changes nothing.
 
 use serde_json::Value;
 
@@ -61,16 +71,44 @@ impl StoredState {
             Self::Visit(_) => Vec::new(),
         }
     }
+
+    /// Whether the assignment was ever written (a resident registered without it has none).
+    fn has_assignment(&self) -> bool {
+        matches!(self, Self::Resident(record) if record.fields.contains_key("assigned_volunteers"))
+    }
+
+    /// The resident a visit belongs to, as the stored (newest) version says: what decides
+    /// who sees the visit, whatever version arrived last.
+    pub fn resident_id(&self) -> Option<RecordId> {
+        match self {
+            Self::Visit(change) => match &change.body {
+                Body::Visit(visit) => Some(visit.resident_id),
+                Body::Resident(_) => None,
+            },
+            Self::Resident(_) => None,
+        }
+    }
 }
 
 /// What the server must store after accepting a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
     pub stored: Stored,
-    /// For a visit, the resident it belongs to.
-    pub resident_id: Option<RecordId>,
     /// Conflicts this change added (residents only).
     pub conflicts: Vec<Conflict>,
+}
+
+/// What an accepted change does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The record's state changed: store it at a new sequence number.
+    Store(Accepted),
+    /// A new change that leaves the stored state exactly as it was (an older version of a
+    /// visit arriving late, a write that lost on every field with nothing to keep): note it
+    /// as applied, but do not sequence the record again, or every phone would download it.
+    Unchanged,
+    /// This very change was applied before (the phone did not hear the answer): nothing to do.
+    Replay,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +124,24 @@ impl From<RejectCode> for Rejection {
             fields: Vec::new(),
         }
     }
+}
+
+/// A change applied before under the same (record, stamp), as the server noted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppliedBefore {
+    pub device: DeviceId,
+    /// Whether it had the same content as the change now arriving; `None` when the server
+    /// noted no fingerprint (changes applied before fingerprints were kept).
+    pub same_content: Option<bool>,
+}
+
+/// What the server holds under a pushed change's name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held<'a> {
+    /// The record with the change's id, if any.
+    pub record: Option<&'a Stored>,
+    /// The change applied before with the same (record, stamp), if any.
+    pub applied: Option<AppliedBefore>,
 }
 
 /// A resident as far as a visit needs to know it: where it is and who is assigned.
@@ -123,17 +179,31 @@ impl<F: Fn(RecordId) -> Option<ResidentInfo>> Context for World<'_, F> {
     }
 }
 
-/// Decides one change. `existing` is the record with the change's id, if any; `resident`
+/// Decides one change. `held` is what the server holds under the change's name; `resident`
 /// looks up residents that visits refer to. Pure: the same inputs always decide the same.
 pub fn apply_change(
     change: &Change,
-    existing: Option<&Stored>,
+    held: Held<'_>,
     pusher: Pusher<'_>,
     now_ms: i64,
     resident: impl Fn(RecordId) -> Option<ResidentInfo>,
-) -> Result<Accepted, Rejection> {
-    if change.author != pusher.user || change.device != pusher.device {
+) -> Result<Decision, Rejection> {
+    // A stamp names its device (the clock's node is the device id), so no one can make a
+    // change that collides with another device's (record, stamp).
+    if change.author != pusher.user
+        || change.device != pusher.device
+        || change.stamp.node != pusher.device.0 as u64
+    {
         return Err(RejectCode::ForgedAuthor.into());
+    }
+    if let Some(before) = held.applied {
+        return if before.device == pusher.device && before.same_content != Some(false) {
+            // Accepted again even if permissions changed since: it is already stored, and
+            // refusing it now would tell the phone its saved record was lost.
+            Ok(Decision::Replay)
+        } else {
+            Err(RejectCode::StampReused.into())
+        };
     }
     if !pusher.districts.contains(&change.district_id) {
         return Err(RejectCode::WrongDistrict.into());
@@ -144,6 +214,7 @@ pub fn apply_change(
     if change.stamp.wall_ms > (now_ms.max(0) as u64).saturating_add(MAX_CLOCK_SKEW_MS) {
         return Err(RejectCode::ClockAhead.into());
     }
+    let existing = held.record;
     if let Some(existing) = existing {
         if existing.kind != change.kind() || existing.district != change.district_id {
             return Err(RejectCode::IdTaken.into());
@@ -158,31 +229,24 @@ pub fn apply_change(
         pusher,
         resident: &resident,
     };
+    // Deletions too: a deletion is a change like any other, and its body is stored.
     validate_change(change, &world).map_err(|fields| Rejection {
         code: RejectCode::Invalid,
         fields,
     })?;
 
-    match &change.body {
+    let accepted = match &change.body {
         Body::Resident(patch) => {
             let mut record = match existing.map(|e| &e.state) {
                 Some(StoredState::Resident(record)) => record.clone(),
                 _ => LwwRecord::default(),
             };
             if pusher.role == Role::Volunteer {
-                // A volunteer edits only residents assigned to them, and a resident they
-                // register must be assigned to them (or it would vanish from their phone).
-                let assigned_now = record
-                    .fields
-                    .contains_key("assigned_volunteers")
-                    .then(|| StoredState::Resident(record.clone()).assigned());
-                let assigned_after = patch.assigned_volunteers.as_ref();
-                let allowed_before = assigned_now.is_none_or(|a| a.contains(&pusher.user));
-                let keeps_self = assigned_after.is_none_or(|a| a.contains(&pusher.user));
-                let creating = existing.is_none();
-                if !allowed_before || !keeps_self || (creating && assigned_after.is_none()) {
-                    return Err(RejectCode::NotAllowed.into());
-                }
+                volunteer_may_change_resident(
+                    pusher.user,
+                    existing.map(|e| &e.state),
+                    patch.assigned_volunteers.as_ref(),
+                )?;
             }
             let mut writes = patch.fields();
             if change.deleted {
@@ -190,16 +254,15 @@ pub fn apply_change(
             }
             let conflicts = record.apply(writes, change.stamp, change.base);
             let created_by = existing.map_or(change.author, |e| e.created_by);
-            Ok(Accepted {
+            Accepted {
                 stored: Stored {
                     kind: RecordKind::Resident,
                     district: change.district_id,
                     created_by,
                     state: StoredState::Resident(record),
                 },
-                resident_id: None,
                 conflicts,
-            })
+            }
         }
         Body::Visit(body) => {
             // A visit lives in its resident's district: that district's SC must see it,
@@ -207,24 +270,49 @@ pub fn apply_change(
             if resident(body.resident_id).is_some_and(|r| r.district != change.district_id) {
                 return Err(RejectCode::WrongDistrict.into());
             }
-            // The newest version wins; an older one arriving late (a retry) changes nothing.
+            // The newest version wins; an older one arriving late changes nothing.
             let newest = match existing.map(|e| &e.state) {
                 Some(StoredState::Visit(current)) if current.stamp >= change.stamp => {
                     current.clone()
                 }
                 _ => Box::new(change.clone()),
             };
-            Ok(Accepted {
+            Accepted {
                 stored: Stored {
                     kind: RecordKind::Visit,
                     district: change.district_id,
                     created_by: existing.map_or(change.author, |e| e.created_by),
                     state: StoredState::Visit(newest),
                 },
-                resident_id: Some(body.resident_id),
                 conflicts: Vec::new(),
-            })
+            }
         }
+    };
+    Ok(match existing {
+        Some(existing) if *existing == accepted.stored => Decision::Unchanged,
+        _ => Decision::Store(accepted),
+    })
+}
+
+/// Assignment is the coordinator's decision. A volunteer edits only residents assigned to
+/// them, never the assignment itself; a resident they register is assigned to them alone
+/// (or it would vanish from their phone). A resident registered without an assignment is
+/// nobody's: a volunteer cannot claim it.
+fn volunteer_may_change_resident(
+    volunteer: UserId,
+    existing: Option<&StoredState>,
+    assigning: Option<&std::collections::BTreeSet<UserId>>,
+) -> Result<(), Rejection> {
+    let allowed = match existing {
+        None => assigning.is_some_and(|a| a.len() == 1 && a.contains(&volunteer)),
+        Some(state) => {
+            assigning.is_none() && state.has_assignment() && state.assigned().contains(&volunteer)
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(RejectCode::NotAllowed.into())
     }
 }
 

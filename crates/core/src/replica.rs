@@ -50,13 +50,16 @@ pub fn read_push_results(
             ItemResult::Accepted { id, stamp } if *id == change.id && *stamp == change.stamp => {
                 outcome.acknowledged.push((*id, *stamp));
             }
+            // An item the server could not even name is paired by its position.
             ItemResult::Rejected {
                 id,
                 stamp,
                 code,
                 message,
                 fields,
-            } if *id == change.id && *stamp == change.stamp => {
+            } if id.is_none_or(|id| id == change.id)
+                && stamp.is_none_or(|stamp| stamp == change.stamp) =>
+            {
                 outcome.quarantined.push(Quarantined {
                     change: change.clone(),
                     code: *code,
@@ -253,8 +256,8 @@ mod tests {
                 stamp: sent[0].stamp,
             },
             ItemResult::Rejected {
-                id: sent[1].id,
-                stamp: sent[1].stamp,
+                id: Some(sent[1].id),
+                stamp: Some(sent[1].stamp),
                 code: RejectCode::WrongDistrict,
                 message: "x".into(),
                 fields: vec![],

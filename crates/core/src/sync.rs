@@ -40,6 +40,15 @@ pub enum RejectCode {
     IdTaken,
     /// The stamp is too far in the future (the phone's clock is wrong).
     ClockAhead,
+    /// A different change was already applied under this (record, stamp).
+    StampReused,
+    /// The item could not be read as a change.
+    Malformed,
+    /// A kind of record this server does not know (the app is newer than the server).
+    UnknownKind,
+    /// A code from a newer server that this app does not know yet.
+    #[serde(other)]
+    Other,
 }
 
 impl RejectCode {
@@ -51,6 +60,14 @@ impl RejectCode {
             Self::NotAllowed => "この記録を変更する権限がありません。",
             Self::IdTaken => "同じ番号の別の記録があります。",
             Self::ClockAhead => "端末の時計が進みすぎています。時計を合わせてから送ってください。",
+            Self::StampReused => {
+                "同じ記録の別の内容がすでに届いています。内容を確かめて、もう一度保存してください。"
+            }
+            Self::Malformed => "記録を読み取れませんでした。アプリを更新してから送ってください。",
+            Self::UnknownKind => {
+                "サーバーがまだ扱えない種類の記録です。サーバーの更新後に送ってください。"
+            }
+            Self::Other => "サーバーが受け付けませんでした。アプリを更新してください。",
         }
     }
 }
@@ -64,9 +81,12 @@ impl RejectCode {
 pub enum ItemResult {
     /// Stored (or already stored: a re-sent change is accepted again, not duplicated).
     Accepted { id: RecordId, stamp: Hlc },
+    /// Refused. `id` and `stamp` are absent only for an item too broken to name them.
     Rejected {
-        id: RecordId,
-        stamp: Hlc,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<RecordId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stamp: Option<Hlc>,
         code: RejectCode,
         message: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -113,6 +133,15 @@ pub struct Visibility<'a> {
     pub district: DistrictId,
     /// For a resident: its assigned volunteers. For a visit: its resident's.
     pub assigned: &'a [UserId],
+}
+
+/// The districts whose records a caller may see any of: the ones a pull reads. Roles that
+/// see no personal records read none (they still receive the tombstones of what they lost).
+pub fn pull_scope(role: Role, districts: &[DistrictId]) -> &[DistrictId] {
+    match role {
+        Role::Volunteer | Role::Coordinator => districts,
+        Role::City | Role::Admin => &[],
+    }
 }
 
 /// Who may see a record (domain.md, privacy): a volunteer, the residents assigned to them
@@ -200,8 +229,8 @@ mod tests {
         let accepted = serde_json::to_value(ItemResult::Accepted { id, stamp }).unwrap();
         assert_eq!(accepted["status"], "accepted");
         let rejected = ItemResult::Rejected {
-            id,
-            stamp,
+            id: Some(id),
+            stamp: Some(stamp),
             code: RejectCode::WrongDistrict,
             message: RejectCode::WrongDistrict.message_ja().into(),
             fields: vec![],
@@ -212,5 +241,28 @@ mod tests {
             (Some("rejected"), Some("wrong_district"))
         );
         assert!(json.get("fields").is_none());
+    }
+
+    #[test]
+    fn an_unknown_reject_code_from_a_newer_server_is_still_read() {
+        let json = r#"{"status":"rejected","code":"from_the_future","message":"x"}"#;
+        let result: ItemResult = serde_json::from_str(json).unwrap();
+        assert!(matches!(
+            result,
+            ItemResult::Rejected {
+                id: None,
+                code: RejectCode::Other,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn city_and_admin_pulls_read_no_district() {
+        let both = [NORITSUKE, KATAOKA];
+        assert_eq!(pull_scope(Role::Coordinator, &both), &both);
+        assert_eq!(pull_scope(Role::Volunteer, &both), &both);
+        assert!(pull_scope(Role::City, &both).is_empty());
+        assert!(pull_scope(Role::Admin, &both).is_empty());
     }
 }

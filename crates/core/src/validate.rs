@@ -26,7 +26,9 @@ pub trait Context {
 #[serde(rename_all = "snake_case", tag = "code")]
 pub enum Problem {
     Required,
-    TooLong { max_chars: usize },
+    TooLong {
+        max_chars: usize,
+    },
     OutOfRange,
     InFuture,
     Duplicate,
@@ -34,6 +36,8 @@ pub enum Problem {
     UnknownReference,
     MustIncludeAuthor,
     BeforeVisit,
+    /// Control characters (or the invisible marks that reorder text) that no keyboard types.
+    ControlCharacters,
 }
 
 impl Problem {
@@ -53,6 +57,9 @@ impl Problem {
             }
             Self::MustIncludeAuthor => "訪問した人に、ご自分を含めてください。".to_owned(),
             Self::BeforeVisit => "次回の予定は、訪問日より後にしてください。".to_owned(),
+            Self::ControlCharacters => {
+                "表示できない特殊な文字が含まれています。その文字を消してください。".to_owned()
+            }
         }
     }
 }
@@ -82,25 +89,61 @@ impl Errors {
         });
     }
 
+    /// A one-line text: a name, an address.
     fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) {
+        self.checked_text(field, value, max_chars, required, Lines::One);
+    }
+
+    /// A note: newlines and tabs allowed.
+    fn note(&mut self, field: &str, value: &str, max_chars: usize) {
+        self.checked_text(field, value, max_chars, false, Lines::Many);
+    }
+
+    fn checked_text(
+        &mut self,
+        field: &str,
+        value: &str,
+        max_chars: usize,
+        required: bool,
+        lines: Lines,
+    ) {
         if required && value.trim().is_empty() {
             self.add(field, Problem::Required);
         } else if value.chars().count() > max_chars {
             self.add(field, Problem::TooLong { max_chars });
+        } else if has_forbidden_characters(value, lines) {
+            self.add(field, Problem::ControlCharacters);
         }
     }
+}
+
+/// Whether a text may span lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// Characters no one types on purpose and that do harm where text goes: control characters
+/// (a NUL cuts text short in SQLite's `length()` and in C libraries, a newline forges a line
+/// in a log) and the bidirectional marks that make text read differently from what it is.
+/// A note keeps its newlines and tabs. The same rule on the phone and the server.
+pub fn has_forbidden_characters(text: &str, lines: Lines) -> bool {
+    text.chars().any(|c| {
+        let allowed_space = lines == Lines::Many && (c == '\n' || c == '\t');
+        (c.is_control() && !allowed_space)
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
 }
 
 /// Checks a change. `Ok` means every field is acceptable; `Err` lists every problem at once,
 /// so the volunteer can fix them all in one go.
 pub fn validate_change(change: &Change, context: &impl Context) -> Result<(), Vec<FieldError>> {
     let mut errors = Errors::default();
-    // A deletion carries no body worth checking beyond its shape.
-    if !change.deleted {
-        match &change.body {
-            Body::Resident(patch) => resident_patch(patch, change.base.is_none(), &mut errors),
-            Body::Visit(body) => visit_body(body, change.author, context, &mut errors),
-        }
+    // Deletions are checked like any change: their body is stored and relayed too.
+    match &change.body {
+        Body::Resident(patch) => resident_patch(patch, change.base.is_none(), &mut errors),
+        Body::Visit(body) => visit_body(body, change.author, context, &mut errors),
     }
     if errors.0.is_empty() {
         Ok(())
@@ -151,7 +194,7 @@ fn resident_patch(patch: &ResidentPatch, creating: bool, errors: &mut Errors) {
         None => {}
     }
     if let Some(note) = &patch.note {
-        errors.text("note", note, resident::MAX_NOTE_CHARS, false);
+        errors.note("note", note, resident::MAX_NOTE_CHARS);
     }
 }
 
@@ -185,7 +228,7 @@ fn visit_body(body: &VisitBody, author: UserId, context: &impl Context, errors: 
             errors.add("follow_up.next_visit", Problem::BeforeVisit);
         }
     }
-    errors.text("note", &body.note, visit::MAX_NOTE_CHARS, false);
+    errors.note("note", &body.note, visit::MAX_NOTE_CHARS);
 }
 
 #[cfg(test)]
@@ -356,6 +399,60 @@ mod tests {
         assert_eq!(
             problems(&change(Body::Resident(interval), base)),
             vec![("visit_interval_days".to_owned(), Problem::OutOfRange)]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_notes_keep_their_lines() {
+        let mut visit = fine_visit();
+        visit.note = "一行目\n\t二行目".into();
+        assert_eq!(problems(&change(Body::Visit(visit.clone()), None)), vec![]);
+        for bad in ["\0", "\r", "\u{1b}[31m", "\u{7f}", "\u{85}", "\u{202e}"] {
+            visit.note = format!("お元気{bad}でした");
+            assert_eq!(
+                problems(&change(Body::Visit(visit.clone()), None)),
+                vec![("note".to_owned(), Problem::ControlCharacters)],
+                "{bad:?}"
+            );
+        }
+        let patch = ResidentPatch {
+            name: Some("高崎\n花子".into()),
+            kana: Some("たかさき\0".into()),
+            address: Some("乗附町\t1".into()),
+            note: Some("二行の\nメモ".into()),
+            ..ResidentPatch::default()
+        };
+        let base = Some(Hlc {
+            wall_ms: 1,
+            counter: 0,
+            node: 1,
+        });
+        assert_eq!(
+            problems(&change(Body::Resident(patch), base)),
+            vec![
+                ("name".to_owned(), Problem::ControlCharacters),
+                ("kana".to_owned(), Problem::ControlCharacters),
+                ("address".to_owned(), Problem::ControlCharacters),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deletion_is_checked_like_any_change() {
+        let mut visit = fine_visit();
+        visit.note = "あ".repeat(visit::MAX_NOTE_CHARS + 1);
+        visit.visitors = vec![UserId(5)];
+        let mut deletion = change(Body::Visit(visit), None);
+        deletion.deleted = true;
+        let found: Vec<Problem> = problems(&deletion).into_iter().map(|p| p.1).collect();
+        assert_eq!(
+            found,
+            vec![
+                Problem::MustIncludeAuthor,
+                Problem::TooLong {
+                    max_chars: visit::MAX_NOTE_CHARS
+                }
+            ]
         );
     }
 

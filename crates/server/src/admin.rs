@@ -5,6 +5,7 @@
 use anyhow::{bail, Context as _};
 use mimamori_core::account::{valid_login_id, Role, MIN_PASSWORD_CHARS};
 use mimamori_core::record::{DeviceId, DistrictId};
+use mimamori_core::validate::{has_forbidden_characters, Lines};
 
 use crate::accounts::{hash_password, temporary_password};
 use crate::storage::{NewUser, Storage};
@@ -36,6 +37,9 @@ pub async fn create_district(storage: &dyn Storage, name: &str) -> anyhow::Resul
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         bail!("a district name has 1 to 100 characters");
+    }
+    if has_forbidden_characters(name, Lines::One) {
+        bail!("a district name cannot hold control characters");
     }
     let district = storage.create_district(name).await?;
     Ok(format!("district {} {}", district.id, district.name))
@@ -74,6 +78,9 @@ pub async fn create_user(
     let display_name = spec.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 100 {
         bail!("a display name has 1 to 100 characters");
+    }
+    if has_forbidden_characters(display_name, Lines::One) {
+        bail!("a display name cannot hold control characters");
     }
     let districts = resolve_districts(storage, spec.districts).await?;
     if districts.is_empty() && !spec.role.sees_all_districts() {
@@ -118,7 +125,7 @@ async fn user_id(
     login_id: &str,
 ) -> anyhow::Result<mimamori_core::record::UserId> {
     Ok(storage
-        .find_user_by_login(login_id)
+        .find_user_by_login(&mimamori_core::account::normalize_login_id(login_id))
         .await?
         .with_context(|| format!("no user {login_id:?}"))?
         .id)
@@ -145,16 +152,16 @@ pub async fn set_districts(
     Ok(format!("{login_id} belongs to {} district(s)", ids.len()))
 }
 
+/// A new temporary password, and every device of the user signed out: a reset usually
+/// means the old password (or a phone) is in the wrong hands.
 pub async fn reset_password(storage: &dyn Storage, login_id: &str) -> anyhow::Result<String> {
     let password = temporary_password();
+    let user = user_id(storage, login_id).await?;
     storage
-        .set_password(
-            user_id(storage, login_id).await?,
-            &hash_password(&password)?,
-            true,
-        )
+        .set_password(user, &hash_password(&password)?, true)
         .await?;
-    Ok(format!("temporary password for {login_id}: {password}\n(shown once; it must be changed at next login)"))
+    storage.revoke_devices(user, None).await?;
+    Ok(format!("temporary password for {login_id}: {password}\n(shown once; it must be changed at next login; the user's devices are signed out)"))
 }
 
 pub async fn list_devices(storage: &dyn Storage, district: Option<&str>) -> anyhow::Result<String> {

@@ -2,8 +2,11 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod connections;
 pub mod demo;
+pub mod gate;
 pub mod http;
+pub mod proxy;
 pub mod pwa;
 pub mod storage;
 pub mod throttle;
@@ -11,10 +14,8 @@ pub mod throttle;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::serve::{Listener as _, ListenerExt as _};
 use tokio::net::TcpListener;
 
 /// Everything `serve` needs; the CLI fills it from flags and `MIMAMORI_*` variables.
@@ -25,10 +26,10 @@ pub struct ServeConfig {
     pub static_dir: Option<PathBuf>,
     /// Load the demo districts when the database has none.
     pub demo: bool,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: proxy::TrustedProxies,
+    pub limits: connections::ConnectionLimits,
 }
-
-/// How long in-flight requests get to finish after SIGINT or SIGTERM.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Runs the server until SIGINT or SIGTERM, then lets requests in flight finish.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
@@ -52,42 +53,22 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let app = http::router(http::AppState::new(storage.clone(), pwa));
+    let state =
+        http::AppState::new(storage.clone(), pwa).with_trusted_proxies(config.trusted_proxies);
+    let app = http::router(state);
 
     let listener = TcpListener::bind(config.listen)
         .await
-        .with_context(|| format!("listening on {}", config.listen))?
-        // Answers go out as soon as they are written: with Nagle's algorithm on, a small
-        // last packet waits for the phone's delayed ACK and every sync request took ~40 ms
-        // more than its work (measured by `cargo xtask bench sync`).
-        .tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!(%error, "could not set TCP_NODELAY");
-            }
-        });
+        .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "mimamori-server ready");
     println!("mimamori-server: listening on http://{address}/");
 
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        // Connection info gives the login throttle the caller's address.
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = stop_rx.await;
-        })
-        .await
-    });
-    shutdown_signal().await;
-    tracing::info!("shutting down: finishing requests in flight");
-    let _ = stop_tx.send(());
-    match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
-        Ok(result) => result??,
-        Err(_) => tracing::warn!("requests still open after {SHUTDOWN_GRACE:?}; closing anyway"),
-    }
+    connections::serve(listener, app, config.limits, async {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+    })
+    .await;
     storage.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -40,6 +40,16 @@ enum Command {
         /// Load demo data (Takasaki's districts) into an empty database.
         #[arg(long, env = "MIMAMORI_DEMO")]
         demo: bool,
+        /// A proxy in front of this server (an address or network, e.g. 127.0.0.1 or
+        /// 10.0.0.0/8; repeat the flag or separate with commas). Only from these is the
+        /// client's address read from X-Forwarded-For, which the login throttle counts by.
+        #[arg(
+            long = "trusted-proxy",
+            env = "MIMAMORI_TRUSTED_PROXIES",
+            value_delimiter = ',',
+            value_parser = mimamori_server::proxy::TrustedProxies::parse_one
+        )]
+        trusted_proxies: Vec<ipnet::IpNet>,
     },
     /// Manage districts, users and devices.
     Admin {
@@ -199,12 +209,15 @@ async fn run() -> anyhow::Result<()> {
             database,
             static_dir,
             demo,
+            trusted_proxies,
         } => {
             mimamori_server::serve(ServeConfig {
                 listen,
                 database_url: database,
                 static_dir,
                 demo,
+                trusted_proxies: mimamori_server::proxy::TrustedProxies::new(trusted_proxies),
+                limits: mimamori_server::connections::ConnectionLimits::default(),
             })
             .await
         }

@@ -65,9 +65,17 @@ impl Pwa {
         let mut files = BTreeMap::new();
         collect_files(dir, dir, &mut files)
             .with_context(|| format!("reading the PWA in {}", dir.display()))?;
-        if !files.contains_key("/index.html") {
+        let Some(index) = files.get("/index.html") else {
             bail!(
                 "{} has no index.html: is it the output of `trunk build`?",
+                dir.display()
+            );
+        };
+        // A build read while trunk was writing it names files that are not there yet.
+        if let Some(missing) = named_files(index).find(|name| !files.contains_key(*name)) {
+            bail!(
+                "{}: index.html names {missing}, which is missing: the build is incomplete \
+                 (was it read while being written?)",
                 dir.display()
             );
         }
@@ -181,6 +189,11 @@ fn collect_files(
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path: PathBuf = entry.path();
+        // Dot-files and dot-folders are never part of the app: trunk stages a whole second
+        // build in `.stage` while it works, and editors leave `.swp` files.
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         if entry.file_type()?.is_dir() {
             collect_files(root, &path, out)?;
         } else {
@@ -192,6 +205,20 @@ fn collect_files(
         }
     }
     Ok(())
+}
+
+/// The site paths `index.html` refers to in quotes (`"/app-<hash>.js"`, `'/app_bg.wasm'`).
+fn named_files(index: &[u8]) -> impl Iterator<Item = &str> {
+    std::str::from_utf8(index)
+        .unwrap_or_default()
+        .split(['"', '\''])
+        .filter(|part| {
+            part.starts_with('/')
+                && !part.starts_with("//")
+                && [".js", ".wasm", ".css", ".webmanifest", ".png"]
+                    .iter()
+                    .any(|ext| part.ends_with(ext))
+        })
 }
 
 /// Trunk names built files `name-<16 hex digits>.ext` (the wasm `name-<hex>_bg.wasm`);

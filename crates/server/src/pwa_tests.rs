@@ -166,3 +166,54 @@ fn a_folder_without_index_html_is_refused() {
     let error = Pwa::load(dir.path()).unwrap_err().to_string();
     assert!(error.contains("index.html"), "{error}");
 }
+
+#[tokio::test]
+async fn dot_files_and_folders_are_neither_served_nor_precached() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    // What trunk leaves while it builds, and what an editor leaves behind.
+    std::fs::create_dir_all(dir.path().join(".stage")).unwrap();
+    std::fs::write(
+        dir.path().join(".stage/mimamori-1111111111111111_bg.wasm"),
+        [0; 64],
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".index.html.swp"), "x").unwrap();
+    let (app, pwa) = app_for(dir.path()).await;
+    assert!(
+        pwa.precached_paths().all(|p| !p.contains("/.")),
+        "{:?}",
+        pwa.precached_paths().collect::<Vec<_>>()
+    );
+    for path in [
+        "/.stage/mimamori-1111111111111111_bg.wasm",
+        "/.index.html.swp",
+    ] {
+        assert_eq!(
+            get(&app, path, &[]).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_build_whose_index_names_missing_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let index = format!(
+        "<script type=\"module\">import init from '{HASHED_JS}'; init({{ module_or_path: '/mimamori-0123456789abcdef_bg.wasm' }});</script>"
+    );
+    std::fs::write(dir.path().join("index.html"), index).unwrap();
+    let error = Pwa::load(dir.path()).unwrap_err().to_string();
+    assert!(
+        error.contains("_bg.wasm") && error.contains("incomplete"),
+        "{error}"
+    );
+    std::fs::write(
+        dir.path().join("mimamori-0123456789abcdef_bg.wasm"),
+        [0, b'a', b's', b'm'],
+    )
+    .unwrap();
+    assert!(Pwa::load(dir.path()).is_ok());
+}

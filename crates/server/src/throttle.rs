@@ -1,6 +1,11 @@
 //! Slows down password guessing: after a few failures for one account or from one
 //! address, further attempts wait, for longer after each failure. Kept in memory: a
 //! restart forgets it, which costs an attacker a restart per handful of guesses.
+//!
+//! An attempt counts as a failure from the moment it starts ([`LoginThrottle::begin`]),
+//! before its password is checked, and is taken back only if the password was right. So
+//! thirty guesses sent at once are counted as thirty, and all but the first few wait, where
+//! counting after the check let every one of them through.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -22,42 +27,75 @@ struct Failures {
     last: Instant,
 }
 
+impl Failures {
+    fn wait(&self, now: Instant) -> Option<Duration> {
+        Some(self.blocked_until.saturating_duration_since(now)).filter(|w| !w.is_zero())
+    }
+
+    /// Sets the wait for the current count: 1 s, 2 s, 4 s … up to 15 minutes.
+    fn block(&mut self, free: u32, now: Instant) {
+        self.blocked_until = if self.count > free {
+            let doublings = (self.count - free - 1).min(20);
+            now + Duration::from_secs(1u64 << doublings).min(LONGEST_WAIT)
+        } else {
+            now
+        };
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Failures>>,
+    failures: Mutex<HashMap<Key, Failures>>,
 }
 
-fn account_key(login_id: &str) -> String {
-    format!("account:{}", login_id.to_lowercase())
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    /// A normalised login id (`mimamori_core::account::normalize_login_id`).
+    Account(String),
+    Address(IpAddr),
 }
 
-fn address_key(address: IpAddr) -> String {
-    format!("address:{address}")
+impl Key {
+    fn free(&self) -> u32 {
+        match self {
+            Self::Account(_) => FREE_FAILURES_PER_ACCOUNT,
+            Self::Address(_) => FREE_FAILURES_PER_ADDRESS,
+        }
+    }
+}
+
+/// An attempt under way, counted as a failure until [`LoginThrottle::succeeded`] says
+/// otherwise. Dropping it leaves it counted.
+#[derive(Debug)]
+#[must_use = "an attempt stays counted as a failure unless it is reported as succeeded"]
+pub struct Attempt {
+    account: String,
+    address: Option<IpAddr>,
 }
 
 impl LoginThrottle {
-    /// How long the caller must still wait, if at all.
-    pub fn wait_needed(
+    /// Starts an attempt for `account` (normalised) from `address`: refused with the time
+    /// still to wait, or counted (as a failure, for now) and let through.
+    pub fn begin(
         &self,
-        login_id: &str,
+        account: &str,
         address: Option<IpAddr>,
         now: Instant,
-    ) -> Option<Duration> {
-        let failures = self.failures.lock().expect("throttle lock");
-        let keys = std::iter::once(account_key(login_id)).chain(address.map(address_key));
-        keys.filter_map(|key| {
-            failures
-                .get(&key)
-                .map(|f| f.blocked_until.saturating_duration_since(now))
-        })
-        .filter(|wait| !wait.is_zero())
-        .max()
-    }
-
-    pub fn record_failure(&self, login_id: &str, address: Option<IpAddr>, now: Instant) {
+    ) -> Result<Attempt, Duration> {
         let mut failures = self.failures.lock().expect("throttle lock");
         failures.retain(|_, f| now.saturating_duration_since(f.last) < FORGET_AFTER);
-        let mut bump = |key: String, free: u32| {
+        let keys: Vec<Key> = std::iter::once(Key::Account(account.to_owned()))
+            .chain(address.map(Key::Address))
+            .collect();
+        if let Some(wait) = keys
+            .iter()
+            .filter_map(|key| failures.get(key).and_then(|f| f.wait(now)))
+            .max()
+        {
+            return Err(wait);
+        }
+        for key in keys {
+            let free = key.free();
             let entry = failures.entry(key).or_insert(Failures {
                 count: 0,
                 blocked_until: now,
@@ -65,26 +103,26 @@ impl LoginThrottle {
             });
             entry.count += 1;
             entry.last = now;
-            if entry.count > free {
-                // 1 s, 2 s, 4 s … up to 15 minutes.
-                let doublings = (entry.count - free - 1).min(20);
-                entry.blocked_until =
-                    now + Duration::from_secs(1u64 << doublings).min(LONGEST_WAIT);
-            }
-        };
-        bump(account_key(login_id), FREE_FAILURES_PER_ACCOUNT);
-        if let Some(address) = address {
-            bump(address_key(address), FREE_FAILURES_PER_ADDRESS);
+            entry.block(free, now);
         }
+        Ok(Attempt {
+            account: account.to_owned(),
+            address,
+        })
     }
 
-    /// A successful login clears its account (not its address: one good password must not
-    /// hide many guesses at others).
-    pub fn record_success(&self, login_id: &str) {
-        self.failures
-            .lock()
-            .expect("throttle lock")
-            .remove(&account_key(login_id));
+    /// The password was right: the account starts afresh, and the address gets back the
+    /// one attempt this counted (one good password must not hide many guesses at others).
+    pub fn succeeded(&self, attempt: Attempt, now: Instant) {
+        let mut failures = self.failures.lock().expect("throttle lock");
+        failures.remove(&Key::Account(attempt.account));
+        if let Some(address) = attempt.address {
+            let key = Key::Address(address);
+            if let Some(entry) = failures.get_mut(&key) {
+                entry.count = entry.count.saturating_sub(1);
+                entry.block(key.free(), now);
+            }
+        }
     }
 }
 
@@ -92,31 +130,45 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
+    fn fail(throttle: &LoginThrottle, account: &str, address: Option<IpAddr>, now: Instant) {
+        let _counted = throttle
+            .begin(account, address, now)
+            .expect("not yet waiting");
+    }
+
     #[test]
     fn waiting_starts_after_five_failures_and_grows() {
         let throttle = LoginThrottle::default();
         let start = Instant::now();
-        for _ in 0..FREE_FAILURES_PER_ACCOUNT {
-            assert_eq!(throttle.wait_needed("Taro", None, start), None);
-            throttle.record_failure("taro", None, start);
+        for _ in 0..=FREE_FAILURES_PER_ACCOUNT {
+            fail(&throttle, "taro", None, start);
         }
-        assert_eq!(throttle.wait_needed("TARO", None, start), None);
-        throttle.record_failure("taro", None, start);
         assert_eq!(
-            throttle.wait_needed("taro", None, start),
-            Some(Duration::from_secs(1))
+            throttle.begin("taro", None, start).unwrap_err(),
+            Duration::from_secs(1)
         );
-        throttle.record_failure("taro", None, start);
+        let later = start + Duration::from_secs(1);
+        fail(&throttle, "taro", None, later);
         assert_eq!(
-            throttle.wait_needed("taro", None, start),
-            Some(Duration::from_secs(2))
+            throttle.begin("taro", None, later).unwrap_err(),
+            Duration::from_secs(2)
         );
-        assert_eq!(
-            throttle.wait_needed("taro", None, start + Duration::from_secs(3)),
-            None
-        );
-        throttle.record_success("taro");
-        assert_eq!(throttle.wait_needed("taro", None, start), None);
+        let attempt = throttle
+            .begin("taro", None, later + Duration::from_secs(3))
+            .unwrap();
+        throttle.succeeded(attempt, later);
+        assert!(throttle.begin("taro", None, later).is_ok());
+    }
+
+    #[test]
+    fn attempts_at_once_are_counted_before_any_password_is_checked() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        // Thirty guesses arrive together; none has finished its check yet.
+        let let_through: Vec<Attempt> = (0..30)
+            .filter_map(|_| throttle.begin("taro", None, now).ok())
+            .collect();
+        assert_eq!(let_through.len(), FREE_FAILURES_PER_ACCOUNT as usize + 1);
     }
 
     #[test]
@@ -125,21 +177,35 @@ mod tests {
         let address: IpAddr = "192.0.2.7".parse().unwrap();
         let now = Instant::now();
         for n in 0..=FREE_FAILURES_PER_ADDRESS {
-            throttle.record_failure(&format!("user{n}"), Some(address), now);
+            fail(&throttle, &format!("user{n}"), Some(address), now);
         }
-        assert!(throttle
-            .wait_needed("someone-else", Some(address), now)
-            .is_some());
-        assert!(throttle.wait_needed("someone-else", None, now).is_none());
+        assert!(throttle.begin("someone-else", Some(address), now).is_err());
+        assert!(throttle.begin("someone-else", None, now).is_ok());
+    }
+
+    #[test]
+    fn people_signing_in_from_one_office_never_lock_it() {
+        let throttle = LoginThrottle::default();
+        let office: IpAddr = "192.0.2.8".parse().unwrap();
+        let now = Instant::now();
+        for n in 0..100 {
+            let attempt = throttle
+                .begin(&format!("user{n}"), Some(office), now)
+                .expect("good passwords never wait");
+            throttle.succeeded(attempt, now);
+        }
     }
 
     #[test]
     fn the_wait_never_exceeds_fifteen_minutes() {
         let throttle = LoginThrottle::default();
-        let now = Instant::now();
+        let mut now = Instant::now();
         for _ in 0..100 {
-            throttle.record_failure("taro", None, now);
+            if let Err(wait) = throttle.begin("taro", None, now) {
+                now += wait;
+                fail(&throttle, "taro", None, now);
+            }
         }
-        assert_eq!(throttle.wait_needed("taro", None, now), Some(LONGEST_WAIT));
+        assert_eq!(throttle.begin("taro", None, now).unwrap_err(), LONGEST_WAIT);
     }
 }

@@ -1,16 +1,21 @@
 //! Signing in and who is calling: `POST /login` issues a device token; every other call
 //! carries it as `Authorization: Bearer <token>` and is resolved by [`Caller`].
 //! `POST /me/password` replaces the caller's (temporary) password.
+//!
+//! Sign-in is throttled per account and per address (`crate::throttle`), the login id
+//! normalised once before both throttling and lookup; password checks are bounded
+//! (`crate::gate`). A session signed in with a temporary password may only read `/me` and
+//! replace the password ([`SignedIn`]); everything else takes a [`Caller`], which refuses it.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, Extensions};
+use axum::http::{header, Extensions, HeaderMap};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mimamori_core::account::new_password_problem;
+use mimamori_core::account::{device_name_problem, new_password_problem, normalize_login_id};
 use mimamori_core::api::{ChangePasswordRequest, LoginRequest, LoginResponse, Me};
 use mimamori_core::record::DeviceId;
 
@@ -28,14 +33,20 @@ pub fn routes() -> Router<AppState> {
         .route("/me/password", post(change_password))
 }
 
-/// The signed-in device and its user, from the bearer token. A missing or unknown token is
-/// 401 `unauthorized`; a revoked device is 401 `device_revoked`, which tells the app to
-/// erase the user's data.
+/// The signed-in device and its user, from the bearer token, whose password is not a
+/// temporary one. A missing or unknown token is 401 `unauthorized`; a revoked device is
+/// 401 `device_revoked`, which tells the app to erase the user's data; a temporary
+/// password is 403 `password_change_required`.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub device: DeviceId,
     pub user: UserAccount,
 }
+
+/// A signed-in device, even one whose password is still the temporary one: for the few
+/// endpoints that let such a session replace it.
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub Caller);
 
 impl Caller {
     pub fn me(&self) -> Me {
@@ -55,6 +66,18 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(caller) = SignedIn::from_request_parts(parts, state).await?;
+        if caller.user.must_change_password {
+            return Err(ApiError::PasswordChangeRequired);
+        }
+        Ok(caller)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -70,60 +93,71 @@ impl FromRequestParts<AppState> for Caller {
         {
             None => Err(ApiError::Unauthorized),
             Some(DeviceSession { revoked: true, .. }) => Err(ApiError::DeviceRevoked),
-            Some(DeviceSession { device, user, .. }) => Ok(Self { device, user }),
+            Some(DeviceSession { device, user, .. }) => Ok(Self(Caller { device, user })),
         }
     }
 }
 
-fn client_address(extensions: &Extensions) -> Option<IpAddr> {
+/// The caller's address as the throttle counts it (the client behind a trusted proxy).
+fn client_address(
+    state: &AppState,
+    extensions: &Extensions,
+    headers: &HeaderMap,
+) -> Option<IpAddr> {
     extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+        .map(|info| state.trusted_proxies.client_address(info.0.ip(), headers))
+}
+
+fn busy(_: crate::gate::Busy) -> ApiError {
+    ApiError::Busy {
+        retry_after_secs: crate::gate::RETRY_AFTER_SECS,
+    }
+}
+
+fn too_many(wait: std::time::Duration) -> ApiError {
+    ApiError::TooManyAttempts {
+        retry_after_secs: wait.as_secs().max(1),
+    }
 }
 
 async fn login(
     State(state): State<AppState>,
     extensions: Extensions,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
+    if let Some(problem) = device_name_problem(&request.device_name) {
+        return Err(ApiError::invalid(format!("device_name: {problem}")));
+    }
     let device_name = request.device_name.trim();
-    if device_name.is_empty() || device_name.chars().count() > 100 {
-        return Err(ApiError::invalid(
-            "device_name: 1〜100文字で入力してください",
-        ));
-    }
-    let address = client_address(&extensions);
-    if let Some(wait) = state
+    // One form of the id for the throttle and the lookup alike: `"hanako "` is `hanako`.
+    let login_id = normalize_login_id(&request.login_id);
+    let address = client_address(&state, &extensions, &headers);
+    let attempt = state
         .throttle
-        .wait_needed(&request.login_id, address, Instant::now())
-    {
-        return Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    let user = state
-        .storage
-        .find_user_by_login(request.login_id.trim())
-        .await?;
-    let password = request.password.clone();
-    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let verified = tokio::task::spawn_blocking(move || match &user {
-        Some(user) => verify_password(&password, &user.password_hash).then(|| user.clone()),
-        None => {
-            burn_password_check(&password);
-            None
-        }
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("password check: {e}")))?;
+        .begin(&login_id, address, Instant::now())
+        .map_err(too_many)?;
+    let user = state.storage.find_user_by_login(&login_id).await?;
+    let password = request.password;
+    let verified = state
+        .password_gate
+        .run(move || match &user {
+            Some(user) => verify_password(&password, &user.password_hash).then(|| user.clone()),
+            None => {
+                // As slow as a real check: a wrong id must not answer faster.
+                burn_password_check(&password);
+                None
+            }
+        })
+        .await
+        .map_err(busy)?;
     let Some(user) = verified else {
-        state
-            .throttle
-            .record_failure(&request.login_id, address, Instant::now());
-        tracing::info!(login_id = %request.login_id, "failed login");
+        // Debug form: the id is the client's text and must not forge a log line.
+        tracing::info!(login_id = ?login_id, "failed login");
         return Err(ApiError::InvalidCredentials);
     };
-    state.throttle.record_success(&request.login_id);
+    state.throttle.succeeded(attempt, Instant::now());
     let (token, hash) = new_device_token();
     let device = state
         .storage
@@ -134,7 +168,7 @@ async fn login(
     Ok(Json(LoginResponse { token, me }))
 }
 
-async fn me(caller: Caller) -> Json<Me> {
+async fn me(SignedIn(caller): SignedIn) -> Json<Me> {
     Json(caller.me())
 }
 
@@ -144,36 +178,32 @@ async fn me(caller: Caller) -> Json<Me> {
 async fn change_password(
     State(state): State<AppState>,
     extensions: Extensions,
-    caller: Caller,
+    headers: HeaderMap,
+    SignedIn(caller): SignedIn,
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<Json<Me>> {
-    let login_id = caller.user.login_id.clone();
-    let address = client_address(&extensions);
-    if let Some(wait) = state
-        .throttle
-        .wait_needed(&login_id, address, Instant::now())
-    {
-        return Err(ApiError::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    let login_id = normalize_login_id(&caller.user.login_id);
     if let Some(problem) = new_password_problem(&request.new_password, &request.current_password) {
         return Err(ApiError::invalid(format!("new_password: {problem}")));
     }
+    let address = client_address(&state, &extensions, &headers);
+    let attempt = state
+        .throttle
+        .begin(&login_id, address, Instant::now())
+        .map_err(too_many)?;
     let stored = caller.user.password_hash.clone();
     let ChangePasswordRequest {
         current_password,
         new_password,
     } = request;
-    let new_hash = tokio::task::spawn_blocking(move || {
-        verify_password(&current_password, &stored).then(|| hash_password(&new_password))
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("password check: {e}")))?;
+    let new_hash = state
+        .password_gate
+        .run(move || {
+            verify_password(&current_password, &stored).then(|| hash_password(&new_password))
+        })
+        .await
+        .map_err(busy)?;
     let Some(new_hash) = new_hash else {
-        state
-            .throttle
-            .record_failure(&login_id, address, Instant::now());
         return Err(ApiError::InvalidCredentials);
     };
     let new_hash = new_hash.map_err(|e| ApiError::internal(format!("password hash: {e}")))?;
@@ -184,9 +214,9 @@ async fn change_password(
     // Whoever signed in with the old password (the printed temporary one, say) is out.
     state
         .storage
-        .revoke_other_devices(caller.user.id, caller.device)
+        .revoke_devices(caller.user.id, Some(caller.device))
         .await?;
-    state.throttle.record_success(&login_id);
+    state.throttle.succeeded(attempt, Instant::now());
     tracing::info!(user = %caller.user.id, "password changed");
     let mut me = caller.me();
     me.must_change_password = false;

@@ -1,13 +1,13 @@
 //! Devices: a coordinator lists and revokes the devices of the people in their districts
 //! (a lost phone, a volunteer who left); an admin, every device.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use mimamori_core::record::DeviceId;
 
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiPath, ApiResult};
 use super::AppState;
 use crate::storage::DeviceInfo;
 
@@ -40,7 +40,7 @@ async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<V
 async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DeviceInfo>> {
     let districts = managed_districts(&caller)?;
     // A device outside the caller's districts is "not found", not "forbidden": its

@@ -1,8 +1,9 @@
 //! One error type for every handler. It becomes `{"error":{"code","message"}}` with the
 //! right status, so handlers can use `?` everywhere and clients branch on a stable code.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -34,6 +35,11 @@ pub enum ApiError {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("forbidden")]
     Forbidden,
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// Too many requests of an expensive kind at once (password checks): come back later.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     /// A storage failure. Logged with its cause; the client only learns that it happened.
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
@@ -79,6 +85,10 @@ impl ApiError {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts)
             }
             Self::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            Self::PasswordChangeRequired => {
+                (StatusCode::FORBIDDEN, ErrorCode::PasswordChangeRequired)
+            }
+            Self::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
         }
     }
 }
@@ -88,19 +98,22 @@ impl IntoResponse for ApiError {
         let (status, code) = self.status_and_code();
         let message = match &self {
             // Internal details stay in the log: they may name tables, paths or data.
+            // Debug form: a cause may quote text a client sent, and must not forge log lines.
             Self::Storage(cause) => {
-                tracing::error!(error = %cause, "storage error");
+                tracing::error!(error = ?cause, "storage error");
                 code.message_ja().to_owned()
             }
             Self::Internal(cause) => {
-                tracing::error!(error = %cause, "internal error");
+                tracing::error!(error = ?cause, "internal error");
                 code.message_ja().to_owned()
             }
             Self::BadRequest { detail, .. } => format!("{} ({detail})", code.message_ja()),
             _ => code.message_ja().to_owned(),
         };
         let retry_after = match self {
-            Self::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
+            Self::TooManyAttempts { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
             _ => None,
         };
         let body = ErrorBody {
@@ -149,6 +162,77 @@ where
         let Json(value) = Json::<T>::from_request(req, state).await?;
         Ok(Self(value))
     }
+}
+
+/// `Path` whose rejections are [`ApiError`]s: `/devices/abc/revoke` is a JSON 400
+/// `invalid_path`, not axum's plain-text answer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(path_rejection(&rejection)),
+        }
+    }
+}
+
+fn path_rejection(rejection: &PathRejection) -> ApiError {
+    ApiError::BadRequest {
+        status: StatusCode::BAD_REQUEST,
+        code: ErrorCode::InvalidPath,
+        detail: rejection.body_text(),
+    }
+}
+
+/// The last line of defence for the promise that every API error is our JSON: an error
+/// answer that is not JSON (an extractor's plain-text rejection someone forgot to wrap, a
+/// layer's bare status) is replaced by the error its status means.
+pub async fn json_errors_only(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+        StatusCode::TOO_MANY_REQUESTS => ErrorCode::TooManyAttempts,
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => ErrorCode::Unavailable,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::InvalidBody,
+    };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code,
+            message: code.message_ja().to_owned(),
+        },
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut fresh = (status, Json(body)).into_response();
+    // Keep what the original said besides its body (Retry-After, Allow…).
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    fresh
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

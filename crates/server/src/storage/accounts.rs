@@ -83,7 +83,8 @@ pub trait Accounts: Send + Sync {
         token_hash: &[u8],
     ) -> Result<DeviceId, StorageError>;
 
-    /// The device and user a token hash belongs to; also notes that the device was seen.
+    /// The device and user a token hash belongs to; also notes that the device was seen
+    /// (at most once a minute: a pull must not take the database's write lock).
     async fn device_by_token_hash(
         &self,
         token_hash: &[u8],
@@ -101,6 +102,11 @@ pub trait Accounts: Send + Sync {
     async fn revoke_device(&self, id: DeviceId) -> Result<(), StorageError>;
 
     /// Revokes every device of `user` but `keep` (after a password change: whoever signed
-    /// in with the old password, say the printed temporary one, is signed out).
-    async fn revoke_other_devices(&self, user: UserId, keep: DeviceId) -> Result<(), StorageError>;
+    /// in with the old password, say the printed temporary one, is signed out; after a
+    /// reset, everyone).
+    async fn revoke_devices(
+        &self,
+        user: UserId,
+        keep: Option<DeviceId>,
+    ) -> Result<(), StorageError>;
 }

@@ -216,14 +216,27 @@ impl Accounts for SqliteStorage {
         &self,
         token_hash: &[u8],
     ) -> Result<Option<DeviceSession>, StorageError> {
+        // Every authenticated request comes here: reading is free in WAL mode, writing takes
+        // the one write lock, so "last seen" is written only when a minute old.
         let row = sqlx::query(
-            "UPDATE devices SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE token_hash = ? RETURNING id, user_id, revoked_at IS NOT NULL AS revoked",
+            "SELECT id, user_id, revoked_at IS NOT NULL AS revoked, \
+                    last_seen_at IS NULL \
+                    OR last_seen_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds') AS stale \
+             FROM devices WHERE token_hash = ?",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        if row.get::<bool, _>("stale") {
+            sqlx::query(
+                "UPDATE devices SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+                 WHERE id = ?",
+            )
+            .bind(row.get::<i64, _>("id"))
+            .execute(&self.pool)
+            .await?;
+        }
         let Some(user) = self.user_by_id(UserId(row.get("user_id"))).await? else {
             return Ok(None);
         };
@@ -287,13 +300,17 @@ impl Accounts for SqliteStorage {
         Ok(())
     }
 
-    async fn revoke_other_devices(&self, user: UserId, keep: DeviceId) -> Result<(), StorageError> {
+    async fn revoke_devices(
+        &self,
+        user: UserId,
+        keep: Option<DeviceId>,
+    ) -> Result<(), StorageError> {
         sqlx::query(
             "UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-             WHERE user_id = ? AND id != ? AND revoked_at IS NULL",
+             WHERE user_id = ? AND id IS NOT ? AND revoked_at IS NULL",
         )
         .bind(user.0)
-        .bind(keep.0)
+        .bind(keep.map(|k| k.0))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -304,6 +321,7 @@ impl Accounts for SqliteStorage {
 mod tests {
     use super::*;
     use crate::storage::Storage as _;
+    use sqlx::Connection as _;
 
     async fn storage_with_districts() -> SqliteStorage {
         let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
@@ -408,6 +426,48 @@ mod tests {
             storage.revoke_device(DeviceId(42)).await,
             Err(StorageError::NotFound(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_device_seen_again_within_a_minute_takes_no_write_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/seen.db", dir.path().display());
+        let storage = SqliteStorage::connect(&url).await.unwrap();
+        storage.ensure_districts(&["乗附"]).await.unwrap();
+        let taro = storage
+            .create_user(volunteer("taro", &[DistrictId(1)]))
+            .await
+            .unwrap();
+        storage
+            .create_device(taro, "スマホ", b"hash-1")
+            .await
+            .unwrap();
+        storage.device_by_token_hash(b"hash-1").await.unwrap();
+        let seen = storage.list_devices(None).await.unwrap()[0]
+            .last_seen_at
+            .clone();
+        assert!(seen.is_some());
+
+        // Another writer holds the lock (a push, say): a pull's sign-in check must not wait.
+        let mut writer = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut writer)
+            .await
+            .unwrap();
+        let checked = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            storage.device_by_token_hash(b"hash-1"),
+        )
+        .await
+        .expect("answered without waiting for the write lock")
+        .unwrap();
+        assert!(checked.is_some());
+        sqlx::query("ROLLBACK").execute(&mut writer).await.unwrap();
+        assert_eq!(
+            storage.list_devices(None).await.unwrap()[0].last_seen_at,
+            seen
+        );
+        storage.close().await;
     }
 
     #[tokio::test]

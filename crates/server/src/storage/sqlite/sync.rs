@@ -1,9 +1,14 @@
 use async_trait::async_trait;
-use mimamori_core::apply::{apply_change, Pusher, ResidentInfo, Stored, StoredState};
-use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind, UserId};
+use mimamori_core::apply::{
+    apply_change, AppliedBefore, Decision, Held, Pusher, ResidentInfo, Stored, StoredState,
+};
+use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
 use mimamori_core::resident::LwwRecord;
-use mimamori_core::sync::{may_see, ItemResult, PullResponse, PulledRecord, Visibility};
-use std::collections::{HashMap, HashSet};
+use mimamori_core::sync::{
+    may_see, pull_scope, ItemResult, PullResponse, PulledRecord, Visibility,
+};
+use sha2::{Digest as _, Sha256};
+use std::collections::HashMap;
 
 use serde_json::{json, Value};
 use sqlx::{Row as _, Sqlite, Transaction};
@@ -17,6 +22,10 @@ fn kind_of(text: &str) -> Option<RecordKind> {
         "visit" => Some(RecordKind::Visit),
         _ => None,
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn corrupt(what: &str, id: impl std::fmt::Display) -> StorageError {
@@ -47,12 +56,27 @@ fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<(RecordId, Stored), 
     ))
 }
 
-/// What a push batch needs to know before applying anything, read in three queries rather
-/// than several per change: which (record, stamp) pairs are already applied, the records
-/// the changes touch, and the residents their visits name. Kept current while the batch
-/// is applied, so that a later change in the same batch sees an earlier one.
+/// The SHA-256 of a change's JSON: what a replay is compared by. Our serialisation is
+/// deterministic (struct fields in order, sets and maps sorted), so the same change always
+/// has the same fingerprint.
+fn fingerprint(change: &Change) -> Vec<u8> {
+    Sha256::digest(serde_json::to_vec(change).unwrap_or_default()).to_vec()
+}
+
+/// A change noted as applied: by which device, with which fingerprint (none for rows from
+/// before fingerprints were kept).
+struct AppliedRow {
+    device: DeviceId,
+    fingerprint: Option<Vec<u8>>,
+}
+
+/// What a push batch needs to know before applying anything, read in a few queries rather
+/// than several per change: which of its (record, stamp) pairs are already applied, the
+/// records the changes touch, and the residents their visits name (in the change and in
+/// the stored version). Kept current while the batch is applied, so that a later change in
+/// the same batch sees an earlier one.
 struct BatchView {
-    applied: HashSet<(RecordId, String)>,
+    applied: HashMap<(RecordId, String), AppliedRow>,
     records: HashMap<RecordId, Stored>,
     seq: i64,
 }
@@ -62,7 +86,10 @@ impl BatchView {
         tx: &mut Transaction<'_, Sqlite>,
         changes: &[Change],
     ) -> Result<Self, StorageError> {
-        let ids: Vec<String> = changes.iter().map(|c| c.id.to_string()).collect();
+        let pairs: Vec<(String, String)> = changes
+            .iter()
+            .map(|c| (c.id.to_string(), c.stamp.to_string()))
+            .collect();
         let wanted: Vec<String> = changes
             .iter()
             .flat_map(|c| {
@@ -73,34 +100,39 @@ impl BatchView {
                 std::iter::once(c.id.to_string()).chain(resident)
             })
             .collect();
-        let ids_json = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into());
-        let wanted_json = serde_json::to_string(&wanted).unwrap_or_else(|_| "[]".into());
+        let pairs_json = serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into());
 
-        let mut applied = HashSet::new();
+        let mut applied = HashMap::new();
         for row in sqlx::query(
-            "SELECT record_id, stamp FROM applied_changes \
-             WHERE record_id IN (SELECT value FROM json_each(?))",
+            "SELECT record_id, stamp, device_id, fingerprint FROM applied_changes \
+             WHERE (record_id, stamp) IN \
+                   (SELECT value ->> 0, value ->> 1 FROM json_each(?))",
         )
-        .bind(&ids_json)
+        .bind(&pairs_json)
         .fetch_all(&mut **tx)
         .await?
         {
             let id_text: &str = row.get("record_id");
             let id: RecordId = id_text.parse().map_err(|_| corrupt("id", id_text))?;
-            applied.insert((id, row.get::<String, _>("stamp")));
+            applied.insert(
+                (id, row.get::<String, _>("stamp")),
+                AppliedRow {
+                    device: DeviceId(row.get("device_id")),
+                    fingerprint: row.get("fingerprint"),
+                },
+            );
         }
         let mut records = HashMap::new();
-        for row in sqlx::query(
-            "SELECT id, kind, district_id, created_by, state FROM records \
-             WHERE id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(&wanted_json)
-        .fetch_all(&mut **tx)
-        .await?
-        {
-            let (id, stored) = stored_from_row(&row)?;
-            records.insert(id, stored);
-        }
+        load_records(tx, &wanted, &mut records).await?;
+        // The residents of the visits as stored: a correction may move a visit away from
+        // one, whose volunteers must then lose it.
+        let stored_residents: Vec<String> = records
+            .values()
+            .filter_map(|r| r.state.resident_id())
+            .filter(|id| !records.contains_key(id))
+            .map(|id| id.to_string())
+            .collect();
+        load_records(tx, &stored_residents, &mut records).await?;
         let seq = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
             .fetch_one(&mut **tx)
             .await?;
@@ -111,6 +143,19 @@ impl BatchView {
         })
     }
 
+    /// The volunteers who see a record because of whom it is assigned to (coordinators see
+    /// their whole district and never change with a record).
+    fn audience(&self, stored: &Stored) -> Vec<UserId> {
+        match stored.state.resident_id() {
+            Some(resident) => self
+                .records
+                .get(&resident)
+                .map(|r| r.state.assigned())
+                .unwrap_or_default(),
+            None => stored.state.assigned(),
+        }
+    }
+
     fn resident(&self, id: RecordId) -> Option<ResidentInfo> {
         self.records
             .get(&id)
@@ -119,6 +164,16 @@ impl BatchView {
                 district: r.district,
                 assigned: r.state.assigned(),
             })
+    }
+
+    fn note_applied(&mut self, change: &Change, stamp_text: String, print: &[u8]) {
+        self.applied.insert(
+            (change.id, stamp_text),
+            AppliedRow {
+                device: change.device,
+                fingerprint: Some(print.to_vec()),
+            },
+        );
     }
 
     fn next_seq(&mut self) -> i64 {
@@ -134,6 +189,29 @@ impl BatchView {
             .await?;
         Ok(())
     }
+}
+
+async fn load_records(
+    tx: &mut Transaction<'_, Sqlite>,
+    ids: &[String],
+    into: &mut HashMap<RecordId, Stored>,
+) -> Result<(), StorageError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids_json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    for row in sqlx::query(
+        "SELECT id, kind, district_id, created_by, state FROM records \
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(&ids_json)
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let (id, stored) = stored_from_row(&row)?;
+        into.insert(id, stored);
+    }
+    Ok(())
 }
 
 pub(super) async fn next_seq(tx: &mut Transaction<'_, Sqlite>) -> Result<i64, StorageError> {
@@ -159,16 +237,17 @@ async fn record_visibility_event(
     Ok(())
 }
 
-/// Tells `user` that what they may see of `resident` and its visits has changed.
-async fn resident_visibility_changed(
+/// Tells `user` that what they may see of `record` has changed; for a resident, of its
+/// visits too.
+async fn audience_changed(
     tx: &mut Transaction<'_, Sqlite>,
     batch: &mut BatchView,
     user: UserId,
-    resident: RecordId,
+    record: RecordId,
 ) -> Result<(), StorageError> {
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM records WHERE id = ?1 OR resident_id = ?1 ORDER BY seq")
-            .bind(resident.to_string())
+            .bind(record.to_string())
             .fetch_all(&mut **tx)
             .await?;
     for id in ids {
@@ -229,8 +308,9 @@ impl PendingRows {
         }
         if !self.applied.is_empty() {
             sqlx::query(
-                "INSERT INTO applied_changes (record_id, stamp, device_id, seq) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)",
+                "INSERT INTO applied_changes (record_id, stamp, device_id, seq, fingerprint) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
+                        unhex(value ->> 4) FROM json_each(?)",
             )
             .bind(Value::Array(std::mem::take(&mut self.applied)).to_string())
             .execute(&mut **tx)
@@ -265,21 +345,49 @@ impl SyncStore for SqliteStorage {
         let mut results = Vec::with_capacity(changes.len());
         for change in changes {
             let stamp_text = change.stamp.to_string();
-            if batch.applied.contains(&(change.id, stamp_text.clone())) {
-                results.push(ItemResult::Accepted {
-                    id: change.id,
-                    stamp: change.stamp,
-                });
-                continue;
-            }
-            let existing = batch.records.get(&change.id);
-            let decided = apply_change(change, existing, pusher, now_ms, |id| batch.resident(id));
+            let print = fingerprint(change);
+            let held = Held {
+                record: batch.records.get(&change.id),
+                applied: batch
+                    .applied
+                    .get(&(change.id, stamp_text.clone()))
+                    .map(|row| AppliedBefore {
+                        device: row.device,
+                        same_content: row.fingerprint.as_ref().map(|f| *f == print),
+                    }),
+            };
+            let existing = held.record.cloned();
+            let decided = apply_change(change, held, pusher, now_ms, |id| batch.resident(id));
             let accepted = match decided {
-                Ok(accepted) => accepted,
-                Err(rejection) => {
-                    results.push(ItemResult::Rejected {
+                Ok(Decision::Store(accepted)) => accepted,
+                Ok(Decision::Replay) => {
+                    results.push(ItemResult::Accepted {
                         id: change.id,
                         stamp: change.stamp,
+                    });
+                    continue;
+                }
+                Ok(Decision::Unchanged) => {
+                    // Noted, so that its replay is recognised, but not sequenced: no phone
+                    // needs to download a record that did not change.
+                    rows.applied.push(json!([
+                        change.id.to_string(),
+                        &stamp_text,
+                        caller.device.0,
+                        batch.seq,
+                        hex(&print),
+                    ]));
+                    batch.note_applied(change, stamp_text, &print);
+                    results.push(ItemResult::Accepted {
+                        id: change.id,
+                        stamp: change.stamp,
+                    });
+                    continue;
+                }
+                Err(rejection) => {
+                    results.push(ItemResult::Rejected {
+                        id: Some(change.id),
+                        stamp: Some(change.stamp),
                         code: rejection.code,
                         message: rejection.code.message_ja().to_owned(),
                         fields: rejection.fields,
@@ -287,18 +395,21 @@ impl SyncStore for SqliteStorage {
                     continue;
                 }
             };
-            let existed = existing.is_some();
-            let assigned_before = existing.map(|e| e.state.assigned()).unwrap_or_default();
+            let audience_before = existing
+                .as_ref()
+                .map(|e| batch.audience(e))
+                .unwrap_or_default();
+            let audience_after = batch.audience(&accepted.stored);
             let seq = batch.next_seq();
             let stored = &accepted.stored;
-            let assigned_after = stored.state.assigned();
             rows.records.push(json!({
                 "id": change.id.to_string(),
                 "kind": stored.kind.as_str(),
                 "district_id": stored.district.0,
                 "created_by": stored.created_by.0,
-                "resident_id": accepted.resident_id.map(|id| id.to_string()),
-                "assigned": serde_json::to_string(&assigned_after).unwrap_or_else(|_| "[]".into()),
+                "resident_id": stored.state.resident_id().map(|id| id.to_string()),
+                "assigned": serde_json::to_string(&stored.state.assigned())
+                    .unwrap_or_else(|_| "[]".into()),
                 "deleted": stored.state.is_deleted(),
                 "state": stored.state.to_json().to_string(),
                 "seq": seq,
@@ -307,28 +418,31 @@ impl SyncStore for SqliteStorage {
                 change.id.to_string(),
                 &stamp_text,
                 caller.device.0,
-                seq
+                seq,
+                hex(&print),
             ]));
-            batch.applied.insert((change.id, stamp_text));
+            batch.note_applied(change, stamp_text, &print);
             batch.records.insert(change.id, accepted.stored);
-            // Volunteers added or removed: their phones must gain or lose the resident and
-            // its visits (a newly assigned volunteer's cursor is past the old visits).
-            let changed: Vec<UserId> = assigned_before
+            // Volunteers who gained or lost the record (a resident reassigned, a visit
+            // moved to another resident) get events: a newly assigned volunteer's cursor is
+            // past the resident's old visits, and a pull never sends a record to someone who
+            // no longer sees it unless told to remove it.
+            let changed: Vec<UserId> = audience_before
                 .iter()
-                .filter(|u| !assigned_after.contains(u))
+                .filter(|u| !audience_after.contains(u))
                 .chain(
-                    assigned_after
+                    audience_after
                         .iter()
-                        .filter(|u| existed && !assigned_before.contains(u)),
+                        .filter(|u| existing.is_some() && !audience_before.contains(u)),
                 )
                 .copied()
                 .collect();
             if !changed.is_empty() {
-                // The events name the resident's visits as stored: write what is pending.
+                // The events name the record's visits as stored: write what is pending.
                 rows.write(&mut tx).await?;
             }
             for user in changed {
-                resident_visibility_changed(&mut tx, &mut batch, user, change.id).await?;
+                audience_changed(&mut tx, &mut batch, user, change.id).await?;
             }
             results.push(ItemResult::Accepted {
                 id: change.id,
@@ -348,21 +462,10 @@ impl SyncStore for SqliteStorage {
         limit: u32,
     ) -> Result<PullResponse, StorageError> {
         let cursor = cursor.max(0);
-        if caller.districts.is_empty()
-            || matches!(
-                caller.role,
-                mimamori_core::account::Role::City | mimamori_core::account::Role::Admin
-            )
-        {
-            return Ok(PullResponse {
-                records: Vec::new(),
-                cursor,
-                more: false,
-            });
-        }
+        // Someone who sees no district any more (removed from all, made city) still gets
+        // the events of what they lost, as tombstones: their phone must forget it.
         // District ids are numbers we hold, not user text: safe to inline.
-        let districts = caller
-            .districts
+        let districts = pull_scope(caller.role, &caller.districts)
             .iter()
             .map(|d| d.0.to_string())
             .collect::<Vec<_>>()
