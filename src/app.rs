@@ -105,6 +105,8 @@ impl AppSync {
             .await
             .map_err(|e| e.message_ja().to_owned())?;
         engine.status.me.set(Some(me));
+        // A temporary password replaced: what waited can go now.
+        engine.request();
         Ok(())
     }
 

@@ -126,6 +126,13 @@ impl SyncEngine {
                         .forget_user(Some(ApiFailure::Revoked.message_ja()))
                         .await
                 }
+                // Nothing to retry until the password is replaced (which asks again).
+                Err(
+                    failure @ ApiFailure::Server {
+                        code: Some(ErrorCode::PasswordChangeRequired),
+                        ..
+                    },
+                ) => engine.status.problem.set(Some(failure.message_ja())),
                 Err(failure) => {
                     if failure != ApiFailure::Offline {
                         engine.status.problem.set(Some(failure.message_ja()));
@@ -140,6 +147,13 @@ impl SyncEngine {
         let Ok(Some(session)) = self.store.session().await else {
             return Ok(());
         };
+        // The server takes nothing from a session still on its temporary password.
+        if session.me.must_change_password {
+            return Err(ApiFailure::Server {
+                code: Some(ErrorCode::PasswordChangeRequired),
+                message: ErrorCode::PasswordChangeRequired.message_ja().to_owned(),
+            });
+        }
         self.push_all(&session).await?;
         self.pull_all(&session).await?;
         let _ = self.store.save_last_success(js_sys::Date::now()).await;

@@ -51,10 +51,15 @@ fn SignInForm() -> impl IntoView {
             error.set(Some(text::SIGN_IN_MISSING.to_owned()));
             return;
         }
+        if let Some(problem) = mimamori_core::account::device_name_problem(&device_name.get()) {
+            error.set(Some(problem));
+            return;
+        }
         busy.set(true);
         error.set(None);
         let request = LoginRequest {
-            login_id: login_id.get().trim().to_owned(),
+            // The same form the server compares: 全角 letters and stray spaces forgiven.
+            login_id: mimamori_core::account::normalize_login_id(&login_id.get()),
             password: password.get(),
             device_name: device_name.get().trim().to_owned(),
         };

@@ -142,6 +142,10 @@ async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<(
     browser
         .wait_for_text("いまのパスワードは仮のものです", PATIENCE)
         .await?;
+    // The server takes nothing from a temporary password: the app says why it waits.
+    browser
+        .wait_for_text("仮のパスワードのままです", PATIENCE)
+        .await?;
 
     fill(&browser, "input[name=current_password]", &temporary).await?;
     fill(&browser, "input[name=new_password]", "sakura-no-hana").await?;
@@ -161,6 +165,12 @@ async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<(
         .wait_for_text("パスワードを変えました。", PATIENCE)
         .await?;
     assert!(!browser.body_text().await?.contains("仮のもの"));
+    // The new password lets sync through at once.
+    mimamori_testkit::eventually("the sync to succeed", PATIENCE, || async {
+        let text = browser.body_text().await.ok()?;
+        (!text.contains("仮のパスワードのままです")).then_some(())
+    })
+    .await?;
 
     // Signed out and in again: only the new password opens the account.
     browser.tap("[data-action=sign-out]").await?;

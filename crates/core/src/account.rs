@@ -107,6 +107,8 @@ pub fn valid_login_id(login_id: &str) -> bool {
 
 /// Passwords: at least 10 characters (a phrase is easier for older people than symbols).
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// And at most this many: longer is no safer, and every check hashes all of it.
+pub const MAX_PASSWORD_CHARS: usize = 200;
 
 /// Why a new password cannot be used, in Japanese; `None` when it can. The same rule on
 /// the phone (before sending) and on the server.
@@ -114,6 +116,10 @@ pub fn new_password_problem(new_password: &str, current_password: &str) -> Optio
     if new_password.chars().count() < MIN_PASSWORD_CHARS {
         Some(format!(
             "新しいパスワードは{MIN_PASSWORD_CHARS}文字以上にしてください。"
+        ))
+    } else if new_password.chars().count() > MAX_PASSWORD_CHARS {
+        Some(format!(
+            "新しいパスワードは{MAX_PASSWORD_CHARS}文字以内にしてください。"
         ))
     } else if new_password == current_password {
         Some("今のパスワードとは違うものにしてください。".to_owned())
@@ -131,6 +137,7 @@ mod tests {
         assert!(new_password_problem("みかんとりんご", "x").is_some());
         assert!(new_password_problem("sakura-no-hana", "sakura-no-hana").is_some());
         assert_eq!(new_password_problem("sakura-no-hana", "kari-pass-01"), None);
+        assert!(new_password_problem(&"さくら".repeat(100), "x").is_some());
     }
 
     #[test]

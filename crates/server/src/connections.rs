@@ -1,11 +1,13 @@
 //! Accepting connections with limits axum's own `serve` does not set: a connection must
-//! send its request headers within a deadline (or it is closed), and only so many
-//! connections are served at once (the next ones wait in the kernel's queue). Without them,
-//! 300 connections that never finished their headers were all still open after 33 s, each
-//! holding a task and its buffers.
+//! send its request headers within a deadline (or it is closed), only so many connections
+//! are served at once (the next ones wait in the kernel's queue), and one address may hold
+//! only a share of them (a trusted proxy excepted). Without them, 300 connections that never
+//! finished their headers were all still open after 33 s, each holding a task and its buffers.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -18,6 +20,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt as _;
 
+use crate::proxy::TrustedProxies;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
     /// A connection (new, or idle between requests) must send a request's headers within
@@ -25,6 +29,8 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     /// Connections served at once.
     pub max_connections: usize,
+    /// Connections one address may hold at once (a trusted proxy may hold them all).
+    pub max_per_address: usize,
     /// How long requests in flight get to finish after shutdown starts.
     pub shutdown_grace: Duration,
 }
@@ -36,7 +42,39 @@ impl Default for ConnectionLimits {
             header_read_timeout: Duration::from_secs(15),
             // Far above a city's volunteers syncing at once; far below the file limit.
             max_connections: 512,
+            // A phone needs one or two; an office behind one address, a few dozen.
+            max_per_address: 64,
             shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Connections open per address, and a guard that counts one while it lives.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
+
+struct Counted(Arc<PerAddress>, IpAddr);
+
+impl PerAddress {
+    fn try_count(self: &Arc<Self>, address: IpAddr, limit: usize) -> Option<Counted> {
+        let mut open = self.0.lock().expect("connection count lock");
+        let count = open.entry(address).or_default();
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        Some(Counted(self.clone(), address))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut open = (self.0).0.lock().expect("connection count lock");
+        if let Some(count) = open.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.1);
+            }
         }
     }
 }
@@ -47,9 +85,11 @@ pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
+    trusted: TrustedProxies,
     shutdown: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let per_address = Arc::new(PerAddress::default());
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
@@ -78,6 +118,16 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let limit = if trusted.trusts(peer.ip()) {
+            limits.max_connections
+        } else {
+            limits.max_per_address
+        };
+        let Some(counted) = per_address.try_count(peer.ip(), limit) else {
+            // Closed at once: this address holds its share already.
+            drop(stream);
+            continue;
+        };
         // Answers go out as soon as they are written: with Nagle's algorithm on, a small
         // last packet waits for the phone's delayed ACK and every sync request took ~40 ms
         // more than its work (measured by `cargo xtask bench sync`).
@@ -97,7 +147,7 @@ pub async fn serve(
             if let Err(error) = connection.await {
                 tracing::debug!(%error, %peer, "connection ended with an error");
             }
-            drop(slot);
+            drop((slot, counted));
         });
     }
     drop(listener);

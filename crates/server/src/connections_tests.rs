@@ -15,7 +15,7 @@ async fn start(
     let address = listener.local_addr().unwrap();
     let app = Router::new().route("/", get(|| async { "ok" }));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve(listener, app, limits, async {
+    tokio::spawn(serve(listener, app, limits, TrustedProxies::default(), async {
         let _ = stopped.await;
     }));
     (address, stop)
@@ -91,4 +91,41 @@ async fn connections_beyond_the_limit_wait_until_one_closes() {
         .await
         .expect("served once a slot is free");
     assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+}
+
+#[tokio::test]
+async fn an_idle_kept_alive_connection_is_closed_too() {
+    let (address, _stop) = start(ConnectionLimits {
+        header_read_timeout: Duration::from_millis(300),
+        ..ConnectionLimits::default()
+    })
+    .await;
+    let mut kept = TcpStream::connect(address).await.unwrap();
+    kept.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut answer = [0u8; 64];
+    let read = kept.read(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer[..read]).starts_with("HTTP/1.1 200"));
+    assert!(
+        closed_within(&mut kept, Duration::from_secs(5)).await.is_some(),
+        "an idle connection between requests is closed"
+    );
+}
+
+#[tokio::test]
+async fn one_address_holds_only_its_share_of_the_connections() {
+    let (address, _stop) = start(ConnectionLimits {
+        max_per_address: 2,
+        ..ConnectionLimits::default()
+    })
+    .await;
+    let _first = TcpStream::connect(address).await.unwrap();
+    let _second = TcpStream::connect(address).await.unwrap();
+    let mut third = TcpStream::connect(address).await.unwrap();
+    let _ = third
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await;
+    let answer = closed_within(&mut third, Duration::from_secs(5))
+        .await
+        .expect("closed at once");
+    assert!(answer.is_empty(), "not served: {:?}", String::from_utf8_lossy(&answer));
 }

@@ -53,8 +53,8 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let state =
-        http::AppState::new(storage.clone(), pwa).with_trusted_proxies(config.trusted_proxies);
+    let state = http::AppState::new(storage.clone(), pwa)
+        .with_trusted_proxies(config.trusted_proxies.clone());
     let app = http::router(state);
 
     let listener = TcpListener::bind(config.listen)
@@ -64,7 +64,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     tracing::info!(%address, "mimamori-server ready");
     println!("mimamori-server: listening on http://{address}/");
 
-    connections::serve(listener, app, config.limits, async {
+    connections::serve(listener, app, config.limits, config.trusted_proxies, async {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
     })

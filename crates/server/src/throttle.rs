@@ -19,6 +19,9 @@ const FREE_FAILURES_PER_ADDRESS: u32 = 20;
 const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 /// A key quiet for this long is forgotten.
 const FORGET_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+/// Most keys kept: guesses at made-up ids from many addresses must not grow the map without
+/// end. Past it, keys that are not making anyone wait are dropped first.
+const MOST_KEYS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
 struct Failures {
@@ -52,7 +55,22 @@ pub struct LoginThrottle {
 enum Key {
     /// A normalised login id (`mimamori_core::account::normalize_login_id`).
     Account(String),
+    /// An IPv4 address, or an IPv6 address's /64: one household or phone is given a whole
+    /// /64 and could otherwise take a fresh address for every guess.
     Address(IpAddr),
+}
+
+fn address_key(address: IpAddr) -> Key {
+    Key::Address(match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    })
 }
 
 impl Key {
@@ -84,8 +102,11 @@ impl LoginThrottle {
     ) -> Result<Attempt, Duration> {
         let mut failures = self.failures.lock().expect("throttle lock");
         failures.retain(|_, f| now.saturating_duration_since(f.last) < FORGET_AFTER);
+        if failures.len() >= MOST_KEYS {
+            failures.retain(|_, f| f.wait(now).is_some());
+        }
         let keys: Vec<Key> = std::iter::once(Key::Account(account.to_owned()))
-            .chain(address.map(Key::Address))
+            .chain(address.map(address_key))
             .collect();
         if let Some(wait) = keys
             .iter()
@@ -117,7 +138,7 @@ impl LoginThrottle {
         let mut failures = self.failures.lock().expect("throttle lock");
         failures.remove(&Key::Account(attempt.account));
         if let Some(address) = attempt.address {
-            let key = Key::Address(address);
+            let key = address_key(address);
             if let Some(entry) = failures.get_mut(&key) {
                 entry.count = entry.count.saturating_sub(1);
                 entry.block(key.free(), now);
@@ -181,6 +202,20 @@ mod tests {
         }
         assert!(throttle.begin("someone-else", Some(address), now).is_err());
         assert!(throttle.begin("someone-else", None, now).is_ok());
+    }
+
+    #[test]
+    fn one_ipv6_network_is_one_address() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for n in 0..=FREE_FAILURES_PER_ADDRESS {
+            let rotating: IpAddr = format!("2001:db8:1:2::{n:x}").parse().unwrap();
+            fail(&throttle, &format!("user{n}"), Some(rotating), now);
+        }
+        let next: IpAddr = "2001:db8:1:2:ffff::1".parse().unwrap();
+        assert!(throttle.begin("someone", Some(next), now).is_err());
+        let neighbour: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(throttle.begin("someone", Some(neighbour), now).is_ok());
     }
 
     #[test]
