@@ -15,9 +15,15 @@ async fn start(
     let address = listener.local_addr().unwrap();
     let app = Router::new().route("/", get(|| async { "ok" }));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(serve(listener, app, limits, TrustedProxies::default(), async {
-        let _ = stopped.await;
-    }));
+    tokio::spawn(serve(
+        listener,
+        app,
+        limits,
+        TrustedProxies::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     (address, stop)
 }
 
@@ -101,12 +107,16 @@ async fn an_idle_kept_alive_connection_is_closed_too() {
     })
     .await;
     let mut kept = TcpStream::connect(address).await.unwrap();
-    kept.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    kept.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
     let mut answer = [0u8; 64];
     let read = kept.read(&mut answer).await.unwrap();
     assert!(String::from_utf8_lossy(&answer[..read]).starts_with("HTTP/1.1 200"));
     assert!(
-        closed_within(&mut kept, Duration::from_secs(5)).await.is_some(),
+        closed_within(&mut kept, Duration::from_secs(5))
+            .await
+            .is_some(),
         "an idle connection between requests is closed"
     );
 }
@@ -127,5 +137,9 @@ async fn one_address_holds_only_its_share_of_the_connections() {
     let answer = closed_within(&mut third, Duration::from_secs(5))
         .await
         .expect("closed at once");
-    assert!(answer.is_empty(), "not served: {:?}", String::from_utf8_lossy(&answer));
+    assert!(
+        answer.is_empty(),
+        "not served: {:?}",
+        String::from_utf8_lossy(&answer)
+    );
 }

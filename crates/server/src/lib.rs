@@ -64,10 +64,16 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     tracing::info!(%address, "mimamori-server ready");
     println!("mimamori-server: listening on http://{address}/");
 
-    connections::serve(listener, app, config.limits, config.trusted_proxies, async {
-        shutdown_signal().await;
-        tracing::info!("shutting down: finishing requests in flight");
-    })
+    connections::serve(
+        listener,
+        app,
+        config.limits,
+        config.trusted_proxies,
+        async {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+        },
+    )
     .await;
     storage.close().await;
     tracing::info!("stopped");
