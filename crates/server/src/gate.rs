@@ -1,24 +1,41 @@
-//! Bounds the password checks running at once. An argon2id check takes about 19 MiB and
-//! tens of milliseconds of a core: unbounded, thirty logins at once took the server from
-//! about 210 MB to 736 MB. So checks run at most one per core, a short queue waits for a
-//! turn, and anything beyond the queue is told to come back (503 with `Retry-After`).
+//! Bounds the password checks running at once, and the memory they hold. An argon2id check
+//! takes about 19 MiB and tens of milliseconds of a core: unbounded, thirty logins at once
+//! took the server from about 210 MB to 736 MB. So checks run on a few threads of their
+//! own (one per core), a short queue waits for a turn, and anything beyond the queue is told
+//! to come back (503 with `Retry-After`).
+//!
+//! Each thread keeps the 19 MiB an argon2 computation needs and reuses it
+//! ([`crate::accounts::Scratch`]): memory for checks is bounded by the number of threads,
+//! however many sign-ins come.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use crate::accounts::Scratch;
 
 /// How long a queued check waits for its turn before giving up.
 const LONGEST_QUEUE_WAIT: Duration = Duration::from_secs(10);
 /// What `Retry-After` says to a check that found no room.
 pub const RETRY_AFTER_SECS: u64 = 2;
 
-#[derive(Debug)]
+type Job = Box<dyn FnOnce(&mut Scratch) + Send>;
+
 pub struct PasswordGate {
-    running: Arc<Semaphore>,
-    waiting: AtomicUsize,
-    max_waiting: usize,
+    jobs: Option<SyncSender<Job>>,
+    /// Checks queued or running.
+    in_flight: Arc<AtomicUsize>,
+    capacity: usize,
+}
+
+impl std::fmt::Debug for PasswordGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordGate")
+            .field("in_flight", &self.in_flight.load(Ordering::SeqCst))
+            .field("capacity", &self.capacity)
+            .finish()
+    }
 }
 
 /// No room now: the caller should answer 503 with `Retry-After`.
@@ -34,42 +51,79 @@ impl Default for PasswordGate {
 }
 
 impl PasswordGate {
-    pub fn new(at_once: usize, max_waiting: usize) -> Self {
+    /// `workers` threads run checks; `max_waiting` more may queue.
+    pub fn new(workers: usize, max_waiting: usize) -> Self {
+        let capacity = workers + max_waiting;
+        if workers == 0 {
+            return Self {
+                jobs: None,
+                in_flight: Arc::default(),
+                capacity: 0,
+            };
+        }
+        let (jobs, queue) = sync_channel::<Job>(capacity);
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..workers {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-check-{n}"))
+                .spawn(move || work(&queue));
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a password-check thread");
+            }
+        }
         Self {
-            running: Arc::new(Semaphore::new(at_once)),
-            waiting: AtomicUsize::new(0),
-            max_waiting,
+            jobs: Some(jobs),
+            in_flight: Arc::default(),
+            capacity,
         }
     }
 
-    /// Runs `check` on a blocking thread when a turn comes, or says [`Busy`].
+    /// Runs `check` on a password-check thread, with that thread's memory, when a turn
+    /// comes; or says [`Busy`].
     pub async fn run<T: Send + 'static>(
         &self,
-        check: impl FnOnce() -> T + Send + 'static,
+        check: impl FnOnce(&mut Scratch) -> T + Send + 'static,
     ) -> Result<T, Busy> {
-        let permit = match self.running.clone().try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
-                    self.waiting.fetch_sub(1, Ordering::SeqCst);
-                    return Err(Busy);
-                }
-                let turn =
-                    tokio::time::timeout(LONGEST_QUEUE_WAIT, self.running.clone().acquire_owned())
-                        .await;
-                self.waiting.fetch_sub(1, Ordering::SeqCst);
-                match turn {
-                    Ok(Ok(permit)) => permit,
-                    _ => return Err(Busy),
-                }
+        let jobs = self.jobs.as_ref().ok_or(Busy)?;
+        if self.in_flight.fetch_add(1, Ordering::SeqCst) >= self.capacity {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            return Err(Busy);
+        }
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let in_flight = self.in_flight.clone();
+        let deadline = Instant::now() + LONGEST_QUEUE_WAIT;
+        let job: Job = Box::new(move |scratch| {
+            // A check whose caller gave up is not worth the core.
+            if Instant::now() < deadline {
+                let _ = answer.send(check(scratch));
             }
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+        });
+        if jobs.try_send(job).is_err() {
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            return Err(Busy);
+        }
+        match tokio::time::timeout(LONGEST_QUEUE_WAIT, answered).await {
+            Ok(Ok(result)) => Ok(result),
+            _ => Err(Busy),
+        }
+    }
+}
+
+fn work(queue: &Mutex<Receiver<Job>>) {
+    // Made at the first check, kept for the thread's life.
+    let mut scratch: Option<Scratch> = None;
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
         };
-        let result = tokio::task::spawn_blocking(move || {
-            let _turn = permit;
-            check()
-        })
-        .await;
-        result.map_err(|_| Busy)
+        match job {
+            Ok(job) => job(scratch.get_or_insert_with(Scratch::default)),
+            // The gate is gone (the server stopped).
+            Err(_) => return,
+        }
     }
 }
 
@@ -86,7 +140,7 @@ mod tests {
         let most = Arc::new(AtomicUsize::new(0));
         let check = {
             let (running, most) = (running.clone(), most.clone());
-            move || {
+            move |_: &mut Scratch| {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
                 running.fetch_sub(1, Ordering::SeqCst);
@@ -96,10 +150,10 @@ mod tests {
         let first = {
             let (gate, check) = (gate.clone(), check.clone());
             tokio::spawn(async move {
-                gate.run(move || {
+                gate.run(move |scratch| {
                     let _ = started.send(());
                     let _ = hold.recv();
-                    check();
+                    check(scratch);
                 })
                 .await
             })
@@ -110,7 +164,7 @@ mod tests {
             let (gate, check) = (gate.clone(), check.clone());
             tokio::spawn(async move { gate.run(check).await })
         };
-        while gate.waiting.load(Ordering::SeqCst) == 0 {
+        while gate.in_flight.load(Ordering::SeqCst) < 2 {
             tokio::task::yield_now().await;
         }
         assert_eq!(gate.run(check.clone()).await, Err(Busy));
@@ -118,5 +172,25 @@ mod tests {
         assert_eq!(first.await.unwrap(), Ok(()));
         assert_eq!(second.await.unwrap(), Ok(()));
         assert_eq!(most.load(Ordering::SeqCst), 1);
+        // Room again once they are done.
+        assert_eq!(gate.run(|_| 7).await, Ok(7));
+    }
+
+    #[tokio::test]
+    async fn checks_run_on_the_gates_own_threads() {
+        let gate = PasswordGate::new(2, 8);
+        let mut names = std::collections::BTreeSet::new();
+        for _ in 0..20 {
+            let name = gate
+                .run(|_| std::thread::current().name().map(str::to_owned))
+                .await
+                .unwrap();
+            names.insert(name.unwrap_or_default());
+        }
+        assert!(
+            names.iter().all(|n| n.starts_with("password-check-")),
+            "{names:?}"
+        );
+        assert!(names.len() <= 2);
     }
 }

@@ -136,14 +136,24 @@ impl LoginThrottle {
     /// one attempt this counted (one good password must not hide many guesses at others).
     pub fn succeeded(&self, attempt: Attempt, now: Instant) {
         let mut failures = self.failures.lock().expect("throttle lock");
-        failures.remove(&Key::Account(attempt.account));
-        if let Some(address) = attempt.address {
-            let key = address_key(address);
-            if let Some(entry) = failures.get_mut(&key) {
-                entry.count = entry.count.saturating_sub(1);
-                entry.block(key.free(), now);
-            }
-        }
+        failures.remove(&Key::Account(attempt.account.clone()));
+        uncount(&mut failures, attempt.address.map(address_key), now);
+    }
+
+    /// The password was never checked (the server was too busy): the attempt is taken back
+    /// from both the account and the address.
+    pub fn not_checked(&self, attempt: Attempt, now: Instant) {
+        let mut failures = self.failures.lock().expect("throttle lock");
+        uncount(&mut failures, Some(Key::Account(attempt.account)), now);
+        uncount(&mut failures, attempt.address.map(address_key), now);
+    }
+}
+
+fn uncount(failures: &mut HashMap<Key, Failures>, key: Option<Key>, now: Instant) {
+    let Some(key) = key else { return };
+    if let Some(entry) = failures.get_mut(&key) {
+        entry.count = entry.count.saturating_sub(1);
+        entry.block(key.free(), now);
     }
 }
 
@@ -228,6 +238,16 @@ mod tests {
                 .begin(&format!("user{n}"), Some(office), now)
                 .expect("good passwords never wait");
             throttle.succeeded(attempt, now);
+        }
+    }
+
+    #[test]
+    fn an_attempt_the_server_was_too_busy_to_check_is_not_a_failure() {
+        let throttle = LoginThrottle::default();
+        let now = Instant::now();
+        for _ in 0..20 {
+            let attempt = throttle.begin("taro", None, now).expect("never waits");
+            throttle.not_checked(attempt, now);
         }
     }
 

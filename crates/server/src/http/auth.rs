@@ -22,9 +22,10 @@ use mimamori_core::record::DeviceId;
 use super::error::{ApiError, ApiJson, ApiResult};
 use super::AppState;
 use crate::accounts::{
-    burn_password_check, hash_password, new_device_token, token_hash, verify_password,
+    burn_password_check, hash_password_with, new_device_token, token_hash, verify_password_with,
 };
 use crate::storage::{DeviceSession, UserAccount};
+use crate::throttle::Attempt;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -109,7 +110,9 @@ fn client_address(
         .map(|info| state.trusted_proxies.client_address(info.0.ip(), headers))
 }
 
-fn busy(_: crate::gate::Busy) -> ApiError {
+/// The gate had no room: the attempt was not a guess, so it is not counted.
+fn busy(state: &AppState, attempt: Attempt) -> ApiError {
+    state.throttle.not_checked(attempt, Instant::now());
     ApiError::Busy {
         retry_after_secs: crate::gate::RETRY_AFTER_SECS,
     }
@@ -140,18 +143,22 @@ async fn login(
         .map_err(too_many)?;
     let user = state.storage.find_user_by_login(&login_id).await?;
     let password = request.password;
-    let verified = state
+    let checked = state
         .password_gate
-        .run(move || match &user {
-            Some(user) => verify_password(&password, &user.password_hash).then(|| user.clone()),
+        .run(move |scratch| match &user {
+            Some(user) => {
+                verify_password_with(scratch, &password, &user.password_hash).then(|| user.clone())
+            }
             None => {
                 // As slow as a real check: a wrong id must not answer faster.
-                burn_password_check(&password);
+                burn_password_check(scratch, &password);
                 None
             }
         })
-        .await
-        .map_err(busy)?;
+        .await;
+    let Ok(verified) = checked else {
+        return Err(busy(&state, attempt));
+    };
     let Some(user) = verified else {
         // Debug form: the id is the client's text and must not forge a log line.
         tracing::info!(login_id = ?login_id, "failed login");
@@ -196,13 +203,16 @@ async fn change_password(
         current_password,
         new_password,
     } = request;
-    let new_hash = state
+    let checked = state
         .password_gate
-        .run(move || {
-            verify_password(&current_password, &stored).then(|| hash_password(&new_password))
+        .run(move |scratch| {
+            verify_password_with(scratch, &current_password, &stored)
+                .then(|| hash_password_with(scratch, &new_password))
         })
-        .await
-        .map_err(busy)?;
+        .await;
+    let Ok(new_hash) = checked else {
+        return Err(busy(&state, attempt));
+    };
     let Some(new_hash) = new_hash else {
         return Err(ApiError::InvalidCredentials);
     };
