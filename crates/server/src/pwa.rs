@@ -56,6 +56,8 @@ struct Asset {
 pub struct Pwa {
     assets: HashMap<String, Asset>,
     build_id: String,
+    /// Sent with every file: only this build's own scripts run.
+    content_security_policy: HeaderValue,
 }
 
 impl Pwa {
@@ -79,6 +81,7 @@ impl Pwa {
                 dir.display()
             );
         }
+        let content_security_policy = content_security_policy(index)?;
         files.remove(SERVICE_WORKER_PATH);
 
         let mut build_hash = Sha256::new();
@@ -98,7 +101,11 @@ impl Pwa {
             .into_iter()
             .map(|(path, bytes)| (path.clone(), Asset::new(&path, bytes)))
             .collect();
-        Ok(Self { assets, build_id })
+        Ok(Self {
+            assets,
+            build_id,
+            content_security_policy,
+        })
     }
 
     /// Compresses every compressible file with gzip, then brotli. Brotli at its best setting
@@ -205,6 +212,38 @@ fn collect_files(
         }
     }
     Ok(())
+}
+
+/// A policy that lets the page run only what this build holds: its own files, the inline
+/// module trunk writes to start the wasm (allowed by its hash), and the wasm itself. Names
+/// and notes typed by other people are shown on these screens: should one ever slip past
+/// the escaping as markup, it still could not run a script or send data elsewhere.
+fn content_security_policy(index: &[u8]) -> anyhow::Result<HeaderValue> {
+    use base64::Engine as _;
+    let html = std::str::from_utf8(index).context("index.html is not UTF-8")?;
+    let mut hashes = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let open_end = after.find('>').context("an unclosed <script> tag")?;
+        let tag = &after[..open_end];
+        let body_and_rest = &after[open_end + 1..];
+        let close = body_and_rest
+            .find("</script>")
+            .context("a <script> without </script>")?;
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(&body_and_rest.as_bytes()[..close]);
+            let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
+            hashes.push_str(&format!(" 'sha256-{encoded}'"));
+        }
+        rest = &body_and_rest[close..];
+    }
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    Ok(HeaderValue::from_str(&policy)?)
 }
 
 /// The site paths `index.html` refers to in quotes (`"/app-<hash>.js"`, `'/app_bg.wasm'`).
@@ -339,6 +378,12 @@ pub async fn serve(
         header::CONTENT_TYPE,
         HeaderValue::from_static(asset.content_type),
     );
+    if let Some(pwa) = state.pwa.as_deref() {
+        response_headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            pwa.content_security_policy.clone(),
+        );
+    }
     response_headers.insert(header::CACHE_CONTROL, asset.cache.header_value());
     response_headers.insert(header::ETAG, asset.etag.clone());
     response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));

@@ -217,3 +217,41 @@ fn a_build_whose_index_names_missing_files_is_refused() {
     .unwrap();
     assert!(Pwa::load(dir.path()).is_ok());
 }
+
+#[tokio::test]
+async fn only_the_builds_own_scripts_may_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let inline = "import init from '/mimamori-0123456789abcdef.js'; await init();";
+    std::fs::write(
+        dir.path().join("index.html"),
+        format!("<html><head><script type=\"module\">{inline}</script><script src=\"{HASHED_JS}\"></script></head></html>"),
+    )
+    .unwrap();
+    let (app, _) = app_for(dir.path()).await;
+    for path in ["/", "/visits/new", HASHED_JS] {
+        let response = get(&app, path, &[]).await;
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        use base64::Engine as _;
+        let hash =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(inline.as_bytes()));
+        assert!(
+            policy.contains(&format!("'sha256-{hash}'")),
+            "{path}: {policy}"
+        );
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{policy}"
+        );
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        assert_eq!(
+            policy.matches("sha256-").count(),
+            1,
+            "the src script needs no hash: {policy}"
+        );
+    }
+}
