@@ -23,7 +23,19 @@ async fn app() -> Router {
     let storage = Arc::new(SqliteStorage::connect("sqlite::memory:").await.unwrap());
     // A JSON route of the test's own, going through the same extractor and limits as every
     // real endpoint.
-    let extra = Router::new().route("/probe", post(|ApiJson(_): ApiJson<Probe>| async { "ok" }));
+    let extra = Router::new()
+        .route("/probe", post(|ApiJson(_): ApiJson<Probe>| async { "ok" }))
+        // A handler that forgets our error type and answers as axum would by default.
+        .route(
+            "/plain-error",
+            axum::routing::get(|| async {
+                (
+                    StatusCode::BAD_REQUEST,
+                    [(header::RETRY_AFTER, "3")],
+                    "Invalid URL: Cannot parse `abc`",
+                )
+            }),
+        );
     router_with_api(AppState::new(storage, None), extra)
 }
 
@@ -122,4 +134,27 @@ async fn without_a_pwa_other_paths_are_404_not_a_crash() {
     let (status, json) = call(Request::get("/").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn an_error_answered_as_plain_text_still_reaches_the_client_as_our_json() {
+    let response = app()
+        .await
+        .oneshot(
+            Request::get("/api/v1/plain-error")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    assert_eq!(
+        response.headers()[header::RETRY_AFTER],
+        "3",
+        "other headers are kept"
+    );
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["error"]["code"], "invalid_body");
 }
