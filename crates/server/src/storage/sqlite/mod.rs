@@ -152,6 +152,81 @@ mod tests {
         assert_eq!(names, ["乗附", "片岡", "佐野"]);
     }
 
+    /// A database as an older server left it: the first `upto` migrations applied.
+    async fn database_at(url: &str, upto: usize) -> SqlitePool {
+        let options = SqliteConnectOptions::from_str(url)
+            .unwrap()
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        let older = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(MIGRATIONS.migrations[..upto].to_vec()),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        older.run(&pool).await.unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn a_database_from_before_fingerprints_keeps_every_row_and_its_visits_find_their_residents(
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/old.db", dir.path().display());
+        let old = database_at(&url, 4).await;
+        let resident_a = "019ab000-0000-7000-8000-00000000000a";
+        let resident_b = "019ab000-0000-7000-8000-00000000000b";
+        let visit = "019ab000-0000-7000-8000-0000000000f1";
+        let state =
+            serde_json::json!({"body": {"kind": "visit", "data": {"resident_id": resident_a}}});
+        for statement in [
+            "INSERT INTO districts (id, name) VALUES (1, '乗附')".to_owned(),
+            "INSERT INTO users (id, login_id, display_name, role, password_hash) \
+             VALUES (1, 'sc.old', 'SC', 'coordinator', 'x')"
+                .to_owned(),
+            "INSERT INTO devices (id, user_id, name, token_hash) VALUES (1, 1, 'スマホ', x'00')"
+                .to_owned(),
+            format!(
+                "INSERT INTO records (id, kind, district_id, created_by, state, seq) VALUES \
+                 ('{resident_a}', 'resident', 1, 1, '{{}}', 1), \
+                 ('{resident_b}', 'resident', 1, 1, '{{}}', 2), \
+                 ('{visit}', 'visit', 1, 1, '{state}', 3)"
+            ),
+            // The bug the migration repairs: a late older version named resident B.
+            format!("UPDATE records SET resident_id = '{resident_b}' WHERE id = '{visit}'"),
+            format!(
+                "INSERT INTO applied_changes (record_id, stamp, device_id, seq) \
+                 VALUES ('{visit}', '0001764000000000-00000000-0000000000000001', 1, 3)"
+            ),
+            "UPDATE sync_sequence SET value = 3".to_owned(),
+        ] {
+            sqlx::query(&statement).execute(&old).await.unwrap();
+        }
+        old.close().await;
+
+        let storage = SqliteStorage::connect(&url).await.unwrap();
+        let counts: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM applied_changes), \
+                    (SELECT value FROM sync_sequence)",
+        )
+        .fetch_one(&storage.pool)
+        .await
+        .unwrap();
+        assert_eq!(counts, (3, 1, 3), "nothing lost");
+        let resident: Option<String> =
+            sqlx::query_scalar("SELECT resident_id FROM records WHERE id = ?")
+                .bind(visit)
+                .fetch_one(&storage.pool)
+                .await
+                .unwrap();
+        assert_eq!(resident.as_deref(), Some(resident_a));
+        let fingerprint: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT fingerprint FROM applied_changes")
+                .fetch_one(&storage.pool)
+                .await
+                .unwrap();
+        assert_eq!(fingerprint, None, "older notes keep no fingerprint");
+        storage.close().await;
+    }
+
     #[tokio::test]
     async fn a_file_database_is_created_in_wal_mode_with_its_folder() {
         let dir = tempfile::tempdir().unwrap();
