@@ -2,18 +2,23 @@
 //!
 //! Nothing here performs I/O or reads a clock: callers pass the current time in. That keeps
 //! every rule testable natively and identical on both sides of the wire.
+//!
+//! - `kinds`: every kind of record, one file each (body, validation, merge, parent,
+//!   audience, permissions), listed once.
+//! - `merge`: the strategies kinds pick from. `sync`: the kind-blind transport rules.
+//! - `record`, `hlc`, `validate`, `vocab`: the envelope, the clock, field checks, choices.
+//! - `account`, `api`, `calendar`, `districts`, `settings`, `sync_status`: the rest.
 
 pub mod account;
 pub mod api;
-pub mod apply;
 pub mod calendar;
 pub mod districts;
 pub mod hlc;
+pub mod kinds;
+pub mod merge;
 pub mod record;
-pub mod replica;
-pub mod resident;
 pub mod settings;
 pub mod sync;
 pub mod sync_status;
 pub mod validate;
-pub mod visit;
+mod vocab;

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::hlc::Hlc;
-use crate::resident::ResidentPatch;
-use crate::visit::VisitBody;
+
+pub use crate::kinds::{Body, RecordKind};
 
 /// A record's id: a UUIDv7 made on the device (time-ordered, so indexes stay compact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -90,53 +90,16 @@ server_id!(
     DeviceId
 );
 
-/// The kinds of record the sync engine carries. Stable strings: stored and sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    /// 見守り対象者: mutable, merged field by field.
-    Resident,
-    /// 見守り記録: an immutable event; a correction is a new version by its author.
-    Visit,
-}
-
-impl RecordKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Resident => "resident",
-            Self::Visit => "visit",
-        }
-    }
-}
-
-/// What a change says about its record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    content = "data",
-    rename_all = "snake_case",
-    deny_unknown_fields
-)]
-pub enum Body {
-    Resident(ResidentPatch),
-    Visit(VisitBody),
-}
-
-impl Body {
-    pub fn kind(&self) -> RecordKind {
-        match self {
-            Self::Resident(_) => RecordKind::Resident,
-            Self::Visit(_) => RecordKind::Visit,
-        }
-    }
-}
-
 /// One change to one record, as a device makes it and as the server stores and relays it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     pub id: RecordId,
-    pub district_id: DistrictId,
+    /// The district the record belongs to; `None` for a city-wide record (where its kind
+    /// allows one). Left out of the JSON when `None`, so that every change made before
+    /// city-wide records existed keeps exactly its JSON (and its fingerprint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_id: Option<DistrictId>,
     pub author: UserId,
     pub device: DeviceId,
     /// The author's clock when the change was made; with `id`, the change's identity.
@@ -168,6 +131,32 @@ mod tests {
         let v4 = "0f8fad5b-d9cb-469f-a165-70867728950e";
         assert!(v4.parse::<RecordId>().is_err());
         assert!(serde_json::from_str::<RecordId>(&format!("\"{v4}\"")).is_err());
+    }
+
+    #[test]
+    fn a_changes_json_is_stable_so_its_fingerprint_is() {
+        // The server compares replays by the SHA-256 of this JSON: changing the form of an
+        // existing change (field order, names, a default written out) would refuse every
+        // honest replay after an update. Add fields only as omitted-when-default.
+        let change = Change {
+            id: "019ab000-0000-7000-8000-000000000001".parse().unwrap(),
+            district_id: Some(DistrictId(1)),
+            author: UserId(3),
+            device: DeviceId(4),
+            stamp: "0001764000000000-00000000-0000000000000004"
+                .parse()
+                .unwrap(),
+            base: None,
+            deleted: false,
+            body: Body::Resident(crate::kinds::ResidentPatch {
+                name: Some("高崎 花子".into()),
+                ..Default::default()
+            }),
+        };
+        assert_eq!(
+            serde_json::to_string(&change).unwrap(),
+            r#"{"id":"019ab000-0000-7000-8000-000000000001","district_id":1,"author":3,"device":4,"stamp":"0001764000000000-00000000-0000000000000004","base":null,"deleted":false,"body":{"kind":"resident","data":{"name":"高崎 花子"}}}"#
+        );
     }
 
     #[test]

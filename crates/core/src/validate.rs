@@ -1,24 +1,22 @@
 //! Validation of every field of a change, with the same code on the phone (before saving)
 //! and on the server (before accepting). Unknown fields and unknown enum values never get
-//! this far: the types refuse them while parsing.
+//! this far: the types refuse them while parsing. Each kind checks its own fields (in
+//! `kinds::`) with the helpers here.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::hlc::MAX_CLOCK_SKEW_MS;
-use crate::record::{Body, Change, RecordId, UserId};
-use crate::resident::{self, ResidentPatch};
-use crate::visit::{self, VisitBody};
+use crate::kinds::RecordKind;
+use crate::record::{Change, RecordId};
 
 /// What the validator needs to know about the world; the server answers from its
 /// database, the phone from what it holds.
 pub trait Context {
     /// Now, in milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
-    /// Whether the author may see (and so refer to) this resident.
-    fn resident_visible(&self, id: RecordId) -> bool;
+    /// Whether the author may see (and so refer to) this record of this kind.
+    fn visible(&self, kind: RecordKind, id: RecordId) -> bool;
 }
 
 /// Why a field was refused. Stable codes: clients branch on them.
@@ -78,11 +76,12 @@ impl fmt::Display for FieldError {
     }
 }
 
-#[derive(Default)]
-struct Errors(Vec<FieldError>);
+/// The problems found so far, in the order checked.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
 
 impl Errors {
-    fn add(&mut self, field: &str, problem: Problem) {
+    pub fn add(&mut self, field: &str, problem: Problem) {
         self.0.push(FieldError {
             field: field.to_owned(),
             problem,
@@ -90,12 +89,12 @@ impl Errors {
     }
 
     /// A one-line text: a name, an address.
-    fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) {
+    pub fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) {
         self.checked_text(field, value, max_chars, required, Lines::One);
     }
 
     /// A note: newlines and tabs allowed.
-    fn note(&mut self, field: &str, value: &str, max_chars: usize) {
+    pub fn note(&mut self, field: &str, value: &str, max_chars: usize) {
         self.checked_text(field, value, max_chars, false, Lines::Many);
     }
 
@@ -138,13 +137,13 @@ pub fn has_forbidden_characters(text: &str, lines: Lines) -> bool {
 
 /// Checks a change. `Ok` means every field is acceptable; `Err` lists every problem at once,
 /// so the volunteer can fix them all in one go.
-pub fn validate_change(change: &Change, context: &impl Context) -> Result<(), Vec<FieldError>> {
+pub fn validate_change(change: &Change, context: &dyn Context) -> Result<(), Vec<FieldError>> {
     let mut errors = Errors::default();
-    // Deletions are checked like any change: their body is stored and relayed too.
-    match &change.body {
-        Body::Resident(patch) => resident_patch(patch, change.base.is_none(), &mut errors),
-        Body::Visit(body) => visit_body(body, change.author, context, &mut errors),
+    if change.district_id.is_none() && change.kind().needs_district() {
+        errors.add("district_id", Problem::Required);
     }
+    // Deletions are checked like any change: their body is stored and relayed too.
+    change.body.validate(change, context, &mut errors);
     if errors.0.is_empty() {
         Ok(())
     } else {
@@ -152,93 +151,15 @@ pub fn validate_change(change: &Change, context: &impl Context) -> Result<(), Ve
     }
 }
 
-fn resident_patch(patch: &ResidentPatch, creating: bool, errors: &mut Errors) {
-    if creating || patch.name.is_some() {
-        let name = patch.name.as_deref().unwrap_or_default();
-        errors.text("name", name, resident::MAX_NAME_CHARS, true);
-    }
-    if let Some(kana) = &patch.kana {
-        errors.text("kana", kana, resident::MAX_NAME_CHARS, false);
-    }
-    if let Some(address) = &patch.address {
-        errors.text("address", address, resident::MAX_ADDRESS_CHARS, false);
-    }
-    if let Some(phone) = &patch.phone {
-        errors.text("phone", phone, resident::MAX_PHONE_CHARS, false);
-        if !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
-        {
-            errors.add("phone", Problem::InvalidCharacters);
-        }
-    }
-    if let Some(days) = patch.visit_interval_days {
-        if !(1..=365).contains(&days) {
-            errors.add("visit_interval_days", Problem::OutOfRange);
-        }
-    }
-    if let Some(assigned) = &patch.assigned_volunteers {
-        if assigned.len() > resident::MAX_ASSIGNED {
-            errors.add("assigned_volunteers", Problem::OutOfRange);
-        }
-    }
-    // Registered only with consent: a new resident must say when, for what, and who took it.
-    match &patch.consent {
-        Some(consent) => errors.text(
-            "consent.scope",
-            &consent.scope,
-            resident::MAX_CONSENT_SCOPE_CHARS,
-            true,
-        ),
-        None if creating => errors.add("consent", Problem::Required),
-        None => {}
-    }
-    if let Some(note) = &patch.note {
-        errors.note("note", note, resident::MAX_NOTE_CHARS);
-    }
-}
-
-fn visit_body(body: &VisitBody, author: UserId, context: &impl Context, errors: &mut Errors) {
-    if !context.resident_visible(body.resident_id) {
-        errors.add("resident_id", Problem::UnknownReference);
-    }
-    let latest_allowed = context.now_ms().saturating_add(MAX_CLOCK_SKEW_MS as i64);
-    if body.visited_at_ms > latest_allowed {
-        errors.add("visited_at_ms", Problem::InFuture);
-    }
-    // Before 2000 is a broken clock or a typo, not a visit.
-    if body.visited_at_ms < 946_684_800_000 {
-        errors.add("visited_at_ms", Problem::OutOfRange);
-    }
-    if body.visitors.is_empty() {
-        errors.add("visitors", Problem::Required);
-    } else if body.visitors.len() > visit::MAX_VISITORS {
-        errors.add("visitors", Problem::OutOfRange);
-    } else if body.visitors.iter().collect::<BTreeSet<_>>().len() != body.visitors.len() {
-        errors.add("visitors", Problem::Duplicate);
-    } else if !body.visitors.contains(&author) {
-        errors.add("visitors", Problem::MustIncludeAuthor);
-    }
-    if body.referred_resources.len() > visit::MAX_REFERRED_RESOURCES {
-        errors.add("referred_resources", Problem::OutOfRange);
-    }
-    if let Some(next) = body.follow_up.as_ref().and_then(|f| f.next_visit) {
-        let visit_day = body.visited_at_ms.div_euclid(86_400_000);
-        if next.days_since_epoch() < visit_day {
-            errors.add("follow_up.next_visit", Problem::BeforeVisit);
-        }
-    }
-    errors.note("note", &body.note, visit::MAX_NOTE_CHARS);
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::calendar::CivilDate;
-    use crate::hlc::Hlc;
-    use crate::record::{DeviceId, DistrictId};
-    use crate::resident::Consent;
-    use crate::visit::{FollowUp, Outcome, VisitMethod};
+    use crate::hlc::{Hlc, MAX_CLOCK_SKEW_MS};
+    use crate::kinds::{limits, Consent, FollowUp, Outcome, ResidentPatch, VisitBody, VisitMethod};
+    use crate::record::{Body, DeviceId, DistrictId, UserId};
 
     const NOW: i64 = 1_764_000_000_000;
 
@@ -250,8 +171,8 @@ mod tests {
         fn now_ms(&self) -> i64 {
             NOW
         }
-        fn resident_visible(&self, id: RecordId) -> bool {
-            id == self.visible
+        fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
+            kind == RecordKind::Resident && id == self.visible
         }
     }
 
@@ -264,7 +185,7 @@ mod tests {
     fn change(body: Body, base: Option<Hlc>) -> Change {
         Change {
             id: RecordId::new_v7(NOW as u64, [2; 10]),
-            district_id: DistrictId(1),
+            district_id: Some(DistrictId(1)),
             author: UserId(3),
             device: DeviceId(4),
             stamp: Hlc {
@@ -314,7 +235,7 @@ mod tests {
         visit.resident_id = RecordId::new_v7(9, [9; 10]);
         visit.visited_at_ms = NOW + MAX_CLOCK_SKEW_MS as i64 + 1;
         visit.visitors = vec![UserId(5)];
-        visit.note = "あ".repeat(visit::MAX_NOTE_CHARS + 1);
+        visit.note = "あ".repeat(limits::visit::MAX_NOTE_CHARS + 1);
         let found = problems(&change(Body::Visit(visit), None));
         assert_eq!(
             found,
@@ -325,7 +246,7 @@ mod tests {
                 (
                     "note".to_owned(),
                     Problem::TooLong {
-                        max_chars: visit::MAX_NOTE_CHARS
+                        max_chars: limits::visit::MAX_NOTE_CHARS
                     }
                 ),
             ]
@@ -336,7 +257,7 @@ mod tests {
     fn clock_skew_within_the_limit_is_tolerated_and_notes_count_characters_not_bytes() {
         let mut visit = fine_visit();
         visit.visited_at_ms = NOW + 60_000;
-        visit.note = "郵".repeat(visit::MAX_NOTE_CHARS);
+        visit.note = "郵".repeat(limits::visit::MAX_NOTE_CHARS);
         assert_eq!(problems(&change(Body::Visit(visit), None)), vec![]);
     }
 
@@ -440,7 +361,7 @@ mod tests {
     #[test]
     fn a_deletion_is_checked_like_any_change() {
         let mut visit = fine_visit();
-        visit.note = "あ".repeat(visit::MAX_NOTE_CHARS + 1);
+        visit.note = "あ".repeat(limits::visit::MAX_NOTE_CHARS + 1);
         visit.visitors = vec![UserId(5)];
         let mut deletion = change(Body::Visit(visit), None);
         deletion.deleted = true;
@@ -450,7 +371,7 @@ mod tests {
             vec![
                 Problem::MustIncludeAuthor,
                 Problem::TooLong {
-                    max_chars: visit::MAX_NOTE_CHARS
+                    max_chars: limits::visit::MAX_NOTE_CHARS
                 }
             ]
         );

@@ -9,8 +9,8 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt as _;
+use mimamori_core::kinds::ResidentPatch;
 use mimamori_core::record::{Body as RecordBody, RecordId};
-use mimamori_core::resident::ResidentPatch;
 use serde_json::{json, Value};
 use tower::ServiceExt as _;
 

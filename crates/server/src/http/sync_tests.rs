@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use axum::http::{Method, StatusCode};
+use mimamori_core::kinds::ResidentPatch;
 use mimamori_core::record::{Body as RecordBody, Change, DistrictId};
-use mimamori_core::resident::ResidentPatch;
 use serde_json::json;
 
 use super::test_support::*;
@@ -55,7 +55,7 @@ async fn one_bad_item_never_blocks_the_rest() {
     let mut forged = change(&v1, id(3), 1, visit(hana, v1.user, ""));
     forged.author = v2.user;
     let mut elsewhere = change(&v1, id(4), 2, resident(v1.user));
-    elsewhere.district_id = DistrictId(2);
+    elsewhere.district_id = Some(DistrictId(2));
     let batch = [
         change(&v1, hana, 0, resident(v1.user)),
         forged,

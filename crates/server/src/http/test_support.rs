@@ -11,9 +11,9 @@ use http_body_util::BodyExt as _;
 use mimamori_core::account::Role;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
+use mimamori_core::kinds::{Consent, ResidentPatch};
+use mimamori_core::kinds::{Outcome, VisitBody, VisitMethod};
 use mimamori_core::record::{Body as RecordBody, Change, DeviceId, DistrictId, RecordId, UserId};
-use mimamori_core::resident::{Consent, ResidentPatch};
-use mimamori_core::visit::{Outcome, VisitBody, VisitMethod};
 use serde_json::{json, Value};
 use tower::ServiceExt as _;
 
@@ -121,7 +121,7 @@ pub(crate) fn now_ms() -> u64 {
 pub(crate) fn change(by: &Signed, id: RecordId, counter: u32, body: RecordBody) -> Change {
     Change {
         id,
-        district_id: DistrictId(1),
+        district_id: Some(DistrictId(1)),
         author: by.user,
         device: by.device,
         stamp: Hlc {

@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mimamori_core::account::Role;
 use mimamori_core::hlc::Hlc;
-use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind, UserId};
-use mimamori_core::resident::{LwwRecord, Stamped, DELETED_FIELD};
+use mimamori_core::kinds::{Audience, State};
+use mimamori_core::merge::{LwwRecord, Stamped, Strategy, DELETED_FIELD};
+use mimamori_core::record::{Change, DistrictId, RecordId, RecordKind, UserId};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,14 +22,8 @@ pub struct Access {
 }
 
 #[derive(Debug, Clone)]
-pub enum State {
-    Resident(LwwRecord),
-    Visit(Box<Change>),
-}
-
-#[derive(Debug, Clone)]
 pub struct Record {
-    pub district: DistrictId,
+    pub district: Option<DistrictId>,
     pub state: State,
 }
 
@@ -40,11 +35,13 @@ pub struct Model {
     pub accepted: BTreeSet<(RecordId, Hlc)>,
 }
 
-/// A change's field writes, deletion included.
+/// A change's field writes, deletion included (for per-field merges): the fields of its
+/// body's `data`, whatever its kind.
 pub fn writes(change: &Change) -> BTreeMap<String, Value> {
-    let mut writes = match &change.body {
-        Body::Resident(patch) => patch.fields(),
-        Body::Visit(_) => BTreeMap::new(),
+    let body = serde_json::to_value(&change.body).unwrap_or(Value::Null);
+    let mut writes: BTreeMap<String, Value> = match body.get("data") {
+        Some(Value::Object(fields)) => fields.clone().into_iter().collect(),
+        _ => BTreeMap::new(),
     };
     if change.deleted {
         writes.insert(DELETED_FIELD.to_owned(), Value::Bool(true));
@@ -58,78 +55,69 @@ impl Model {
         if !self.accepted.insert((change.id, change.stamp)) {
             return;
         }
-        let record = self.records.entry(change.id).or_insert_with(|| Record {
-            district: change.district_id,
-            state: match change.body {
-                Body::Resident(_) => State::Resident(LwwRecord::default()),
-                Body::Visit(_) => State::Visit(Box::new(change.clone())),
+        let held = self.records.get(&change.id).map(|r| &r.state);
+        let (state, _) = State::apply(held, change).expect("the server accepted it");
+        self.records.insert(
+            change.id,
+            Record {
+                district: change.district_id,
+                state,
             },
-        });
-        match &mut record.state {
-            State::Resident(lww) => {
-                lww.apply(writes(change), change.stamp, change.base);
-            }
-            State::Visit(newest) => {
-                if change.stamp > newest.stamp {
-                    **newest = change.clone();
-                }
-            }
-        }
+        );
     }
 
     pub fn kind(&self, id: RecordId) -> Option<RecordKind> {
-        self.records.get(&id).map(|r| match r.state {
-            State::Resident(_) => RecordKind::Resident,
-            State::Visit(_) => RecordKind::Visit,
-        })
+        self.records.get(&id).map(|r| r.state.kind())
     }
 
-    /// The volunteers a record is assigned to: a resident's own, a visit's resident's.
+    /// The volunteers a record is shown to by assignment: its own, or its parent's.
     pub fn assigned(&self, id: RecordId) -> BTreeSet<UserId> {
-        match self.records.get(&id).map(|r| &r.state) {
-            Some(State::Resident(lww)) => lww
-                .fields
-                .get("assigned_volunteers")
-                .and_then(|f| serde_json::from_value(f.value.clone()).ok())
+        let Some(record) = self.records.get(&id) else {
+            return BTreeSet::new();
+        };
+        match record.state.kind().audience() {
+            Audience::Assigned => record.state.assigned().into_iter().collect(),
+            Audience::ParentAssigned => record
+                .state
+                .parent()
+                .and_then(|(_, parent)| self.records.get(&parent))
+                .map(|p| p.state.assigned().into_iter().collect())
                 .unwrap_or_default(),
-            Some(State::Visit(change)) => match &change.body {
-                Body::Visit(visit) => self.assigned(visit.resident_id),
-                Body::Resident(_) => BTreeSet::new(),
-            },
-            None => BTreeSet::new(),
+            Audience::District | Audience::City | Audience::Public => BTreeSet::new(),
         }
     }
 
-    /// domain.md: a volunteer sees the residents assigned to them (and their visits) in
-    /// their districts; a coordinator, all of their districts; the city and admins no names.
+    /// domain.md, written out afresh: a volunteer sees what is assigned to them (and what
+    /// hangs from it) and what their district shares, in their districts; a coordinator,
+    /// everything of their districts; everyone, what is city-wide or public; the city and
+    /// admins no names.
     pub fn may_see(&self, user: UserId, id: RecordId) -> bool {
         let (Some(access), Some(record)) = (self.access.get(&user), self.records.get(&id)) else {
             return false;
         };
-        if !access.districts.contains(&record.district) {
-            return false;
-        }
-        match access.role {
-            Role::Coordinator => true,
-            Role::Volunteer => self.assigned(id).contains(&user),
-            Role::City | Role::Admin => false,
+        let in_district = record
+            .district
+            .is_some_and(|d| access.districts.contains(&d));
+        match record.state.kind().audience() {
+            Audience::Public | Audience::City => true,
+            Audience::District => {
+                in_district && matches!(access.role, Role::Volunteer | Role::Coordinator)
+            }
+            Audience::Assigned | Audience::ParentAssigned => match access.role {
+                Role::Coordinator => in_district,
+                Role::Volunteer => in_district && self.assigned(id).contains(&user),
+                Role::City | Role::Admin => false,
+            },
         }
     }
 
     pub fn is_deleted(&self, id: RecordId) -> bool {
-        match self.records.get(&id).map(|r| &r.state) {
-            Some(State::Resident(lww)) => lww.is_deleted(),
-            Some(State::Visit(change)) => change.deleted,
-            None => false,
-        }
+        self.records.get(&id).is_some_and(|r| r.state.is_deleted())
     }
 
     /// The record's state as the server should send it.
     pub fn state_json(&self, id: RecordId) -> Option<Value> {
-        self.records.get(&id).map(|r| match &r.state {
-            State::Resident(lww) => serde_json::to_value(lww).unwrap(),
-            State::Visit(change) => serde_json::to_value(change).unwrap(),
-        })
+        self.records.get(&id).map(|r| r.state.to_json())
     }
 
     /// What a phone of `user` must hold after a complete pull.
@@ -150,8 +138,8 @@ pub fn expected_view(
     pulled: Option<&Value>,
     pending: &[&Change],
 ) -> Option<View> {
-    match kind {
-        RecordKind::Resident => {
+    match kind.strategy() {
+        Strategy::FieldLww => {
             let mut fields: BTreeMap<String, Stamped> = pulled
                 .and_then(|s| serde_json::from_value::<LwwRecord>(s.clone()).ok())
                 .map(|r| r.fields)
@@ -171,15 +159,15 @@ pub fn expected_view(
                     }
                 }
             }
-            (!fields.is_empty()).then_some(View::Resident(fields))
+            (!fields.is_empty()).then_some(View::Fields(fields))
         }
-        RecordKind::Visit => {
+        Strategy::Newest => {
             let pulled = pulled.and_then(|s| serde_json::from_value::<Change>(s.clone()).ok());
             pulled
                 .into_iter()
                 .chain(pending.iter().map(|c| (*c).clone()))
                 .max_by_key(|c| c.stamp)
-                .map(|c| View::Visit(Box::new(c)))
+                .map(|c| View::Newest(Box::new(c)))
         }
     }
 }
@@ -187,20 +175,20 @@ pub fn expected_view(
 /// A record as the user sees it, in the terms the check compares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
-    Resident(BTreeMap<String, Stamped>),
-    Visit(Box<Change>),
+    Fields(BTreeMap<String, Stamped>),
+    Newest(Box<Change>),
 }
 
 impl View {
     /// Reads what the phone's own view function made.
     pub fn read(kind: RecordKind, shown: &Value) -> Option<Self> {
-        match kind {
-            RecordKind::Resident => serde_json::from_value::<LwwRecord>(shown.clone())
+        match kind.strategy() {
+            Strategy::FieldLww => serde_json::from_value::<LwwRecord>(shown.clone())
                 .ok()
-                .map(|r| Self::Resident(r.fields)),
-            RecordKind::Visit => serde_json::from_value::<Change>(shown.clone())
+                .map(|r| Self::Fields(r.fields)),
+            Strategy::Newest => serde_json::from_value::<Change>(shown.clone())
                 .ok()
-                .map(|c| Self::Visit(Box::new(c))),
+                .map(|c| Self::Newest(Box::new(c))),
         }
     }
 }

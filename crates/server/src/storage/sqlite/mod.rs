@@ -167,8 +167,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_database_from_before_fingerprints_keeps_every_row_and_its_visits_find_their_residents(
-    ) {
+    async fn a_database_at_schema_4_migrates_with_nothing_lost() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/old.db", dir.path().display());
         let old = database_at(&url, 4).await;
@@ -196,23 +195,26 @@ mod tests {
                 "INSERT INTO applied_changes (record_id, stamp, device_id, seq) \
                  VALUES ('{visit}', '0001764000000000-00000000-0000000000000001', 1, 3)"
             ),
-            "UPDATE sync_sequence SET value = 3".to_owned(),
+            "UPDATE sync_sequence SET value = 4".to_owned(),
+            format!(
+                "INSERT INTO visibility_events (seq, user_id, record_id) VALUES (4, 1, '{visit}')"
+            ),
         ] {
             sqlx::query(&statement).execute(&old).await.unwrap();
         }
         old.close().await;
 
         let storage = SqliteStorage::connect(&url).await.unwrap();
-        let counts: (i64, i64, i64) = sqlx::query_as(
+        let counts: (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM applied_changes), \
-                    (SELECT value FROM sync_sequence)",
+                    (SELECT value FROM sync_sequence), (SELECT COUNT(*) FROM visibility_events)",
         )
         .fetch_one(&storage.pool)
         .await
         .unwrap();
-        assert_eq!(counts, (3, 1, 3), "nothing lost");
+        assert_eq!(counts, (3, 1, 4, 1), "nothing lost");
         let resident: Option<String> =
-            sqlx::query_scalar("SELECT resident_id FROM records WHERE id = ?")
+            sqlx::query_scalar("SELECT parent_id FROM records WHERE id = ?")
                 .bind(visit)
                 .fetch_one(&storage.pool)
                 .await
@@ -224,6 +226,20 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!(fingerprint, None, "older notes keep no fingerprint");
+        // The rebuilt tables still keep their references, and take what the kinds allow.
+        let orphan = sqlx::query(
+            "INSERT INTO visibility_events (seq, user_id, record_id) VALUES (5, 1, 'nothing')",
+        )
+        .execute(&storage.pool)
+        .await;
+        assert!(orphan.is_err(), "an event must name a record");
+        sqlx::query(
+            "INSERT INTO records (id, kind, district_id, created_by, state, seq) \
+             VALUES ('019ab000-0000-7000-8000-0000000000c1', 'resource', NULL, 1, '{}', 6)",
+        )
+        .execute(&storage.pool)
+        .await
+        .expect("a city-wide record of a kind added later");
         storage.close().await;
     }
 

@@ -1,9 +1,7 @@
 use async_trait::async_trait;
-use mimamori_core::apply::{
-    apply_change, AppliedBefore, Decision, Held, Pusher, ResidentInfo, Stored, StoredState,
-};
-use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
-use mimamori_core::resident::LwwRecord;
+use mimamori_core::kinds::{Actor, Audience, State};
+use mimamori_core::record::{Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
+use mimamori_core::sync::apply::{apply_change, AppliedBefore, Decision, Held, Related, Stored};
 use mimamori_core::sync::{
     may_see, pull_scope, ItemResult, PullResponse, PulledRecord, Visibility,
 };
@@ -16,14 +14,6 @@ use sqlx::{Row as _, Sqlite, Transaction};
 use super::SqliteStorage;
 use crate::storage::{StorageError, SyncCaller, SyncStore};
 
-fn kind_of(text: &str) -> Option<RecordKind> {
-    match text {
-        "resident" => Some(RecordKind::Resident),
-        "visit" => Some(RecordKind::Visit),
-        _ => None,
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -35,21 +25,16 @@ fn corrupt(what: &str, id: impl std::fmt::Display) -> StorageError {
 fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<(RecordId, Stored), StorageError> {
     let id_text: &str = row.get("id");
     let id: RecordId = id_text.parse().map_err(|_| corrupt("id", id_text))?;
-    let kind = kind_of(row.get("kind")).ok_or_else(|| corrupt("kind", id))?;
+    let kind = RecordKind::from_code(row.get("kind")).ok_or_else(|| corrupt("kind", id))?;
     let state: &str = row.get("state");
-    let state = match kind {
-        RecordKind::Resident => StoredState::Resident(
-            serde_json::from_str::<LwwRecord>(state).map_err(|_| corrupt("state", id))?,
-        ),
-        RecordKind::Visit => StoredState::Visit(Box::new(
-            serde_json::from_str::<Change>(state).map_err(|_| corrupt("state", id))?,
-        )),
-    };
+    let state = serde_json::from_str(state)
+        .ok()
+        .and_then(|json| State::from_json(kind, json).ok())
+        .ok_or_else(|| corrupt("state", id))?;
     Ok((
         id,
         Stored {
-            kind,
-            district: DistrictId(row.get("district_id")),
+            district: row.get::<Option<i64>, _>("district_id").map(DistrictId),
             created_by: UserId(row.get("created_by")),
             state,
         },
@@ -93,11 +78,8 @@ impl BatchView {
         let wanted: Vec<String> = changes
             .iter()
             .flat_map(|c| {
-                let resident = match &c.body {
-                    Body::Visit(visit) => Some(visit.resident_id.to_string()),
-                    Body::Resident(_) => None,
-                };
-                std::iter::once(c.id.to_string()).chain(resident)
+                let parent = c.body.parent().map(|(_, id)| id.to_string());
+                std::iter::once(c.id.to_string()).chain(parent)
             })
             .collect();
         let pairs_json = serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into());
@@ -124,15 +106,16 @@ impl BatchView {
         }
         let mut records = HashMap::new();
         load_records(tx, &wanted, &mut records).await?;
-        // The residents of the visits as stored: a correction may move a visit away from
-        // one, whose volunteers must then lose it.
-        let stored_residents: Vec<String> = records
+        // The parents of the records as stored: a correction may move a record away from
+        // one (a visit to another resident), whose audience must then lose it.
+        let stored_parents: Vec<String> = records
             .values()
-            .filter_map(|r| r.state.resident_id())
+            .filter_map(|r| r.state.parent())
+            .map(|(_, id)| id)
             .filter(|id| !records.contains_key(id))
             .map(|id| id.to_string())
             .collect();
-        load_records(tx, &stored_residents, &mut records).await?;
+        load_records(tx, &stored_parents, &mut records).await?;
         let seq = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
             .fetch_one(&mut **tx)
             .await?;
@@ -143,26 +126,31 @@ impl BatchView {
         })
     }
 
-    /// The volunteers who see a record because of whom it is assigned to (coordinators see
-    /// their whole district and never change with a record).
+    /// The volunteers who see a record because of whom it (or its parent) is assigned to.
+    /// Coordinators see their whole district and district-wide kinds everyone there: those
+    /// never change with a record.
     fn audience(&self, stored: &Stored) -> Vec<UserId> {
-        match stored.state.resident_id() {
-            Some(resident) => self
-                .records
-                .get(&resident)
-                .map(|r| r.state.assigned())
+        match stored.kind().audience() {
+            Audience::Assigned => stored.state.assigned(),
+            Audience::ParentAssigned => stored
+                .state
+                .parent()
+                .and_then(|(_, parent)| self.records.get(&parent))
+                .map(|p| p.state.assigned())
                 .unwrap_or_default(),
-            None => stored.state.assigned(),
+            Audience::District | Audience::City | Audience::Public => Vec::new(),
         }
     }
 
-    fn resident(&self, id: RecordId) -> Option<ResidentInfo> {
+    /// A live record a change may refer to.
+    fn related(&self, id: RecordId) -> Option<Related> {
         self.records
             .get(&id)
-            .filter(|r| r.kind == RecordKind::Resident && !r.state.is_deleted())
-            .map(|r| ResidentInfo {
+            .filter(|r| !r.state.is_deleted())
+            .map(|r| Related {
+                kind: r.kind(),
                 district: r.district,
-                assigned: r.state.assigned(),
+                assigned: self.audience(r),
             })
     }
 
@@ -237,8 +225,8 @@ async fn record_visibility_event(
     Ok(())
 }
 
-/// Tells `user` that what they may see of `record` has changed; for a resident, of its
-/// visits too.
+/// Tells `user` that what they may see of `record` has changed, and of the records that
+/// hang from it (a resident's visits).
 async fn audience_changed(
     tx: &mut Transaction<'_, Sqlite>,
     batch: &mut BatchView,
@@ -246,7 +234,7 @@ async fn audience_changed(
     record: RecordId,
 ) -> Result<(), StorageError> {
     let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM records WHERE id = ?1 OR resident_id = ?1 ORDER BY seq")
+        sqlx::query_scalar("SELECT id FROM records WHERE id = ?1 OR parent_id = ?1 ORDER BY seq")
             .bind(record.to_string())
             .fetch_all(&mut **tx)
             .await?;
@@ -293,14 +281,14 @@ impl PendingRows {
             // the same batch ends as edited. (`WHERE true` lets SQLite parse the upsert.)
             sqlx::query(
                 "INSERT INTO records \
-                   (id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq) \
+                   (id, kind, district_id, created_by, parent_id, assigned, deleted, state, seq) \
                  SELECT value ->> 'id', value ->> 'kind', value ->> 'district_id', \
-                        value ->> 'created_by', value ->> 'resident_id', value ->> 'assigned', \
+                        value ->> 'created_by', value ->> 'parent_id', value ->> 'assigned', \
                         value ->> 'deleted', value ->> 'state', value ->> 'seq' \
                  FROM json_each(?) WHERE true ORDER BY key \
                  ON CONFLICT (id) DO UPDATE SET assigned = excluded.assigned, \
                    deleted = excluded.deleted, state = excluded.state, \
-                   resident_id = excluded.resident_id, seq = excluded.seq",
+                   parent_id = excluded.parent_id, seq = excluded.seq",
             )
             .bind(Value::Array(std::mem::take(&mut self.records)).to_string())
             .execute(&mut **tx)
@@ -328,7 +316,7 @@ impl SyncStore for SqliteStorage {
         changes: &[Change],
         now_ms: i64,
     ) -> Result<Vec<ItemResult>, StorageError> {
-        let pusher = Pusher {
+        let actor = Actor {
             user: caller.user,
             device: caller.device,
             role: caller.role,
@@ -357,7 +345,7 @@ impl SyncStore for SqliteStorage {
                     }),
             };
             let existing = held.record.cloned();
-            let decided = apply_change(change, held, pusher, now_ms, |id| batch.resident(id));
+            let decided = apply_change(change, held, actor, now_ms, |id| batch.related(id));
             let accepted = match decided {
                 Ok(Decision::Store(accepted)) => accepted,
                 Ok(Decision::Replay) => {
@@ -404,10 +392,10 @@ impl SyncStore for SqliteStorage {
             let stored = &accepted.stored;
             rows.records.push(json!({
                 "id": change.id.to_string(),
-                "kind": stored.kind.as_str(),
-                "district_id": stored.district.0,
+                "kind": stored.kind().as_str(),
+                "district_id": stored.district.map(|d| d.0),
                 "created_by": stored.created_by.0,
-                "resident_id": stored.state.resident_id().map(|id| id.to_string()),
+                "parent_id": stored.state.parent().map(|(_, id)| id.to_string()),
                 "assigned": serde_json::to_string(&stored.state.assigned())
                     .unwrap_or_else(|_| "[]".into()),
                 "deleted": stored.state.is_deleted(),
@@ -470,23 +458,30 @@ impl SyncStore for SqliteStorage {
             .map(|d| d.0.to_string())
             .collect::<Vec<_>>()
             .join(",");
-        // Records changed after the cursor in the caller's districts, and records whose
-        // visibility changed for this caller (those become tombstones if no longer visible).
-        // Each half is limited before the two are merged, so a page reads about `limit`
-        // rows from each index instead of sorting everything after the cursor.
+        // Records changed after the cursor in the caller's districts, city-wide records, and
+        // records whose visibility changed for this caller (those become tombstones if no
+        // longer visible). Each part is limited before they are merged, so a page reads
+        // about `limit` rows from each index instead of sorting everything after the cursor.
+        // A record's parent comes along: records shown by its assignment need its list.
+        const COLUMNS: &str = "r.id, r.kind, r.district_id, r.deleted, r.state, r.assigned, \
+                               p.assigned AS parent_assigned";
         let rows = sqlx::query(&format!(
             "SELECT * FROM ( \
-               SELECT r.id, r.kind, r.district_id, r.deleted, r.state, r.seq AS seq, r.assigned, \
-                      res.assigned AS resident_assigned, 0 AS from_event \
-               FROM records r LEFT JOIN records res ON res.id = r.resident_id \
+               SELECT {COLUMNS}, r.seq AS seq, 0 AS from_event \
+               FROM records r LEFT JOIN records p ON p.id = r.parent_id \
                WHERE r.seq > ?1 AND r.district_id IN ({districts}) \
                ORDER BY r.seq LIMIT ?3) \
              UNION ALL \
              SELECT * FROM ( \
-               SELECT r.id, r.kind, r.district_id, r.deleted, r.state, e.seq AS seq, r.assigned, \
-                      res.assigned AS resident_assigned, 1 AS from_event \
+               SELECT {COLUMNS}, r.seq AS seq, 0 AS from_event \
+               FROM records r LEFT JOIN records p ON p.id = r.parent_id \
+               WHERE r.seq > ?1 AND r.district_id IS NULL \
+               ORDER BY r.seq LIMIT ?3) \
+             UNION ALL \
+             SELECT * FROM ( \
+               SELECT {COLUMNS}, e.seq AS seq, 1 AS from_event \
                FROM visibility_events e JOIN records r ON r.id = e.record_id \
-                    LEFT JOIN records res ON res.id = r.resident_id \
+                    LEFT JOIN records p ON p.id = r.parent_id \
                WHERE e.user_id = ?2 AND e.seq > ?1 \
                ORDER BY e.seq LIMIT ?3) \
              ORDER BY seq LIMIT ?3"
@@ -504,15 +499,15 @@ impl SyncStore for SqliteStorage {
             next_cursor = seq;
             let id_text: String = row.get("id");
             let id: RecordId = id_text.parse().map_err(|_| corrupt("id", &id_text))?;
-            let kind = kind_of(row.get("kind")).ok_or_else(|| corrupt("kind", id))?;
-            let assigned_text: Option<String> = match kind {
-                RecordKind::Resident => row.get("assigned"),
-                RecordKind::Visit => row.get("resident_assigned"),
+            let kind = RecordKind::from_code(row.get("kind")).ok_or_else(|| corrupt("kind", id))?;
+            let assigned_text: Option<String> = match kind.audience() {
+                Audience::ParentAssigned => row.get("parent_assigned"),
+                _ => row.get("assigned"),
             };
             let assigned: Vec<UserId> = assigned_text
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
-            let district = DistrictId(row.get("district_id"));
+            let district = row.get::<Option<i64>, _>("district_id").map(DistrictId);
             let visibility = Visibility {
                 kind,
                 district,

@@ -3,10 +3,11 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use super::*;
+use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::hlc::Hlc;
-use crate::resident::{Consent, ResidentPatch};
-use crate::visit::{Outcome, VisitBody, VisitMethod};
+use crate::kinds::{Consent, Outcome, ResidentPatch, VisitBody, VisitMethod};
+use crate::record::Body;
 
 const NOW: i64 = 1_764_000_000_000;
 const NORITSUKE: DistrictId = DistrictId(1);
@@ -14,8 +15,8 @@ const VOLUNTEER: UserId = UserId(10);
 const OTHER_VOLUNTEER: UserId = UserId(11);
 const SC: UserId = UserId(20);
 
-fn pusher(user: UserId, role: Role) -> Pusher<'static> {
-    Pusher {
+fn pusher(user: UserId, role: Role) -> Actor<'static> {
+    Actor {
         user,
         device: DeviceId(user.0 * 100),
         role,
@@ -27,9 +28,10 @@ fn resident_id() -> RecordId {
     RecordId::new_v7(1, [1; 10])
 }
 
-fn assigned_resident(id: RecordId) -> Option<ResidentInfo> {
-    (id == resident_id()).then(|| ResidentInfo {
-        district: NORITSUKE,
+fn assigned_resident(id: RecordId) -> Option<Related> {
+    (id == resident_id()).then(|| Related {
+        kind: RecordKind::Resident,
+        district: Some(NORITSUKE),
         assigned: vec![VOLUNTEER],
     })
 }
@@ -37,7 +39,7 @@ fn assigned_resident(id: RecordId) -> Option<ResidentInfo> {
 fn change(author: UserId, stamp_ms: u64, body: Body) -> Change {
     Change {
         id: RecordId::new_v7(2, [2; 10]),
-        district_id: NORITSUKE,
+        district_id: Some(NORITSUKE),
         author,
         device: DeviceId(author.0 * 100),
         stamp: Hlc {
@@ -88,8 +90,8 @@ fn code(result: Result<Decision, Rejection>) -> RejectCode {
 fn decide(
     change: &Change,
     existing: Option<&Stored>,
-    pusher: Pusher<'_>,
-    resident: impl Fn(RecordId) -> Option<ResidentInfo>,
+    pusher: Actor<'_>,
+    resident: impl Fn(RecordId) -> Option<Related>,
 ) -> Result<Decision, Rejection> {
     let held = Held {
         record: existing,
@@ -115,7 +117,10 @@ fn volunteer_logs_a_fine_visit_for_an_assigned_resident() {
         pusher(VOLUNTEER, Role::Volunteer),
         assigned_resident,
     ));
-    assert_eq!(stored.state.resident_id(), Some(resident_id()));
+    assert_eq!(
+        stored.state.parent(),
+        Some((RecordKind::Resident, resident_id()))
+    );
     assert_eq!(stored.created_by, VOLUNTEER);
 }
 
@@ -129,7 +134,7 @@ fn forged_authors_other_districts_and_far_future_clocks_are_refused() {
     );
 
     let mut elsewhere = change(VOLUNTEER, NOW as u64, visit(VOLUNTEER, ""));
-    elsewhere.district_id = DistrictId(2);
+    elsewhere.district_id = Some(DistrictId(2));
     assert_eq!(
         code(decide(&elsewhere, None, me, assigned_resident)),
         RejectCode::WrongDistrict
@@ -145,7 +150,7 @@ fn forged_authors_other_districts_and_far_future_clocks_are_refused() {
         RejectCode::ClockAhead
     );
 
-    let city = Pusher {
+    let city = Actor {
         role: Role::City,
         ..me
     };
@@ -160,13 +165,14 @@ fn forged_authors_other_districts_and_far_future_clocks_are_refused() {
 fn a_visit_belongs_to_its_residents_district() {
     // An SC of two districts visits a resident of the second one.
     let both = [NORITSUKE, DistrictId(2)];
-    let sc = Pusher {
+    let sc = Actor {
         districts: &both,
         ..pusher(SC, Role::Coordinator)
     };
     let in_second = |id: RecordId| {
-        (id == resident_id()).then(|| ResidentInfo {
-            district: DistrictId(2),
+        (id == resident_id()).then(|| Related {
+            kind: RecordKind::Resident,
+            district: Some(DistrictId(2)),
             assigned: vec![VOLUNTEER],
         })
     };
@@ -176,9 +182,9 @@ fn a_visit_belongs_to_its_residents_district() {
         RejectCode::WrongDistrict
     );
     let mut filed_right = filed_in_first.clone();
-    filed_right.district_id = DistrictId(2);
+    filed_right.district_id = Some(DistrictId(2));
     let accepted = kept(decide(&filed_right, None, sc, in_second));
-    assert_eq!(accepted.district, DistrictId(2));
+    assert_eq!(accepted.district, Some(DistrictId(2)));
 }
 
 #[test]
@@ -213,7 +219,7 @@ fn only_the_author_corrects_a_visit_and_the_newest_version_wins() {
         decide(&older, Some(&corrected), me, assigned_resident),
         Ok(Decision::Unchanged)
     );
-    let StoredState::Visit(newest) = &corrected.state else {
+    let State::Visit(newest) = &corrected.state else {
         panic!("a visit")
     };
     assert!(matches!(&newest.body, Body::Visit(v) if v.note == "訂正"));
@@ -295,7 +301,7 @@ fn resident_b() -> RecordId {
 }
 
 /// Resident A is assigned to VOLUNTEER, resident B to OTHER_VOLUNTEER, both in 乗附.
-fn residents_a_and_b(id: RecordId) -> Option<ResidentInfo> {
+fn residents_a_and_b(id: RecordId) -> Option<Related> {
     let assigned = if id == resident_id() {
         VOLUNTEER
     } else if id == resident_b() {
@@ -303,8 +309,9 @@ fn residents_a_and_b(id: RecordId) -> Option<ResidentInfo> {
     } else {
         return None;
     };
-    Some(ResidentInfo {
-        district: NORITSUKE,
+    Some(Related {
+        kind: RecordKind::Resident,
+        district: Some(NORITSUKE),
         assigned: vec![assigned],
     })
 }
@@ -324,7 +331,10 @@ fn a_late_older_version_never_moves_a_visit_to_another_resident() {
         decide(&about_b, Some(&held), sc, residents_a_and_b),
         Ok(Decision::Unchanged)
     );
-    assert_eq!(held.state.resident_id(), Some(resident_id()));
+    assert_eq!(
+        held.state.parent(),
+        Some((RecordKind::Resident, resident_id()))
+    );
 }
 
 #[test]
@@ -387,7 +397,7 @@ fn a_replay_is_accepted_only_as_the_same_change_from_the_same_device() {
     let me = pusher(VOLUNTEER, Role::Volunteer);
     let sent = change(VOLUNTEER, NOW as u64, visit(VOLUNTEER, "お元気"));
     let held = kept(decide(&sent, None, me, assigned_resident));
-    let replay = |change: &Change, before: AppliedBefore, pusher: Pusher<'_>| {
+    let replay = |change: &Change, before: AppliedBefore, pusher: Actor<'_>| {
         let held = Held {
             record: Some(&held),
             applied: Some(before),

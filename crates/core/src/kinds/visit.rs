@@ -1,42 +1,35 @@
-//! 見守り記録: one visit to one resident (domain.md, job 1). Visits are immutable events:
-//! a correction is a new version of the same record by its author, and the newest wins.
+//! 見守り記録: one visit to one resident (domain.md, job 1). Visits are immutable events: a
+//! correction is a new version of the same record by its author, and the newest wins
+//! whole ([`Newest`]).
+//!
+//! - Parent: its resident; it lives in the resident's district.
+//! - Audience: the district's coordinators and the volunteers the resident is assigned to.
+//! - Who may change it: anyone who may see the resident logs a visit (a volunteer or a
+//!   coordinator); only its author corrects or deletes it. The city and administrators,
+//!   nothing.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::{Actor, Audience, Existing, Kind, RecordKind};
+use crate::account::Role;
 use crate::calendar::CivilDate;
-use crate::record::{RecordId, UserId};
+use crate::hlc::MAX_CLOCK_SKEW_MS;
+use crate::merge::Newest;
+use crate::record::{Change, RecordId, UserId};
+use crate::sync::RejectCode;
+use crate::validate::{Context, Errors, Problem};
+use crate::vocab::labelled_enum;
 
-/// Longest free-text note, in characters: a few sentences, not a case file.
-pub const MAX_NOTE_CHARS: usize = 1000;
-/// More visitors than this on one doorstep is a data error, not a visit.
-pub const MAX_VISITORS: usize = 5;
-pub const MAX_REFERRED_RESOURCES: usize = 20;
-
-macro_rules! labelled_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $code)] $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// The stable code stored and sent.
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code,)+ }
-            }
-
-            /// What the volunteer reads.
-            pub fn label_ja(self) -> &'static str {
-                match self { $(Self::$variant => $label,)+ }
-            }
-        }
-    };
+pub mod limits {
+    /// Longest free-text note, in characters: a few sentences, not a case file.
+    pub const MAX_NOTE_CHARS: usize = 1000;
+    /// More visitors than this on one doorstep is a data error, not a visit.
+    pub const MAX_VISITORS: usize = 5;
+    pub const MAX_REFERRED_RESOURCES: usize = 20;
 }
+use limits::*;
 
 labelled_enum!(
     /// How the resident was seen.
@@ -152,6 +145,97 @@ impl Outcome {
     /// Outcomes the SC must hear about the same day (domain.md, escalation).
     pub fn needs_escalation(self) -> bool {
         matches!(self, Self::Worrying | Self::MustReport | Self::Emergency)
+    }
+}
+
+/// See the module documentation.
+pub struct Visit;
+
+impl Kind for Visit {
+    type Body = VisitBody;
+    type Merge = Newest;
+    const KIND: RecordKind = RecordKind::Visit;
+    const AUDIENCE: Audience = Audience::ParentAssigned;
+    const NEEDS_DISTRICT: bool = true;
+
+    fn parent(body: &VisitBody) -> Option<(RecordKind, RecordId)> {
+        Some((RecordKind::Resident, body.resident_id))
+    }
+
+    fn validate(body: &VisitBody, change: &Change, world: &dyn Context, errors: &mut Errors) {
+        if !world.visible(RecordKind::Resident, body.resident_id) {
+            errors.add("resident_id", Problem::UnknownReference);
+        }
+        let latest_allowed = world.now_ms().saturating_add(MAX_CLOCK_SKEW_MS as i64);
+        if body.visited_at_ms > latest_allowed {
+            errors.add("visited_at_ms", Problem::InFuture);
+        }
+        // Before 2000 is a broken clock or a typo, not a visit.
+        if body.visited_at_ms < 946_684_800_000 {
+            errors.add("visited_at_ms", Problem::OutOfRange);
+        }
+        if body.visitors.is_empty() {
+            errors.add("visitors", Problem::Required);
+        } else if body.visitors.len() > MAX_VISITORS {
+            errors.add("visitors", Problem::OutOfRange);
+        } else if body.visitors.iter().collect::<BTreeSet<_>>().len() != body.visitors.len() {
+            errors.add("visitors", Problem::Duplicate);
+        } else if !body.visitors.contains(&change.author) {
+            errors.add("visitors", Problem::MustIncludeAuthor);
+        }
+        if body.referred_resources.len() > MAX_REFERRED_RESOURCES {
+            errors.add("referred_resources", Problem::OutOfRange);
+        }
+        if let Some(next) = body.follow_up.as_ref().and_then(|f| f.next_visit) {
+            let visit_day = body.visited_at_ms.div_euclid(86_400_000);
+            if next.days_since_epoch() < visit_day {
+                errors.add("follow_up.next_visit", Problem::BeforeVisit);
+            }
+        }
+        errors.note("note", &body.note, MAX_NOTE_CHARS);
+    }
+
+    fn permit(
+        actor: Actor<'_>,
+        existing: Option<Existing<'_, Box<Change>>>,
+        change: &Change,
+        _: &VisitBody,
+    ) -> Result<(), RejectCode> {
+        match (actor.role, existing) {
+            (Role::City | Role::Admin, _) => Err(RejectCode::NotAllowed),
+            // Visits are events: only their author corrects them.
+            (_, Some(existing)) if existing.created_by != change.author => {
+                Err(RejectCode::NotAllowed)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn sample(n: u64, author: UserId, now_ms: i64, parent: Option<RecordId>) -> VisitBody {
+        let outcome = Outcome::ALL[(n % Outcome::ALL.len() as u64) as usize];
+        VisitBody {
+            resident_id: parent.unwrap_or_else(|| RecordId::new_v7(1, [1; 10])),
+            visited_at_ms: now_ms - 60_000,
+            visitors: vec![author],
+            method: VisitMethod::ALL[(n % VisitMethod::ALL.len() as u64) as usize],
+            outcome,
+            signs: if outcome.needs_escalation() {
+                [WarningSign::MailPilingUp].into_iter().collect()
+            } else {
+                BTreeSet::new()
+            },
+            needs: BTreeSet::new(),
+            actions: BTreeSet::new(),
+            referred_resources: vec![],
+            follow_up: None,
+            note: [
+                "お元気でした",
+                "郵便物がたまっていた",
+                "",
+                "庭の草が伸びていた",
+            ][(n % 4) as usize]
+                .into(),
+        }
     }
 }
 

@@ -1,68 +1,17 @@
-//! 見守り対象者: a resident's profile. Several people may edit it offline (the SC, the
-//! assigned volunteers), so it merges field by field: the write with the larger clock stamp
-//! wins, and a write that loses to one its author never saw is kept as a [`Conflict`] for
-//! the SC to look at.
+//! Per-field last-writer-wins: for mutable records several people edit offline (the SC and
+//! the assigned volunteers editing a resident). Each field keeps the write with the larger
+//! clock stamp, and a write that loses to one its author never saw is kept as a
+//! [`Conflict`] for the SC to look at.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::calendar::CivilDate;
 use crate::hlc::Hlc;
-use crate::record::UserId;
-
-pub const MAX_NAME_CHARS: usize = 50;
-pub const MAX_ADDRESS_CHARS: usize = 200;
-pub const MAX_PHONE_CHARS: usize = 20;
-pub const MAX_NOTE_CHARS: usize = 500;
-pub const MAX_CONSENT_SCOPE_CHARS: usize = 200;
-pub const MAX_ASSIGNED: usize = 10;
-
-/// 同意: a resident is registered only with consent (個人情報保護法).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Consent {
-    pub date: CivilDate,
-    /// What they agreed to, in their words (e.g. 「見守り訪問と地区SCへの共有」).
-    pub scope: String,
-    pub taken_by: UserId,
-}
-
-/// The fields a change sets; absent fields are left as they are. No diagnoses and no
-/// photographs by design: 体調「気になる」 belongs in a visit's outcome, not here.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResidentPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kana: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// How often they should be visited; past it they are 未訪問 and listed first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visit_interval_days: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assigned_volunteers: Option<BTreeSet<UserId>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consent: Option<Consent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl ResidentPatch {
-    /// The fields this patch sets, by name, as JSON values (the merge works on these, so the
-    /// same rule serves every mutable kind).
-    pub fn fields(&self) -> BTreeMap<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(map)) => map.into_iter().collect(),
-            _ => BTreeMap::new(),
-        }
-    }
-}
+use crate::merge::{Merge, Strategy};
+use crate::record::Change;
 
 /// One field's current value and the stamp of the write that set it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,67 +135,6 @@ impl LwwRecord {
         self.fields.values().map(|f| f.stamp).max()
     }
 
-    /// The current values as a patch (unknown stored fields are ignored).
-    pub fn to_patch(&self) -> ResidentPatch {
-        let object: serde_json::Map<String, Value> = self
-            .fields
-            .iter()
-            .filter(|(name, _)| name.as_str() != DELETED_FIELD)
-            .map(|(name, field)| (name.clone(), field.value.clone()))
-            .collect();
-        let mut patch = ResidentPatch::default();
-        for (name, value) in object {
-            let single: serde_json::Map<String, Value> = [(name, value)].into_iter().collect();
-            if let Ok(field) = serde_json::from_value::<ResidentPatch>(Value::Object(single)) {
-                merge_patch(&mut patch, field);
-            }
-        }
-        patch
-    }
-}
-
-fn merge_patch(into: &mut ResidentPatch, from: ResidentPatch) {
-    into.name = from.name.or(into.name.take());
-    into.kana = from.kana.or(into.kana.take());
-    into.address = from.address.or(into.address.take());
-    into.phone = from.phone.or(into.phone.take());
-    into.visit_interval_days = from.visit_interval_days.or(into.visit_interval_days);
-    into.assigned_volunteers = from.assigned_volunteers.or(into.assigned_volunteers.take());
-    into.consent = from.consent.or(into.consent.take());
-    into.note = from.note.or(into.note.take());
-}
-
-/// The resident fields a volunteer edits as plain text, in the order the form shows them.
-pub const TEXT_FIELDS: &[&str] = &["name", "kana", "address", "phone", "note"];
-
-/// What a field is called on screen.
-pub fn field_label_ja(field: &str) -> &'static str {
-    match field {
-        "name" => "お名前",
-        "kana" => "ふりがな",
-        "address" => "住所",
-        "phone" => "電話番号",
-        "note" => "メモ",
-        "visit_interval_days" => "訪問の間隔（日）",
-        "assigned_volunteers" => "担当",
-        "consent" => "同意",
-        DELETED_FIELD => "削除",
-        _ => "その他の項目",
-    }
-}
-
-/// A stored value as a person reads it: text as written, anything else compactly.
-pub fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Null => String::new(),
-        Value::Bool(true) => "はい".to_owned(),
-        Value::Bool(false) => "いいえ".to_owned(),
-        other => other.to_string(),
-    }
-}
-
-impl LwwRecord {
     /// A field's current value as text ("" when unset).
     pub fn text(&self, field: &str) -> String {
         self.fields
@@ -262,29 +150,72 @@ impl LwwRecord {
         conflicts
     }
 
-    /// The patch an edit form makes: only the text fields whose (trimmed) value differs
-    /// from what is held, so that an edit never overwrites a field it did not touch.
-    pub fn edit_patch<'a>(
-        &self,
-        edits: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> ResidentPatch {
-        let mut patch = ResidentPatch::default();
-        for (field, value) in edits {
-            let value = value.trim();
-            if self.text(field) == value {
-                continue;
-            }
-            let value = Some(value.to_owned());
-            match field {
-                "name" => patch.name = value,
-                "kana" => patch.kana = value,
-                "address" => patch.address = value,
-                "phone" => patch.phone = value,
-                "note" => patch.note = value,
-                _ => {}
-            }
+    /// The current values as a body of type `B`. Fields `B` does not know (written by a
+    /// newer app) are left out rather than failing the whole record.
+    pub fn current<B: DeserializeOwned>(&self) -> Option<B> {
+        let known: serde_json::Map<String, Value> = self
+            .fields
+            .iter()
+            .filter(|(name, _)| name.as_str() != DELETED_FIELD)
+            .map(|(name, field)| (name.clone(), field.value.clone()))
+            .filter(|(name, value)| {
+                let single: serde_json::Map<String, Value> =
+                    [(name.clone(), value.clone())].into_iter().collect();
+                serde_json::from_value::<B>(Value::Object(single)).is_ok()
+            })
+            .collect();
+        serde_json::from_value(Value::Object(known)).ok()
+    }
+}
+
+/// A stored value as a person reads it: text as written, anything else compactly.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        Value::Bool(true) => "はい".to_owned(),
+        Value::Bool(false) => "いいえ".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// The field writes of a body whose fields are optional (absent: left as it is).
+pub fn field_writes<B: Serialize>(body: &B) -> BTreeMap<String, Value> {
+    match serde_json::to_value(body) {
+        Ok(Value::Object(map)) => map.into_iter().collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+/// Per-field last-writer-wins, for bodies that are patches: every field optional, absent
+/// meaning "unchanged" (see the module documentation).
+#[derive(Debug, Clone, Copy)]
+pub struct FieldLww;
+
+impl<B: Serialize + DeserializeOwned> Merge<B> for FieldLww {
+    const STRATEGY: Strategy = Strategy::FieldLww;
+    type State = LwwRecord;
+
+    fn apply(state: &mut Option<Self::State>, change: &Change, body: &B) -> Vec<Conflict> {
+        let mut writes = field_writes(body);
+        if change.deleted {
+            writes.insert(DELETED_FIELD.to_owned(), Value::Bool(true));
         }
-        patch
+        state
+            .get_or_insert_with(LwwRecord::default)
+            .apply(writes, change.stamp, change.base)
+    }
+
+    fn is_deleted(state: &Self::State) -> bool {
+        state.is_deleted()
+    }
+
+    fn newest_stamp(state: &Self::State) -> Option<Hlc> {
+        state.newest_stamp()
+    }
+
+    fn current(state: &Self::State) -> Option<B> {
+        state.current()
     }
 }
 
@@ -293,68 +224,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;
-
-    #[test]
-    fn an_edit_patches_only_the_fields_it_changed_and_knows_what_it_saw() {
-        let mut record = LwwRecord::default();
-        record.apply(
-            ResidentPatch {
-                name: Some("乗附 ハナ".into()),
-                address: Some("乗附町1".into()),
-                ..ResidentPatch::default()
-            }
-            .fields(),
-            stamp(10, 1),
-            None,
-        );
-        record.apply(
-            ResidentPatch {
-                phone: Some("027-000-0000".into()),
-                ..ResidentPatch::default()
-            }
-            .fields(),
-            stamp(20, 2),
-            None,
-        );
-        assert_eq!(record.newest_stamp(), Some(stamp(20, 2)));
-        let patch = record.edit_patch([
-            ("name", " 乗附 花 "),
-            ("address", "乗附町1"),
-            ("phone", "027-000-0000"),
-            ("kana", ""),
-        ]);
-        assert_eq!(
-            patch,
-            ResidentPatch {
-                name: Some("乗附 花".into()),
-                ..ResidentPatch::default()
-            },
-            "unchanged and still-empty fields are left out"
-        );
-        assert_eq!(record.text("kana"), "");
-        assert_eq!(field_label_ja("address"), "住所");
-    }
-
-    #[test]
-    fn concurrent_renames_leave_a_conflict_the_coordinator_can_read() {
-        let mut record = LwwRecord::default();
-        let rename = |name: &str| {
-            ResidentPatch {
-                name: Some(name.into()),
-                ..ResidentPatch::default()
-            }
-            .fields()
-        };
-        record.apply(rename("乗附 ハナ"), stamp(10, 1), None);
-        // Two phones, both having seen stamp 10, rename offline.
-        record.apply(rename("乗附 花"), stamp(30, 2), Some(stamp(10, 1)));
-        record.apply(rename("乗附 はな"), stamp(20, 3), Some(stamp(10, 1)));
-        let conflicts = record.conflicts_newest_first();
-        assert_eq!(conflicts.len(), 1);
-        assert_eq!(value_text(&conflicts[0].winning.value), "乗附 花");
-        assert_eq!(value_text(&conflicts[0].losing.value), "乗附 はな");
-        assert_eq!(record.text("name"), "乗附 花");
-    }
 
     fn stamp(wall_ms: u64, node: u64) -> Hlc {
         Hlc {
@@ -387,9 +256,9 @@ mod tests {
             stamp(2, 2),
             Some(stamp(1, 1)),
         );
-        let patch = record.to_patch();
-        assert_eq!(patch.name.as_deref(), Some("高崎 花子"));
-        assert_eq!(patch.phone.as_deref(), Some("090-1111-2222"));
+        assert_eq!(record.text("name"), "高崎 花子");
+        assert_eq!(record.text("phone"), "090-1111-2222");
+        assert_eq!(record.newest_stamp(), Some(stamp(2, 2)));
     }
 
     #[test]
@@ -411,7 +280,8 @@ mod tests {
         assert_eq!(volunteer.len(), 1);
         assert_eq!(volunteer[0].losing.value, json!("乗附町3"));
         assert_eq!(volunteer[0].winning.value, json!("乗附町2"));
-        assert_eq!(record.to_patch().address.as_deref(), Some("乗附町2"));
+        assert_eq!(record.text("address"), "乗附町2");
+        assert_eq!(record.conflicts_newest_first().len(), 1);
     }
 
     #[test]
@@ -427,9 +297,33 @@ mod tests {
         assert!(!record.is_deleted());
     }
 
+    #[derive(Debug, Default, PartialEq, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Patch {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
     #[test]
-    fn patches_refuse_unknown_fields() {
-        assert!(serde_json::from_str::<ResidentPatch>(r#"{"name":"a","diagnosis":"x"}"#).is_err());
+    fn the_current_values_skip_fields_a_newer_app_wrote() {
+        let mut record = LwwRecord::default();
+        record.apply(
+            writes(&[
+                ("name", json!("花子")),
+                ("diagnosis_free_field", json!("x")),
+            ]),
+            stamp(1, 1),
+            None,
+        );
+        assert_eq!(
+            record.current::<Patch>(),
+            Some(Patch {
+                name: Some("花子".into()),
+                note: None
+            })
+        );
     }
 
     fn any_record() -> impl Strategy<Value = LwwRecord> {

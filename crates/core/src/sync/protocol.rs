@@ -1,4 +1,5 @@
-//! The sync protocol (sync.md): what a device pushes, what it pulls, and who may see what.
+//! The sync protocol (sync.md): what a device pushes and what it pulls. It knows no kind of
+//! record: a record travels as its kind's code and its state's JSON.
 //!
 //! - `POST /api/v1/sync/push`: a batch of [`Change`]s; each gets its own [`ItemResult`].
 //! - `GET /api/v1/sync/pull?cursor=N&limit=M`: records changed after the server cursor that
@@ -7,9 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::account::Role;
 use crate::hlc::Hlc;
-use crate::record::{Change, DistrictId, RecordId, RecordKind, UserId};
+use crate::record::{Change, DistrictId, RecordId, RecordKind};
 use crate::validate::FieldError;
 
 /// Most changes in one push; a phone with more sends several batches.
@@ -106,12 +106,14 @@ pub struct PushResponse {
 pub struct PulledRecord {
     pub id: RecordId,
     pub kind: RecordKind,
-    pub district_id: DistrictId,
+    /// `None` for a city-wide record.
+    #[serde(default)]
+    pub district_id: Option<DistrictId>,
     /// The server's sequence number of the record's last change.
     pub seq: i64,
     /// `true`: remove it from the phone (deleted, or no longer the caller's to see).
     pub tombstone: bool,
-    /// The state (absent for tombstones): a resident's `LwwRecord`, a visit's newest `Change`.
+    /// The state (absent for tombstones), as the kind's merge keeps it (`kinds::State`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<serde_json::Value>,
 }
@@ -126,101 +128,9 @@ pub struct PullResponse {
     pub more: bool,
 }
 
-/// What visibility depends on, about one record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Visibility<'a> {
-    pub kind: RecordKind,
-    pub district: DistrictId,
-    /// For a resident: its assigned volunteers. For a visit: its resident's.
-    pub assigned: &'a [UserId],
-}
-
-/// The districts whose records a caller may see any of: the ones a pull reads. Roles that
-/// see no personal records read none (they still receive the tombstones of what they lost).
-pub fn pull_scope(role: Role, districts: &[DistrictId]) -> &[DistrictId] {
-    match role {
-        Role::Volunteer | Role::Coordinator => districts,
-        Role::City | Role::Admin => &[],
-    }
-}
-
-/// Who may see a record (domain.md, privacy): a volunteer, the residents assigned to them
-/// and their visits, in their districts; a coordinator, everything in their districts. The
-/// city sees totals, not names, and an administrator manages accounts: neither pulls
-/// personal records.
-pub fn may_see(role: Role, user: UserId, districts: &[DistrictId], record: Visibility<'_>) -> bool {
-    if !districts.contains(&record.district) {
-        return false;
-    }
-    match role {
-        Role::Coordinator => true,
-        Role::Volunteer => record.assigned.contains(&user),
-        Role::City | Role::Admin => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NORITSUKE: DistrictId = DistrictId(1);
-    const KATAOKA: DistrictId = DistrictId(2);
-
-    fn resident(district: DistrictId, assigned: &[UserId]) -> Visibility<'_> {
-        Visibility {
-            kind: RecordKind::Resident,
-            district,
-            assigned,
-        }
-    }
-
-    #[test]
-    fn volunteers_see_only_residents_assigned_to_them_in_their_districts() {
-        let me = UserId(7);
-        assert!(may_see(
-            Role::Volunteer,
-            me,
-            &[NORITSUKE],
-            resident(NORITSUKE, &[me])
-        ));
-        assert!(!may_see(
-            Role::Volunteer,
-            me,
-            &[NORITSUKE],
-            resident(NORITSUKE, &[UserId(8)])
-        ));
-        assert!(!may_see(
-            Role::Volunteer,
-            me,
-            &[NORITSUKE],
-            resident(KATAOKA, &[me])
-        ));
-    }
-
-    #[test]
-    fn coordinators_see_their_districts_and_the_city_and_admins_see_no_names() {
-        let sc = UserId(1);
-        assert!(may_see(
-            Role::Coordinator,
-            sc,
-            &[NORITSUKE],
-            resident(NORITSUKE, &[])
-        ));
-        assert!(!may_see(
-            Role::Coordinator,
-            sc,
-            &[NORITSUKE],
-            resident(KATAOKA, &[])
-        ));
-        for role in [Role::City, Role::Admin] {
-            assert!(!may_see(
-                role,
-                sc,
-                &[NORITSUKE, KATAOKA],
-                resident(NORITSUKE, &[sc])
-            ));
-        }
-    }
 
     #[test]
     fn results_serialise_with_a_status_tag() {
@@ -255,14 +165,5 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn city_and_admin_pulls_read_no_district() {
-        let both = [NORITSUKE, KATAOKA];
-        assert_eq!(pull_scope(Role::Coordinator, &both), &both);
-        assert_eq!(pull_scope(Role::Volunteer, &both), &both);
-        assert!(pull_scope(Role::City, &both).is_empty());
-        assert!(pull_scope(Role::Admin, &both).is_empty());
     }
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::hlc::Hlc;
-use crate::record::{Body, Change, RecordId, RecordKind};
-use crate::resident::{LwwRecord, DELETED_FIELD};
+use crate::kinds::State;
+use crate::record::{Change, DistrictId, RecordId, RecordKind};
 use crate::sync::{ItemResult, PullResponse, RejectCode};
 use crate::validate::FieldError;
 
@@ -79,7 +79,7 @@ pub enum LocalWrite {
     Put {
         id: RecordId,
         kind: RecordKind,
-        district: crate::record::DistrictId,
+        district: Option<DistrictId>,
         seq: i64,
         state: serde_json::Value,
     },
@@ -106,7 +106,8 @@ pub fn writes_for_page(page: &PullResponse) -> Vec<LocalWrite> {
 }
 
 /// What the phone shows for a record: the server's state with the changes still waiting
-/// in the outbox laid over it, so that a saved change never seems to vanish.
+/// in the outbox laid over it (by the kind's own merge, the server's), so that a saved
+/// change never seems to vanish.
 pub fn local_view(
     kind: RecordKind,
     server_state: Option<&serde_json::Value>,
@@ -117,36 +118,27 @@ pub fn local_view(
     if pending.is_empty() {
         return server_state.cloned();
     }
-    match kind {
-        RecordKind::Resident => {
-            let mut record: LwwRecord = server_state
-                .and_then(|s| serde_json::from_value(s.clone()).ok())
-                .unwrap_or_default();
-            for change in pending {
-                if let Body::Resident(patch) = &change.body {
-                    let mut writes = patch.fields();
-                    if change.deleted {
-                        writes.insert(DELETED_FIELD.to_owned(), serde_json::Value::Bool(true));
-                    }
-                    record.apply(writes, change.stamp, change.base);
-                }
-            }
-            (!record.fields.is_empty()).then(|| serde_json::to_value(record).unwrap_or_default())
-        }
-        RecordKind::Visit => {
-            let newest_pending = pending.iter().max_by_key(|c| c.stamp);
-            let server: Option<Change> =
-                server_state.and_then(|s| serde_json::from_value(s.clone()).ok());
-            match (server, newest_pending) {
-                (Some(server), Some(local)) if server.stamp >= local.stamp => {
-                    serde_json::to_value(server).ok()
-                }
-                (_, Some(local)) => serde_json::to_value(*local).ok(),
-                (Some(server), None) => serde_json::to_value(server).ok(),
-                (None, None) => None,
-            }
+    let mut state = server_state.and_then(|s| State::from_json(kind, s.clone()).ok());
+    let mut in_order: Vec<&Change> = pending
+        .iter()
+        .copied()
+        .filter(|c| c.kind() == kind)
+        .collect();
+    in_order.sort_by_key(|c| c.stamp);
+    for change in in_order {
+        if let Ok((next, _)) = State::apply(state.as_ref(), change) {
+            state = Some(next);
         }
     }
+    state.map(|s| s.to_json())
+}
+
+/// A record as a replica holds it from the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldRecord {
+    pub kind: RecordKind,
+    pub district: Option<DistrictId>,
+    pub state: serde_json::Value,
 }
 
 /// An in-memory replica: the whole client side of sync for one device, used by the
@@ -154,7 +146,7 @@ pub fn local_view(
 #[derive(Debug, Clone, Default)]
 pub struct MemoryReplica {
     /// Records as the server last sent them.
-    pub records: BTreeMap<RecordId, (RecordKind, serde_json::Value)>,
+    pub records: BTreeMap<RecordId, HeldRecord>,
     /// Waiting changes, oldest first.
     pub outbox: BTreeMap<(Hlc, RecordId), Change>,
     pub quarantine: Vec<Quarantined>,
@@ -194,9 +186,20 @@ impl MemoryReplica {
         for write in writes_for_page(page) {
             match write {
                 LocalWrite::Put {
-                    id, kind, state, ..
+                    id,
+                    kind,
+                    district,
+                    state,
+                    ..
                 } => {
-                    self.records.insert(id, (kind, state));
+                    self.records.insert(
+                        id,
+                        HeldRecord {
+                            kind,
+                            district,
+                            state,
+                        },
+                    );
                 }
                 LocalWrite::Remove { id } => {
                     self.records.remove(&id);
@@ -211,7 +214,7 @@ impl MemoryReplica {
         let pending: Vec<&Change> = self.outbox.values().filter(|c| c.id == id).collect();
         local_view(
             kind,
-            self.records.get(&id).map(|(_, state)| state),
+            self.records.get(&id).map(|held| &held.state),
             &pending,
         )
     }
@@ -220,14 +223,14 @@ impl MemoryReplica {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{DeviceId, DistrictId, UserId};
-    use crate::resident::ResidentPatch;
+    use crate::kinds::ResidentPatch;
+    use crate::record::{Body, DeviceId, UserId};
     use crate::sync::PulledRecord;
 
     fn change(n: u8, wall_ms: u64) -> Change {
         Change {
             id: RecordId::new_v7(1, [n; 10]),
-            district_id: DistrictId(1),
+            district_id: Some(DistrictId(1)),
             author: UserId(1),
             device: DeviceId(1),
             stamp: Hlc {
@@ -311,7 +314,7 @@ mod tests {
                 PulledRecord {
                     id: other,
                     kind: RecordKind::Visit,
-                    district_id: DistrictId(1),
+                    district_id: Some(DistrictId(1)),
                     seq: 4,
                     tombstone: false,
                     state: Some(serde_json::json!({"x": 1})),
@@ -319,7 +322,7 @@ mod tests {
                 PulledRecord {
                     id: other,
                     kind: RecordKind::Visit,
-                    district_id: DistrictId(1),
+                    district_id: Some(DistrictId(1)),
                     seq: 5,
                     tombstone: true,
                     state: None,

@@ -1,0 +1,303 @@
+//! Every kind of record the sync engine carries, listed once (in [`kinds!`] at the bottom),
+//! each with one home that says everything about it: its body and validation, how its
+//! versions merge (a strategy from `merge`), the record it hangs from, who sees it, and
+//! who may create and change it. The transport (`sync`), the server's storage and the
+//! phone's store know nothing of any kind; they ask here.
+//!
+//! A new kind is a file in this folder implementing [`Kind`] and one line in the list. A
+//! kind that lacks a piece does not compile, and `tests` below walks every kind of
+//! [`RecordKind::ALL`] through validation, the merge laws, the audience and the JSON forms.
+
+mod resident;
+mod visit;
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::account::Role;
+use crate::hlc::Hlc;
+use crate::merge::{Conflict, Merge};
+use crate::record::{Change, DistrictId, RecordId, UserId};
+use crate::sync::RejectCode;
+use crate::validate::{Context, Errors};
+
+pub use resident::{edit_patch, field_label_ja, Consent, Resident, ResidentPatch, TEXT_FIELDS};
+pub use visit::{Action, FollowUp, Need, Outcome, Visit, VisitBody, VisitMethod, WarningSign};
+
+/// Limits of the kinds' fields, by kind.
+pub mod limits {
+    pub use super::resident::limits as resident;
+    pub use super::visit::limits as visit;
+}
+
+/// Who sees a record (domain.md, privacy). Coordinators and volunteers see only their own
+/// districts; the city and administrators see no personal records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The district's coordinators and the volunteers it is assigned to ([`Kind::assigned`]).
+    Assigned,
+    /// The district's coordinators and the volunteers its parent is assigned to.
+    ParentAssigned,
+    /// Everyone signed in to its district.
+    District,
+    /// Everyone signed in, whatever their district.
+    City,
+    /// Anyone, also without signing in.
+    Public,
+}
+
+/// The signed-in person making a change.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub user: UserId,
+    pub device: crate::record::DeviceId,
+    pub role: Role,
+    pub districts: &'a [DistrictId],
+}
+
+/// A record the change would modify, as far as permissions need it.
+#[derive(Debug, Clone, Copy)]
+pub struct Existing<'a, S> {
+    pub created_by: UserId,
+    pub state: &'a S,
+}
+
+/// The state a kind's merge keeps.
+pub type StateOf<K> = <<K as Kind>::Merge as Merge<<K as Kind>::Body>>::State;
+
+/// Everything about one kind of record.
+pub trait Kind: 'static {
+    /// What a change to this kind carries.
+    type Body: KindBody + Clone + PartialEq + Eq + fmt::Debug + Serialize + DeserializeOwned;
+    /// How its versions combine (see `merge`).
+    type Merge: Merge<Self::Body>;
+    const KIND: RecordKind;
+    const AUDIENCE: Audience;
+    /// `false`: a record may belong to no district (city-wide).
+    const NEEDS_DISTRICT: bool;
+
+    /// The record this one hangs from (it lives in that record's district, and the author
+    /// must be able to see it).
+    fn parent(body: &Self::Body) -> Option<(RecordKind, RecordId)>;
+
+    /// Field checks, the same on the phone (before saving) and the server (before
+    /// accepting). Deletions are checked too.
+    fn validate(body: &Self::Body, change: &Change, world: &dyn Context, errors: &mut Errors);
+
+    /// Whether `actor` may make this change, given the record as it is held.
+    fn permit(
+        actor: Actor<'_>,
+        existing: Option<Existing<'_, StateOf<Self>>>,
+        change: &Change,
+        body: &Self::Body,
+    ) -> Result<(), RejectCode>;
+
+    /// The volunteers a record is assigned to (for [`Audience::Assigned`]).
+    fn assigned(_state: &StateOf<Self>) -> Vec<UserId> {
+        Vec::new()
+    }
+
+    /// A plausible body for tests and the simulation, chosen by `n`, referring to `parent`
+    /// where the kind has one. Deterministic.
+    fn sample(n: u64, author: UserId, now_ms: i64, parent: Option<RecordId>) -> Self::Body;
+}
+
+/// A kind's body inside [`Body`], the enum every change carries.
+pub trait KindBody: Sized {
+    fn from_body(body: &Body) -> Option<&Self>;
+    fn into_body(self) -> Body;
+}
+
+/// A stored state of a kind that differs from the change's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindMismatch;
+
+/// Generates, from the list of kinds: [`RecordKind`], [`Body`], [`State`] and the functions
+/// that send each question to the kind it concerns.
+macro_rules! kinds {
+    ($($variant:ident($kind:ty, $body:ty) = $code:literal,)+) => {
+        /// The kinds of record. Stable strings: stored and sent.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        pub enum RecordKind {
+            $(#[serde(rename = $code)] $variant,)+
+        }
+
+        impl RecordKind {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+
+            /// The kind named `code`, if this build knows it.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some(Self::$variant),)+ _ => None }
+            }
+
+            pub fn audience(self) -> Audience {
+                match self { $(Self::$variant => <$kind as Kind>::AUDIENCE,)+ }
+            }
+
+            pub fn needs_district(self) -> bool {
+                match self { $(Self::$variant => <$kind as Kind>::NEEDS_DISTRICT,)+ }
+            }
+
+            pub fn strategy(self) -> crate::merge::Strategy {
+                match self {
+                    $(Self::$variant => <<$kind as Kind>::Merge as Merge<$body>>::STRATEGY,)+
+                }
+            }
+
+            /// A sample body of this kind (tests and the simulation).
+            pub fn sample(self, n: u64, author: UserId, now_ms: i64, parent: Option<RecordId>) -> Body {
+                match self {
+                    $(Self::$variant => <$kind as Kind>::sample(n, author, now_ms, parent).into_body(),)+
+                }
+            }
+        }
+
+        /// What a change says about its record.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "kind", content = "data", deny_unknown_fields)]
+        pub enum Body {
+            $(#[serde(rename = $code)] $variant($body),)+
+        }
+
+        $(
+            impl KindBody for $body {
+                fn from_body(body: &Body) -> Option<&Self> {
+                    #[allow(irrefutable_let_patterns)]
+                    if let Body::$variant(inner) = body { Some(inner) } else { None }
+                }
+                fn into_body(self) -> Body {
+                    Body::$variant(self)
+                }
+            }
+        )+
+
+        impl Body {
+            pub fn kind(&self) -> RecordKind {
+                match self { $(Self::$variant(_) => RecordKind::$variant,)+ }
+            }
+
+            pub fn parent(&self) -> Option<(RecordKind, RecordId)> {
+                match self { $(Self::$variant(body) => <$kind as Kind>::parent(body),)+ }
+            }
+
+            /// The kind's own field checks.
+            pub fn validate(&self, change: &Change, world: &dyn Context, errors: &mut Errors) {
+                match self {
+                    $(Self::$variant(body) => <$kind as Kind>::validate(body, change, world, errors),)+
+                }
+            }
+        }
+
+        /// A record's merged state, as its kind's merge keeps it.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum State {
+            $($variant(StateOf<$kind>),)+
+        }
+
+        impl State {
+            pub fn kind(&self) -> RecordKind {
+                match self { $(Self::$variant(_) => RecordKind::$variant,)+ }
+            }
+
+            /// Reads the JSON the server stores and sends for a record of `kind`.
+            pub fn from_json(kind: RecordKind, value: Value) -> Result<Self, serde_json::Error> {
+                Ok(match kind {
+                    $(RecordKind::$variant => Self::$variant(serde_json::from_value(value)?),)+
+                })
+            }
+
+            pub fn to_json(&self) -> Value {
+                match self {
+                    $(Self::$variant(state) => serde_json::to_value(state).unwrap_or(Value::Null),)+
+                }
+            }
+
+            pub fn is_deleted(&self) -> bool {
+                match self {
+                    $(Self::$variant(state) => <<$kind as Kind>::Merge as Merge<$body>>::is_deleted(state),)+
+                }
+            }
+
+            pub fn newest_stamp(&self) -> Option<Hlc> {
+                match self {
+                    $(Self::$variant(state) => <<$kind as Kind>::Merge as Merge<$body>>::newest_stamp(state),)+
+                }
+            }
+
+            /// The current values as a change body.
+            pub fn current(&self) -> Option<Body> {
+                match self {
+                    $(Self::$variant(state) => <<$kind as Kind>::Merge as Merge<$body>>::current(state).map(KindBody::into_body),)+
+                }
+            }
+
+            /// The record this one hangs from, as the state says (never the change that
+            /// arrived last).
+            pub fn parent(&self) -> Option<(RecordKind, RecordId)> {
+                self.current().and_then(|body| body.parent())
+            }
+
+            pub fn assigned(&self) -> Vec<UserId> {
+                match self { $(Self::$variant(state) => <$kind as Kind>::assigned(state),)+ }
+            }
+
+            /// What `change` does to `state` (`None`: a new record): the new state and the
+            /// conflicts it kept. A state of another kind is a mismatch.
+            pub fn apply(
+                state: Option<&Self>,
+                change: &Change,
+            ) -> Result<(Self, Vec<Conflict>), KindMismatch> {
+                match &change.body {
+                    $(Body::$variant(body) => {
+                        let mut merged = match state {
+                            None => None,
+                            Some(Self::$variant(state)) => Some(state.clone()),
+                            #[allow(unreachable_patterns)]
+                            Some(_) => return Err(KindMismatch),
+                        };
+                        let conflicts = <<$kind as Kind>::Merge as Merge<$body>>::apply(&mut merged, change, body);
+                        let merged = merged.ok_or(KindMismatch)?;
+                        Ok((Self::$variant(merged), conflicts))
+                    })+
+                }
+            }
+
+            /// Whether `actor` may make `change` to a record held as `state` (by
+            /// `created_by`), or create it when `existing` is `None`.
+            pub fn permit(
+                actor: Actor<'_>,
+                existing: Option<(UserId, &Self)>,
+                change: &Change,
+            ) -> Result<(), RejectCode> {
+                match &change.body {
+                    $(Body::$variant(body) => {
+                        let existing = match existing {
+                            None => None,
+                            Some((created_by, Self::$variant(state))) => Some(Existing { created_by, state }),
+                            #[allow(unreachable_patterns)]
+                            Some(_) => return Err(RejectCode::IdTaken),
+                        };
+                        <$kind as Kind>::permit(actor, existing, change, body)
+                    })+
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Resident(Resident, ResidentPatch) = "resident",
+    Visit(Visit, VisitBody) = "visit",
+}
+
+#[cfg(test)]
+mod tests;

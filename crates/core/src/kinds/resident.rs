@@ -1,0 +1,302 @@
+//! 見守り対象者: a resident's profile (domain.md, job 1). Several people may edit it offline
+//! (the SC, the assigned volunteers), so it merges field by field ([`FieldLww`]).
+//!
+//! - Audience: the district's coordinators and the volunteers assigned to it.
+//! - Who may change it: a coordinator of its district, anything; a volunteer, only a
+//!   resident assigned to them and never the assignment; a resident a volunteer registers is
+//!   assigned to them alone. The city and administrators, nothing.
+//! - Registered only with consent (個人情報保護法). No diagnoses and no photographs by
+//!   design: 体調「気になる」 belongs in a visit's outcome, not here.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, Audience, Existing, Kind, RecordKind};
+use crate::account::Role;
+use crate::calendar::CivilDate;
+use crate::merge::{FieldLww, LwwRecord};
+use crate::record::{Change, RecordId, UserId};
+use crate::sync::RejectCode;
+use crate::validate::{Context, Errors, Problem};
+
+pub mod limits {
+    pub const MAX_NAME_CHARS: usize = 50;
+    pub const MAX_ADDRESS_CHARS: usize = 200;
+    pub const MAX_PHONE_CHARS: usize = 20;
+    pub const MAX_NOTE_CHARS: usize = 500;
+    pub const MAX_CONSENT_SCOPE_CHARS: usize = 200;
+    pub const MAX_ASSIGNED: usize = 10;
+}
+use limits::*;
+
+/// 同意: a resident is registered only with consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub date: CivilDate,
+    /// What they agreed to, in their words (e.g. 「見守り訪問と地区SCへの共有」).
+    pub scope: String,
+    pub taken_by: UserId,
+}
+
+/// The fields a change sets; absent fields are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// How often they should be visited; past it they are 未訪問 and listed first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit_interval_days: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_volunteers: Option<BTreeSet<UserId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// See the module documentation.
+pub struct Resident;
+
+impl Kind for Resident {
+    type Body = ResidentPatch;
+    type Merge = FieldLww;
+    const KIND: RecordKind = RecordKind::Resident;
+    const AUDIENCE: Audience = Audience::Assigned;
+    const NEEDS_DISTRICT: bool = true;
+
+    fn parent(_: &ResidentPatch) -> Option<(RecordKind, RecordId)> {
+        None
+    }
+
+    fn validate(patch: &ResidentPatch, change: &Change, _: &dyn Context, errors: &mut Errors) {
+        let creating = change.base.is_none();
+        if creating || patch.name.is_some() {
+            let name = patch.name.as_deref().unwrap_or_default();
+            errors.text("name", name, MAX_NAME_CHARS, true);
+        }
+        if let Some(kana) = &patch.kana {
+            errors.text("kana", kana, MAX_NAME_CHARS, false);
+        }
+        if let Some(address) = &patch.address {
+            errors.text("address", address, MAX_ADDRESS_CHARS, false);
+        }
+        if let Some(phone) = &patch.phone {
+            errors.text("phone", phone, MAX_PHONE_CHARS, false);
+            if !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
+            {
+                errors.add("phone", Problem::InvalidCharacters);
+            }
+        }
+        if let Some(days) = patch.visit_interval_days {
+            if !(1..=365).contains(&days) {
+                errors.add("visit_interval_days", Problem::OutOfRange);
+            }
+        }
+        if let Some(assigned) = &patch.assigned_volunteers {
+            if assigned.len() > MAX_ASSIGNED {
+                errors.add("assigned_volunteers", Problem::OutOfRange);
+            }
+        }
+        // Registered only with consent: a new resident must say when, for what, and who took it.
+        match &patch.consent {
+            Some(consent) => errors.text(
+                "consent.scope",
+                &consent.scope,
+                MAX_CONSENT_SCOPE_CHARS,
+                true,
+            ),
+            None if creating => errors.add("consent", Problem::Required),
+            None => {}
+        }
+        if let Some(note) = &patch.note {
+            errors.note("note", note, MAX_NOTE_CHARS);
+        }
+    }
+
+    fn permit(
+        actor: Actor<'_>,
+        existing: Option<Existing<'_, LwwRecord>>,
+        _: &Change,
+        patch: &ResidentPatch,
+    ) -> Result<(), RejectCode> {
+        let allowed = match actor.role {
+            Role::Coordinator => true,
+            // Assignment is the coordinator's decision: a volunteer edits only residents
+            // assigned to them, never the assignment; one they register is theirs alone (or
+            // it would vanish from their phone). A resident registered with no assignee is
+            // nobody's: a volunteer cannot claim it.
+            Role::Volunteer => {
+                let assigning = patch.assigned_volunteers.as_ref();
+                match existing {
+                    None => assigning.is_some_and(|a| a.len() == 1 && a.contains(&actor.user)),
+                    Some(existing) => {
+                        assigning.is_none()
+                            && existing.state.fields.contains_key("assigned_volunteers")
+                            && assigned(existing.state).contains(&actor.user)
+                    }
+                }
+            }
+            Role::City | Role::Admin => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(RejectCode::NotAllowed)
+        }
+    }
+
+    fn assigned(state: &LwwRecord) -> Vec<UserId> {
+        assigned(state)
+    }
+
+    fn sample(n: u64, author: UserId, _now_ms: i64, _: Option<RecordId>) -> ResidentPatch {
+        ResidentPatch {
+            name: Some(format!("住民{}", n % 1000)),
+            kana: (n % 3 == 0).then(|| "じゅうみん".to_owned()),
+            assigned_volunteers: Some([author].into_iter().collect()),
+            consent: Some(Consent {
+                date: CivilDate::new(2026, 11, 1).expect("a real date"),
+                scope: "見守り訪問".into(),
+                taken_by: author,
+            }),
+            note: (n % 4 == 1).then(|| format!("メモ{n}")),
+            ..ResidentPatch::default()
+        }
+    }
+}
+
+fn assigned(state: &LwwRecord) -> Vec<UserId> {
+    state
+        .fields
+        .get("assigned_volunteers")
+        .and_then(|f| serde_json::from_value(f.value.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// The resident fields a volunteer edits as plain text, in the order the form shows them.
+pub const TEXT_FIELDS: &[&str] = &["name", "kana", "address", "phone", "note"];
+
+/// What a field is called on screen.
+pub fn field_label_ja(field: &str) -> &'static str {
+    match field {
+        "name" => "お名前",
+        "kana" => "ふりがな",
+        "address" => "住所",
+        "phone" => "電話番号",
+        "note" => "メモ",
+        "visit_interval_days" => "訪問の間隔（日）",
+        "assigned_volunteers" => "担当",
+        "consent" => "同意",
+        crate::merge::DELETED_FIELD => "削除",
+        _ => "その他の項目",
+    }
+}
+
+/// The patch an edit form makes: only the text fields whose (trimmed) value differs from
+/// what is held, so that an edit never overwrites a field it did not touch.
+pub fn edit_patch<'a>(
+    held: &LwwRecord,
+    edits: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> ResidentPatch {
+    let mut patch = ResidentPatch::default();
+    for (field, value) in edits {
+        let value = value.trim();
+        if held.text(field) == value {
+            continue;
+        }
+        let value = Some(value.to_owned());
+        match field {
+            "name" => patch.name = value,
+            "kana" => patch.kana = value,
+            "address" => patch.address = value,
+            "phone" => patch.phone = value,
+            "note" => patch.note = value,
+            _ => {}
+        }
+    }
+    patch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hlc::Hlc;
+    use crate::merge::lww::field_writes;
+    use crate::merge::value_text;
+
+    fn stamp(wall_ms: u64, node: u64) -> Hlc {
+        Hlc {
+            wall_ms,
+            counter: 0,
+            node,
+        }
+    }
+
+    #[test]
+    fn an_edit_patches_only_the_fields_it_changed() {
+        let mut record = LwwRecord::default();
+        let first = ResidentPatch {
+            name: Some("乗附 ハナ".into()),
+            address: Some("乗附町1".into()),
+            phone: Some("027-000-0000".into()),
+            ..ResidentPatch::default()
+        };
+        record.apply(field_writes(&first), stamp(10, 1), None);
+        let patch = edit_patch(
+            &record,
+            [
+                ("name", " 乗附 花 "),
+                ("address", "乗附町1"),
+                ("phone", "027-000-0000"),
+                ("kana", ""),
+            ],
+        );
+        assert_eq!(
+            patch,
+            ResidentPatch {
+                name: Some("乗附 花".into()),
+                ..ResidentPatch::default()
+            },
+            "unchanged and still-empty fields are left out"
+        );
+        assert_eq!(record.text("kana"), "");
+        assert_eq!(field_label_ja("address"), "住所");
+        assert_eq!(record.current::<ResidentPatch>(), Some(first));
+    }
+
+    #[test]
+    fn concurrent_renames_leave_a_conflict_the_coordinator_can_read() {
+        let mut record = LwwRecord::default();
+        let rename = |name: &str| {
+            field_writes(&ResidentPatch {
+                name: Some(name.into()),
+                ..ResidentPatch::default()
+            })
+        };
+        record.apply(rename("乗附 ハナ"), stamp(10, 1), None);
+        // Two phones, both having seen stamp 10, rename offline.
+        record.apply(rename("乗附 花"), stamp(30, 2), Some(stamp(10, 1)));
+        record.apply(rename("乗附 はな"), stamp(20, 3), Some(stamp(10, 1)));
+        let conflicts = record.conflicts_newest_first();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(value_text(&conflicts[0].winning.value), "乗附 花");
+        assert_eq!(value_text(&conflicts[0].losing.value), "乗附 はな");
+        assert_eq!(record.text("name"), "乗附 花");
+    }
+
+    #[test]
+    fn patches_refuse_unknown_fields() {
+        assert!(serde_json::from_str::<ResidentPatch>(r#"{"name":"a","diagnosis":"x"}"#).is_err());
+    }
+}

@@ -1,0 +1,205 @@
+//! Deciding what one pushed change does, given what the server holds: the rules of sync,
+//! free of storage and of any kind, so that the server (and the simulation) are thin shells
+//! around them. What a kind means (its permissions, validation, merge, parent) comes from
+//! `kinds`.
+//!
+//! The order of the checks is part of the rule:
+//! 1. identity: the change must be the caller's own (author, device, and a stamp from the
+//!    device's own clock), whatever else is true;
+//! 2. replay: a (record, stamp) pair applied before is acknowledged again only when it is
+//!    the same change from the same device; anything else under that name is refused, so a
+//!    real edit is never dropped as a "duplicate" while its phone believes it was saved;
+//! 3. district, clock, the kind's permission and validation, for every change, deletions
+//!    included; a record lives in its parent's district;
+//! 4. the kind's merge, whose result (not the change that arrived) decides the record's
+//!    parent and audience; a change that leaves the stored state as it was is acknowledged
+//!    and changes nothing.
+
+use crate::hlc::MAX_CLOCK_SKEW_MS;
+use crate::kinds::{Actor, RecordKind, State};
+use crate::merge::Conflict;
+use crate::record::{Change, DeviceId, DistrictId, RecordId, UserId};
+use crate::sync::{may_see, RejectCode, Visibility};
+use crate::validate::{validate_change, Context, FieldError};
+
+/// A record as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// `None` for a city-wide record.
+    pub district: Option<DistrictId>,
+    pub created_by: UserId,
+    pub state: State,
+}
+
+impl Stored {
+    pub fn kind(&self) -> RecordKind {
+        self.state.kind()
+    }
+}
+
+/// What the server must store after accepting a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub stored: Stored,
+    /// Conflicts this change added.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// What an accepted change does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The record's state changed: store it at a new sequence number.
+    Store(Accepted),
+    /// A new change that leaves the stored state exactly as it was (an older version of a
+    /// visit arriving late, a write that lost on every field with nothing to keep): note it
+    /// as applied, but do not sequence the record again, or every phone would download it.
+    Unchanged,
+    /// This very change was applied before (the phone did not hear the answer): nothing to do.
+    Replay,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<RejectCode> for Rejection {
+    fn from(code: RejectCode) -> Self {
+        Self {
+            code,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// A change applied before under the same (record, stamp), as the server noted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppliedBefore {
+    pub device: DeviceId,
+    /// Whether it had the same content as the change now arriving; `None` when the server
+    /// noted no fingerprint (changes applied before fingerprints were kept).
+    pub same_content: Option<bool>,
+}
+
+/// What the server holds under a pushed change's name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held<'a> {
+    /// The record with the change's id, if any.
+    pub record: Option<&'a Stored>,
+    /// The change applied before with the same (record, stamp), if any.
+    pub applied: Option<AppliedBefore>,
+}
+
+/// A record a change refers to (a visit's resident), as far as the change needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub kind: RecordKind,
+    pub district: Option<DistrictId>,
+    /// The volunteers it is shown to by assignment (see `Visibility::assigned`).
+    pub assigned: Vec<UserId>,
+}
+
+struct World<'a, F> {
+    now_ms: i64,
+    actor: Actor<'a>,
+    related: F,
+}
+
+impl<F: Fn(RecordId) -> Option<Related>> Context for World<'_, F> {
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
+        (self.related)(id).is_some_and(|r| {
+            r.kind == kind
+                && may_see(
+                    self.actor.role,
+                    self.actor.user,
+                    self.actor.districts,
+                    Visibility {
+                        kind,
+                        district: r.district,
+                        assigned: &r.assigned,
+                    },
+                )
+        })
+    }
+}
+
+/// Decides one change. `held` is what the server holds under the change's name; `related`
+/// looks up (live) records that changes refer to. Pure: the same inputs always decide the
+/// same.
+pub fn apply_change(
+    change: &Change,
+    held: Held<'_>,
+    actor: Actor<'_>,
+    now_ms: i64,
+    related: impl Fn(RecordId) -> Option<Related>,
+) -> Result<Decision, Rejection> {
+    // A stamp names its device (the clock's node is the device id), so no one can make a
+    // change that collides with another device's (record, stamp).
+    if change.author != actor.user
+        || change.device != actor.device
+        || change.stamp.node != actor.device.0 as u64
+    {
+        return Err(RejectCode::ForgedAuthor.into());
+    }
+    if let Some(before) = held.applied {
+        return if before.device == actor.device && before.same_content != Some(false) {
+            // Accepted again even if permissions changed since: it is already stored, and
+            // refusing it now would tell the phone its saved record was lost.
+            Ok(Decision::Replay)
+        } else {
+            Err(RejectCode::StampReused.into())
+        };
+    }
+    if change
+        .district_id
+        .is_some_and(|d| !actor.districts.contains(&d))
+    {
+        return Err(RejectCode::WrongDistrict.into());
+    }
+    if change.stamp.wall_ms > (now_ms.max(0) as u64).saturating_add(MAX_CLOCK_SKEW_MS) {
+        return Err(RejectCode::ClockAhead.into());
+    }
+    let existing = held.record;
+    if let Some(existing) = existing {
+        if existing.kind() != change.kind() || existing.district != change.district_id {
+            return Err(RejectCode::IdTaken.into());
+        }
+    }
+    State::permit(actor, existing.map(|e| (e.created_by, &e.state)), change)?;
+    let world = World {
+        now_ms,
+        actor,
+        related: &related,
+    };
+    validate_change(change, &world).map_err(|fields| Rejection {
+        code: RejectCode::Invalid,
+        fields,
+    })?;
+    // A record lives in its parent's district: that district's SC must see it, whichever of
+    // their districts the author's phone would have chosen.
+    if let Some((_, parent)) = change.body.parent() {
+        if related(parent).is_some_and(|p| p.district != change.district_id) {
+            return Err(RejectCode::WrongDistrict.into());
+        }
+    }
+    let (state, conflicts) = State::apply(existing.map(|e| &e.state), change)
+        .map_err(|_| Rejection::from(RejectCode::IdTaken))?;
+    let stored = Stored {
+        district: change.district_id,
+        created_by: existing.map_or(change.author, |e| e.created_by),
+        state,
+    };
+    Ok(match existing {
+        Some(existing) if *existing == stored => Decision::Unchanged,
+        _ => Decision::Store(Accepted { stored, conflicts }),
+    })
+}
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;
