@@ -1,26 +1,33 @@
-//! The app's IndexedDB database, through rexie.
-//!
-//! The schema is declarative: [`object_stores`] returns every store of a schema version, and
-//! opening at a higher version adds what is new. Rexie deletes stores that a version no longer
-//! lists, so a store is only ever dropped on purpose. Data in the stores that remain is kept.
+//! The app's IndexedDB database, through rexie, split by job: the schema and its upgrades
+//! (`schema`), records (`records`), saving a change and the outbox (`outbox`), pulled pages
+//! (`pull`), the session (`session`) and refused changes (`quarantine`). Every operation
+//! that must be atomic is one IndexedDB transaction, so closing the tab at any moment
+//! leaves either all of it or none of it.
 
 use std::rc::Rc;
 
 use mimamori_core::settings::DeviceSettings;
-use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use crate::text;
 
 mod json_text;
-mod sync;
+mod outbox;
+mod pull;
+mod quarantine;
+mod records;
+mod schema;
+mod session;
 
-pub use sync::{Draft, LocalRecord, SaveError, Session, QUARANTINE, RECORDS};
+pub use outbox::{Draft, SaveError};
+pub use quarantine::QUARANTINE;
+pub use records::{LocalRecord, RECORDS};
+pub use schema::SCHEMA_VERSION;
+pub use session::Session;
 
 /// The database the app uses; tests open others by name.
 pub const DATABASE_NAME: &str = "mimamori";
-/// Bump when [`object_stores`] changes, and keep every older version's stores listed.
-pub const SCHEMA_VERSION: u32 = 4;
 
 /// Device-local key/value settings (explicit keys).
 pub const SETTINGS: &str = "settings";
@@ -32,34 +39,6 @@ pub const SYNC_META: &str = "sync_meta";
 
 const SETTINGS_KEY: &str = "device";
 pub(crate) const LAST_SYNC_KEY: &str = "last_success_ms";
-
-/// The object stores of schema `version`.
-fn object_stores(version: u32) -> Vec<ObjectStore> {
-    let mut stores = vec![ObjectStore::new(SETTINGS)];
-    if version >= 2 {
-        let mut outbox = ObjectStore::new(OUTBOX).key_path("id");
-        // Version 4 dropped this index: nothing read by it (the keys already sort by the
-        // time a change was made), and every save paid for keeping it.
-        if version < 4 {
-            outbox = outbox.add_index(Index::new("by_created_at", "created_at"));
-        }
-        if version >= 3 {
-            outbox = outbox.add_index(Index::new("by_record", "record_id"));
-        }
-        stores.push(outbox);
-        stores.push(ObjectStore::new(SYNC_META));
-    }
-    if version >= 3 {
-        stores.push(
-            ObjectStore::new(RECORDS)
-                .key_path("id")
-                .add_index(Index::new("by_kind", "kind"))
-                .add_index(Index::new("by_resident", "resident_id")),
-        );
-        stores.push(ObjectStore::new(QUARANTINE).key_path("id"));
-    }
-    stores
-}
 
 /// Why the local database could not do what was asked, in words a volunteer can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +89,20 @@ impl From<serde_wasm_bindgen::Error> for StoreError {
     }
 }
 
+/// Plain JS objects (not `Map`s) so that IndexedDB can index their fields.
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, StoreError> {
+    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
+}
+
+pub(crate) fn from_js<T: for<'de> serde::Deserialize<'de>>(value: JsValue) -> Result<T, StoreError> {
+    Ok(serde_wasm_bindgen::from_value(value)?)
+}
+
+/// The key range of exactly `key`.
+pub(crate) fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
+    Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)
+}
+
 /// An open database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -122,39 +115,19 @@ impl Store {
         Self::open_named(DATABASE_NAME, SCHEMA_VERSION).await
     }
 
-    /// Opens database `name` at schema `version`, upgrading it if it is older.
+    /// Opens database `name` at schema `version`, upgrading it if it is older (the stores
+    /// and indexes, then the data a new version reads differently: `schema`).
     pub async fn open_named(name: &str, version: u32) -> Result<Self, StoreError> {
-        let builder = object_stores(version)
+        let builder = schema::object_stores(version)
             .into_iter()
             .fold(Rexie::builder(name).version(version), |b, s| {
                 b.add_object_store(s)
             });
-        Ok(Self {
+        let store = Self {
             db: Rc::new(builder.build().await?),
-        })
-    }
-
-    /// Records stored before schema 4 do not know their district (a visit needs its
-    /// resident's): the first time a database is opened at 4 or later, the cursor is reset
-    /// so that the next sync pulls every record again, with its district. The sync engine
-    /// calls it before its first run (not on the way to the first render).
-    pub async fn pull_again_once_for_districts(&self) -> Result<(), StoreError> {
-        const MARK: &str = "records_know_districts";
-        let tx = self
-            .db
-            .transaction(&[SYNC_META], TransactionMode::ReadWrite)?;
-        let meta = tx.store(SYNC_META)?;
-        let marked = meta
-            .get(JsValue::from_str(MARK))
-            .await?
-            .is_some_and(|v| !v.is_undefined());
-        if !marked {
-            meta.delete(JsValue::from_str(sync::CURSOR_KEY)).await?;
-            meta.put(&JsValue::TRUE, Some(&JsValue::from_str(MARK)))
-                .await?;
-        }
-        tx.done().await?;
-        Ok(())
+        };
+        schema::upgrade_data(&store, version).await?;
+        Ok(store)
     }
 
     pub fn version(&self) -> u32 {

@@ -222,7 +222,8 @@ impl<B: Serialize + DeserializeOwned> Merge<B> for FieldLww {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
+    use proptest::prelude::{prop_assert, prop_assert_eq, prop_oneof, proptest, Just};
+    use proptest::strategy::Strategy;
     use serde_json::json;
 
     fn stamp(wall_ms: u64, node: u64) -> Hlc {

@@ -1,90 +1,34 @@
-//! The sync engine's half of the local database: records, outbox, quarantine and cursor.
-//! Every operation that must be atomic (a record and its outbox entry; a pulled page and
-//! the cursor; an answer and the outbox) is one IndexedDB transaction, so closing the tab
-//! at any moment leaves either all of it or none of it.
+//! Saving a change made on this phone (the record's new view and its outbox entry, in one
+//! transaction), the batches a push sends, and what the server's answer does to them.
 
 use mimamori_core::hlc::{Hlc, HlcClock};
 use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind};
-use mimamori_core::replica::{local_view, read_push_results, LocalWrite, Quarantined};
-use mimamori_core::sync::{ItemResult, PullResponse};
+use mimamori_core::sync::replica::{local_view, read_push_results};
+use mimamori_core::sync::ItemResult;
 use mimamori_core::validate::{validate_change, Context, FieldError};
 use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use wasm_bindgen::JsValue;
 
-use super::{Store, StoreError, OUTBOX, SYNC_META};
+use super::quarantine::{QuarantineEntry, QUARANTINE};
+use super::records::{parent_of, LocalRecord, RECORDS};
+use super::session::{signed_in_as, SESSION_KEY};
+use super::{from_js, only, to_js, Session, Store, StoreError, OUTBOX, SYNC_META};
 
-/// Records as this phone holds them.
-pub const RECORDS: &str = "records";
-/// Changes the server refused, until the user corrects or discards them.
-pub const QUARANTINE: &str = "quarantine";
-
-pub(super) const CURSOR_KEY: &str = "cursor";
-
-/// A record on the phone: the server's state (if any) and what the user sees, which is
-/// that state with the changes still in the outbox laid over it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LocalRecord {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct OutboxEntry {
     pub id: String,
-    pub kind: RecordKind,
-    /// The server's sequence number of the state held; 0 before the first pull.
-    pub seq: i64,
+    pub record_id: String,
+    pub created_at: f64,
     #[serde(with = "super::json_text")]
-    pub server_state: Option<Value>,
-    #[serde(with = "super::json_text")]
-    pub view: Option<Value>,
-    /// Visits: their resident (indexed, for a resident's history).
-    pub resident_id: Option<String>,
-    /// The district the record belongs to (absent in records stored before schema 4).
-    #[serde(default)]
-    pub district_id: Option<DistrictId>,
+    pub change: Change,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct OutboxEntry {
-    id: String,
-    record_id: String,
-    created_at: f64,
-    #[serde(with = "super::json_text")]
-    change: Change,
-}
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct QuarantineEntry {
-    id: String,
-    record_id: String,
-    #[serde(flatten)]
-    quarantined: Quarantined,
-}
-
-fn entry_key(change: &Change) -> String {
+/// An outbox entry's key: the stamp first, so that the store's own order is the order the
+/// changes were made.
+pub(super) fn entry_key(change: &Change) -> String {
     format!("{}|{}", change.stamp, change.id)
-}
-
-/// Plain JS objects (not `Map`s) so that IndexedDB can index their fields.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, StoreError> {
-    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
-}
-
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, StoreError> {
-    Ok(serde_wasm_bindgen::from_value(value)?)
-}
-
-/// The key range of exactly `key`.
-fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
-    Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)
-}
-
-/// Whether the session stored in `meta` (inside the caller's transaction) is still the one
-/// holding `token`.
-async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<bool, StoreError> {
-    let session = meta.get(JsValue::from_str(SESSION_KEY)).await?;
-    Ok(session
-        .filter(|v| !v.is_undefined())
-        .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("token")).ok())
-        .and_then(|t| t.as_string())
-        .is_some_and(|t| t == token))
 }
 
 /// A stored record's district, read without converting the whole record.
@@ -100,13 +44,6 @@ fn js_kind(value: &JsValue) -> Option<String> {
     js_sys::Reflect::get(value, &JsValue::from_str("kind"))
         .ok()
         .and_then(|k| k.as_string())
-}
-
-fn resident_of(change: &Change) -> Option<String> {
-    match &change.body {
-        Body::Visit(visit) => Some(visit.resident_id.to_string()),
-        Body::Resident(_) => None,
-    }
 }
 
 /// What a screen asks to save: a new record (no `id`), or a new version of the record `id`
@@ -173,16 +110,16 @@ impl<E: Into<StoreError>> From<E> for SaveError {
 /// The phone's view of what a change may refer to, for the shared validation rules.
 struct LocalContext {
     now_ms: i64,
-    /// The resident a visit names, if this phone holds it.
-    known_resident: Option<RecordId>,
+    /// The record the change hangs from (a visit's resident), if this phone holds it.
+    known_parent: Option<(RecordKind, RecordId)>,
 }
 
 impl Context for LocalContext {
     fn now_ms(&self) -> i64 {
         self.now_ms
     }
-    fn resident_visible(&self, id: RecordId) -> bool {
-        self.known_resident == Some(id)
+    fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
+        self.known_parent == Some((kind, id))
     }
 }
 
@@ -213,17 +150,14 @@ impl Store {
             .id
             .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random));
         let id_text = id.to_string();
-        // Only the resident a visit names matters: read that one, not the whole list.
-        let resident = match &draft.body {
-            Body::Visit(visit) => Some(visit.resident_id),
-            Body::Resident(_) => None,
-        };
-        let (session, last_stamp, held_resident, existing) = futures::try_join!(
+        // Only the record the change hangs from matters: read that one, not the whole list.
+        let parent = draft.body.parent();
+        let (session, last_stamp, held_parent, existing) = futures::try_join!(
             meta.get(JsValue::from_str(SESSION_KEY)),
             meta.get(JsValue::from_str(CLOCK_KEY)),
             async {
-                match resident {
-                    Some(resident) => records.get(JsValue::from_str(&resident.to_string())).await,
+                match parent {
+                    Some((_, parent)) => records.get(JsValue::from_str(&parent.to_string())).await,
                     None => Ok(None),
                 }
             },
@@ -236,12 +170,12 @@ impl Store {
             _ => return Err(SaveError::NotSignedIn),
         };
         let me = session.me;
-        let held_resident = held_resident.filter(|v| !v.is_undefined());
+        let held_parent = held_parent.filter(|v| !v.is_undefined());
         let existing = existing.filter(|v| !v.is_undefined());
-        // A visit goes to its resident's district, an edit stays where its record is, a new
+        // A record goes to its parent's district, an edit stays where its record is, a new
         // record goes where the user chose; always one of the user's own districts.
-        let recorded = resident
-            .and(held_resident.as_ref())
+        let recorded = held_parent
+            .as_ref()
             .and_then(js_district)
             .or_else(|| existing.as_ref().and_then(js_district));
         let district = recorded
@@ -253,7 +187,7 @@ impl Store {
         let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
         let change = Change {
             id,
-            district_id: district,
+            district_id: Some(district),
             author: me.user_id,
             device: me.device_id,
             stamp,
@@ -261,11 +195,12 @@ impl Store {
             deleted: false,
             body: draft.body,
         };
-        let known_resident = resident
-            .filter(|_| held_resident.as_ref().and_then(js_kind).as_deref() == Some("resident"));
+        let known_parent = parent.filter(|(kind, _)| {
+            held_parent.as_ref().and_then(js_kind).as_deref() == Some(kind.as_str())
+        });
         let context = LocalContext {
             now_ms: now_ms as i64,
-            known_resident,
+            known_parent,
         };
         // Nothing has been written yet: returning here commits an empty transaction.
         validate_change(&change, &context).map_err(SaveError::Invalid)?;
@@ -294,10 +229,10 @@ impl Store {
             id: id.clone(),
             kind: change.kind(),
             seq: existing.as_ref().map_or(0, |r| r.seq),
+            parent_id: parent_of(change.kind(), view.as_ref()),
             server_state,
             view,
-            resident_id: resident_of(&change),
-            district_id: Some(change.district_id),
+            district_id: change.district_id,
         };
         let entry = OutboxEntry {
             id: entry_key(&change),
@@ -378,11 +313,7 @@ impl Store {
         let mut refused_records = Vec::new();
         for quarantined in outcome.quarantined {
             refused_records.push(quarantined.change.id.to_string());
-            refused.push(to_js(&QuarantineEntry {
-                id: entry_key(&quarantined.change),
-                record_id: quarantined.change.id.to_string(),
-                quarantined,
-            })?);
+            refused.push(to_js(&QuarantineEntry::new(quarantined))?);
         }
         let mut deletes = Vec::new();
         if let (Some(first), Some(last)) = (leaving.first(), leaving.last()) {
@@ -439,6 +370,7 @@ impl Store {
                     &pending.iter().collect::<Vec<_>>(),
                 )
             };
+            record.parent_id = parent_of(record.kind, record.view.as_ref());
             if record.view.is_none() && record.server_state.is_none() {
                 records.delete(key).await?;
             } else {
@@ -447,175 +379,6 @@ impl Store {
         }
         tx.done().await?;
         Ok(true)
-    }
-
-    /// Stores a pulled page and then its cursor, in one transaction. Returns `false` (and
-    /// stores nothing) if the session that fetched it has ended meanwhile: a sync still
-    /// running at sign-out must not refill the phone with the last user's records.
-    pub async fn apply_pull_page(
-        &self,
-        token: &str,
-        page: &PullResponse,
-    ) -> Result<bool, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
-        if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
-            return Ok(false);
-        }
-        let records = tx.store(RECORDS)?;
-        let outbox = tx.store(OUTBOX)?;
-        let by_record = outbox.index("by_record")?;
-        let writes = mimamori_core::replica::writes_for_page(page);
-        // What this phone still has to send must stay laid over what the server says; with
-        // an empty outbox (the usual case) there is nothing to look up.
-        let waiting = outbox.count(None).await? > 0;
-        let mut pending_reads = Vec::new();
-        for write in &writes {
-            if let LocalWrite::Put { id, .. } = write {
-                if waiting {
-                    pending_reads.push(
-                        by_record.get_all(Some(only(&JsValue::from_str(&id.to_string()))?), None),
-                    );
-                }
-            }
-        }
-        let mut pending_by_put = futures::future::try_join_all(pending_reads)
-            .await?
-            .into_iter();
-        let mut puts = Vec::new();
-        let mut removals = Vec::new();
-        for write in writes {
-            match write {
-                LocalWrite::Put {
-                    id,
-                    kind,
-                    district,
-                    seq,
-                    state,
-                } => {
-                    let pending = pending_by_put
-                        .next()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let view = local_view(kind, Some(&state), &pending.iter().collect::<Vec<_>>());
-                    // A visit's state is its newest change: `body.data.resident_id`.
-                    let resident_id = (kind == RecordKind::Visit)
-                        .then(|| state["body"]["data"]["resident_id"].as_str())
-                        .flatten()
-                        .map(str::to_owned);
-                    let record = LocalRecord {
-                        id: id.to_string(),
-                        kind,
-                        seq,
-                        server_state: Some(state),
-                        view,
-                        resident_id,
-                        district_id: Some(district),
-                    };
-                    puts.push((to_js(&record)?, None));
-                }
-                LocalWrite::Remove { id } => {
-                    removals.push(records.delete(JsValue::from_str(&id.to_string())))
-                }
-            }
-        }
-        futures::future::try_join_all(removals).await?;
-        records.put_all(puts.into_iter()).await?;
-        tx.store(SYNC_META)?
-            .put(
-                &JsValue::from_f64(page.cursor as f64),
-                Some(&JsValue::from_str(CURSOR_KEY)),
-            )
-            .await?;
-        tx.done().await?;
-        Ok(true)
-    }
-
-    /// The server cursor this phone has stored up to.
-    pub async fn cursor(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .get(SYNC_META, CURSOR_KEY)
-            .await?
-            .and_then(|v| v.as_f64())
-            .map_or(0, |c| c as i64))
-    }
-
-    pub async fn records_of_kind(&self, kind: RecordKind) -> Result<Vec<LocalRecord>, StoreError> {
-        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-        let key = to_js(&kind)?;
-        let values = tx
-            .store(RECORDS)?
-            .index("by_kind")?
-            .get_all(Some(only(&key)?), None)
-            .await?;
-        tx.done().await?;
-        values.into_iter().map(from_js).collect()
-    }
-
-    pub async fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[QUARANTINE], TransactionMode::ReadOnly)?;
-        let values = tx.store(QUARANTINE)?.get_all(None, None).await?;
-        tx.done().await?;
-        values
-            .into_iter()
-            .map(|v| from_js::<QuarantineEntry>(v).map(|e| e.quarantined))
-            .collect()
-    }
-
-    /// Erases everything of the signed-in user (a revoked device); settings stay.
-    pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
-        let stores = [RECORDS, OUTBOX, QUARANTINE, SYNC_META];
-        let tx = self.db.transaction(&stores, TransactionMode::ReadWrite)?;
-        for store in stores {
-            tx.store(store)?.clear().await?;
-        }
-        tx.done().await?;
-        Ok(())
-    }
-}
-
-/// Who is signed in on this phone, with the token the server issued (shown once).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Session {
-    pub token: String,
-    pub me: mimamori_core::api::Me,
-    /// The names of the user's districts, read at sign-in so that a choice of district
-    /// can be offered with no signal.
-    #[serde(default)]
-    pub districts: Vec<mimamori_core::api::District>,
-}
-
-const SESSION_KEY: &str = "session";
-
-impl Store {
-    pub async fn session(&self) -> Result<Option<Session>, StoreError> {
-        match self.get(SYNC_META, SESSION_KEY).await? {
-            Some(value) => Ok(from_js(value).ok()),
-            None => Ok(None),
-        }
-    }
-
-    pub async fn save_session(&self, session: &Session) -> Result<(), StoreError> {
-        self.put(
-            SYNC_META,
-            &to_js(session)?,
-            Some(&JsValue::from_str(SESSION_KEY)),
-        )
-        .await
-    }
-
-    pub async fn save_last_success(&self, at_ms: f64) -> Result<(), StoreError> {
-        self.put(
-            SYNC_META,
-            &JsValue::from_f64(at_ms),
-            Some(&JsValue::from_str(super::LAST_SYNC_KEY)),
-        )
-        .await
     }
 }
 
@@ -632,49 +395,3 @@ fn stamp_after(last: Option<&str>, node: u64, now_ms: u64) -> Hlc {
     clock.now(now_ms)
 }
 
-impl Store {
-    /// The record held under `id`, if any.
-    pub async fn record(&self, id: &str) -> Result<Option<LocalRecord>, StoreError> {
-        match self.get(RECORDS, id).await? {
-            Some(value) => Ok(Some(from_js(value)?)),
-            None => Ok(None),
-        }
-    }
-
-    /// A resident's visits, newest first.
-    pub async fn visits_of(&self, resident_id: &str) -> Result<Vec<LocalRecord>, StoreError> {
-        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-        let values = tx
-            .store(RECORDS)?
-            .index("by_resident")?
-            .get_all(Some(only(&JsValue::from_str(resident_id))?), None)
-            .await?;
-        tx.done().await?;
-        let mut visits: Vec<LocalRecord> =
-            values.into_iter().map(from_js).collect::<Result<_, _>>()?;
-        visits.sort_by_key(|v| std::cmp::Reverse(visited_at(v)));
-        Ok(visits)
-    }
-}
-
-fn visited_at(record: &LocalRecord) -> i64 {
-    record
-        .view
-        .as_ref()
-        .and_then(|v| v["body"]["data"]["visited_at_ms"].as_i64())
-        .unwrap_or(0)
-}
-
-impl Store {
-    /// Drops a refused change the user chose not to keep.
-    pub async fn discard_quarantined(&self, change: &Change) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(&[QUARANTINE], TransactionMode::ReadWrite)?;
-        tx.store(QUARANTINE)?
-            .delete(JsValue::from_str(&entry_key(change)))
-            .await?;
-        tx.done().await?;
-        Ok(())
-    }
-}

@@ -1,0 +1,75 @@
+//! Who is signed in on this phone, when sync last succeeded, and erasing the user's data.
+
+use rexie::TransactionMode;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use super::{from_js, to_js, Store, StoreError, OUTBOX, QUARANTINE, RECORDS, SYNC_META};
+
+pub(super) const SESSION_KEY: &str = "session";
+
+/// Who is signed in on this phone, with the token the server issued (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub me: mimamori_core::api::Me,
+    /// The names of the user's districts, read at sign-in so that a choice of district
+    /// can be offered with no signal.
+    #[serde(default)]
+    pub districts: Vec<mimamori_core::api::District>,
+}
+
+impl Store {
+    pub async fn session(&self) -> Result<Option<Session>, StoreError> {
+        match self.get(SYNC_META, SESSION_KEY).await? {
+            Some(value) => Ok(from_js(value).ok()),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn save_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.put(
+            SYNC_META,
+            &to_js(session)?,
+            Some(&JsValue::from_str(SESSION_KEY)),
+        )
+        .await
+    }
+
+    pub async fn save_last_success(&self, at_ms: f64) -> Result<(), StoreError> {
+        self.put(
+            SYNC_META,
+            &JsValue::from_f64(at_ms),
+            Some(&JsValue::from_str(super::LAST_SYNC_KEY)),
+        )
+        .await
+    }
+}
+
+
+/// Whether the session stored in `meta` (inside the caller's transaction) is still the one
+/// holding `token`.
+pub(super) async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<bool, StoreError> {
+    let session = meta.get(JsValue::from_str(SESSION_KEY)).await?;
+    Ok(session
+        .filter(|v| !v.is_undefined())
+        .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("token")).ok())
+        .and_then(|t| t.as_string())
+        .is_some_and(|t| t == token))
+}
+
+
+impl Store {
+    /// Erases everything of the signed-in user (a revoked device); settings stay.
+    pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
+        let stores = [RECORDS, OUTBOX, QUARANTINE, SYNC_META];
+        let tx = self.db.transaction(&stores, TransactionMode::ReadWrite)?;
+        for store in stores {
+            tx.store(store)?.clear().await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+}
+
+
