@@ -1,18 +1,21 @@
-//! The shell: header with the sync status, the routed page, the bottom navigation.
+//! The shell: header with the sync status, the routed page, the bottom navigation; and the
+//! contexts every feature uses (the store, the sync engine, the text size). The routes are
+//! listed here, in one place.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use mimamori_core::record::RecordId;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
-use crate::components::{BottomNav, SyncStatusLine, UpdateBanner};
-use crate::pages::{
-    NewResidentPage, NotFound, ReportsPage, ResidentEditPage, ResidentPage, ResourcesPage,
-    SalonsPage, SettingsPage, WatchPage,
-};
-use crate::store::Session;
-use crate::store::{Store, StoreError};
-use crate::sync::SyncEngine;
+use crate::engine::SyncEngine;
+use crate::features::reports::ReportsPage;
+use crate::features::resources::ResourcesPage;
+use crate::features::salons::SalonsPage;
+use crate::features::settings::SettingsPage;
+use crate::features::watch::{NewResidentPage, ResidentEditPage, ResidentPage, WatchPage};
+use crate::store::{Draft, SaveError, Session, Store, StoreError};
+use crate::widgets::{BottomNav, SyncStatusLine, UpdateBanner};
 use crate::{connectivity, pwa, text};
 
 /// The open database, shared by every screen. `None` when IndexedDB could not be opened:
@@ -56,33 +59,16 @@ impl AppSync {
     }
 
     /// Saves a change made on this phone (see [`SyncEngine::save`]) and offers it to the
-    /// server at once. Returns the record's id, or what to tell the user.
-    pub async fn save(
-        self,
-        id: Option<mimamori_core::record::RecordId>,
-        base: Option<mimamori_core::hlc::Hlc>,
-        body: mimamori_core::record::Body,
-    ) -> Result<mimamori_core::record::RecordId, String> {
-        self.save_draft(crate::store::Draft {
-            id,
-            base,
-            body,
-            district: None,
-            corrects: None,
-        })
-        .await
-    }
-
-    /// As [`Self::save`], for any draft (a correction of a refused change, say).
-    pub async fn save_draft(
-        self,
-        draft: crate::store::Draft,
-    ) -> Result<mimamori_core::record::RecordId, String> {
+    /// server at once. Returns the record's id, or why it was not saved (a refusal names
+    /// the fields that failed).
+    pub async fn save_draft(self, draft: Draft) -> Result<RecordId, SaveError> {
         let engine = self
             .0
             .get_value()
-            .ok_or_else(|| crate::text::STORAGE_UNAVAILABLE.to_owned())?;
-        let change = engine.save(draft).await.map_err(|e| e.message_ja())?;
+            .ok_or(SaveError::Store(StoreError::Unavailable(
+                "no database".to_owned(),
+            )))?;
+        let change = engine.save(draft).await?;
         engine.request();
         Ok(change.id)
     }
@@ -149,9 +135,17 @@ pub fn apply_text_size(size: TextSize) {
 }
 
 #[component]
-pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl IntoView {
+pub fn App(
+    store: Result<Store, StoreError>,
+    settings: DeviceSettings,
+    /// Read before the first frame, so that no screen paints "signed out" and then changes.
+    session: Option<Session>,
+) -> impl IntoView {
     let store_problem = store.as_ref().err().map(StoreError::message_ja);
     let engine = store.as_ref().ok().cloned().map(SyncEngine::new);
+    if let Some(engine) = &engine {
+        engine.status.me.set(session.map(|s| s.me));
+    }
     if let Some(engine) = &engine {
         provide_context(engine.status);
         let engine = engine.clone();
@@ -195,5 +189,15 @@ pub fn App(store: Result<Store, StoreError>, settings: DeviceSettings) -> impl I
                 <BottomNav />
             </div>
         </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h2 class="page-title">{text::NOT_FOUND_TITLE}</h2>
+            <A href="/" attr:class="button">{text::NOT_FOUND_LINK}</A>
+        </section>
     }
 }

@@ -1,7 +1,7 @@
 //! The sync engine: pushes the outbox and pulls what changed, one run at a time, whenever
 //! there is a chance (sync.md: on start, on `online`, on becoming visible, every few
 //! minutes while online, and from the button), backing off with jitter after failures.
-//! The rules it follows are `mimamori_core::replica`'s; the storage is `store::sync`'s.
+//! The rules it follows are `mimamori_core::sync::replica`'s; the storage is `store`'s.
 
 use std::cell::Cell;
 use std::rc::Rc;

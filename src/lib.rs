@@ -6,14 +6,14 @@
 
 pub mod api;
 mod app;
-mod components;
 mod connectivity;
+pub mod engine;
+mod features;
 mod local_time;
-mod pages;
 pub mod pwa;
 pub mod store;
-pub mod sync;
 pub mod text;
+mod widgets;
 
 use leptos::prelude::*;
 use mimamori_core::settings::DeviceSettings;
@@ -28,14 +28,17 @@ pub fn start() {
     // Leptos' own executor starts with the first mount; before it, use the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let store = open_store_or_give_up().await;
-        let settings = match &store {
-            Ok(store) => store.load_settings().await.unwrap_or_default(),
-            Err(_) => DeviceSettings::default(),
+        let (settings, session) = match &store {
+            Ok(store) => (
+                store.load_settings().await.unwrap_or_default(),
+                store.session().await.ok().flatten(),
+            ),
+            Err(_) => (DeviceSettings::default(), None),
         };
         app::apply_text_size(settings.text_size);
         remove_boot_message();
         leptos::mount::mount_to_body(move || {
-            view! { <app::App store=store.clone() settings=settings.clone() /> }
+            view! { <app::App store=store.clone() settings=settings.clone() session=session.clone() /> }
         });
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
             let _ = performance.mark(SHELL_RENDERED_MARK);

@@ -121,3 +121,6 @@ pub const REFUSED_HELP: &str =
 pub fn refused_title(count: usize) -> String {
     format!("送れなかった記録が{count}件あります")
 }
+
+pub const LOADING: &str = "読み込んでいます…";
+pub const CHECK_FIELDS: &str = "赤い印の項目を直してから、もう一度保存してください。";

@@ -6,12 +6,13 @@ use mimamori::store::{Draft, SaveError, Session, Store};
 use mimamori_core::account::Role;
 use mimamori_core::api::Me;
 use mimamori_core::calendar::CivilDate;
+use mimamori_core::kinds::{Consent, Outcome, ResidentPatch, VisitBody, VisitMethod};
+use mimamori_core::merge::lww::field_writes;
+use mimamori_core::merge::LwwRecord;
 use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
-use mimamori_core::resident::{Consent, LwwRecord, ResidentPatch};
 use mimamori_core::settings::{DeviceSettings, TextSize};
 use mimamori_core::sync::{ItemResult, PullResponse, PulledRecord, RejectCode};
 use mimamori_core::validate::Problem;
-use mimamori_core::visit::{Outcome, VisitBody, VisitMethod};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -98,7 +99,10 @@ async fn a_saved_change_is_shown_and_waits_in_the_outbox() {
     let (store, name) = fresh("save").await;
     let saved = save(&store, new_resident("高崎 花子"), NOW_MS).await;
     assert_eq!(saved.author, VOLUNTEER, "the signed-in user is the author");
-    assert_eq!((saved.device, saved.district_id), (PHONE, DistrictId(1)));
+    assert_eq!(
+        (saved.device, saved.district_id),
+        (PHONE, Some(DistrictId(1)))
+    );
     assert_eq!(store.unsent_count().await.unwrap(), 1);
     let residents = store.records_of_kind(RecordKind::Resident).await.unwrap();
     assert_eq!(residents.len(), 1);
@@ -166,7 +170,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
     // Another phone made the resident; this phone has not pulled it yet.
     let created = Change {
         id: RecordId::new_v7(NOW_MS as u64 - 5_000, [1; 10]),
-        district_id: DistrictId(1),
+        district_id: Some(DistrictId(1)),
         author: UserId(9),
         device: DeviceId(9),
         stamp: mimamori_core::hlc::Hlc {
@@ -182,7 +186,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
     let Body::Resident(patch) = &created.body else {
         unreachable!()
     };
-    server.apply(patch.fields(), created.stamp, None);
+    server.apply(field_writes(patch), created.stamp, None);
     // An edit made offline after the server's version.
     let edit = Draft {
         id: Some(created.id),
@@ -200,7 +204,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         records: vec![PulledRecord {
             id: created.id,
             kind: RecordKind::Resident,
-            district_id: DistrictId(1),
+            district_id: Some(DistrictId(1)),
             seq: 7,
             tombstone: false,
             state: Some(serde_json::to_value(&server).unwrap()),
@@ -222,7 +226,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         records: vec![PulledRecord {
             id: created.id,
             kind: RecordKind::Resident,
-            district_id: DistrictId(1),
+            district_id: Some(DistrictId(1)),
             seq: 9,
             tombstone: true,
             state: None,
@@ -257,7 +261,7 @@ async fn a_wipe_removes_the_users_data_and_keeps_the_phones_settings() {
         records: vec![PulledRecord {
             id: saved.id,
             kind: RecordKind::Resident,
-            district_id: DistrictId(1),
+            district_id: Some(DistrictId(1)),
             seq: 3,
             tombstone: false,
             state: Some(serde_json::json!({"fields": {}, "conflicts": {}})),
@@ -294,7 +298,7 @@ async fn a_visit_names_a_resident_held_here_and_stamps_always_advance() {
     )
     .await;
     assert!(resident.stamp < first.stamp && first.stamp < second.stamp);
-    let visits = store.visits_of(&resident.id.to_string()).await.unwrap();
+    let visits = store.children_of(resident.id).await.unwrap();
     assert_eq!(visits.len(), 2);
     assert_eq!(store.unsent_count().await.unwrap(), 3);
     store.close();
@@ -317,7 +321,7 @@ async fn a_refused_save_writes_nothing() {
         .any(|p| p.problem == Problem::UnknownReference));
     assert!(!refused.message_ja().is_empty());
 
-    let too_long = "あ".repeat(mimamori_core::visit::MAX_NOTE_CHARS + 1);
+    let too_long = "あ".repeat(mimamori_core::kinds::limits::visit::MAX_NOTE_CHARS + 1);
     let resident = save(&store, new_resident("高崎 花子"), NOW_MS).await;
     let refused = store
         .save_made_here(visit_to(resident.id, &too_long), NOW_MS, [8; 10])
@@ -325,11 +329,7 @@ async fn a_refused_save_writes_nothing() {
         .unwrap_err();
     assert!(matches!(refused, SaveError::Invalid(_)));
     assert_eq!(store.unsent_count().await.unwrap(), 1, "only the resident");
-    assert!(store
-        .visits_of(&resident.id.to_string())
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(store.children_of(resident.id).await.unwrap().is_empty());
 
     store.wipe_user_data().await.unwrap();
     let refused = store
@@ -350,7 +350,7 @@ async fn upgrading_from_schema_3_keeps_records_and_unsent_changes_written_as_obj
     let v3 = Store::open_named(&name, 3).await.unwrap();
     let change = Change {
         id: RecordId::new_v7(NOW_MS as u64, [3; 10]),
-        district_id: DistrictId(1),
+        district_id: Some(DistrictId(1)),
         author: VOLUNTEER,
         device: PHONE,
         stamp: mimamori_core::hlc::Hlc {
@@ -362,7 +362,8 @@ async fn upgrading_from_schema_3_keeps_records_and_unsent_changes_written_as_obj
         deleted: false,
         body: new_resident("高崎 花子").body,
     };
-    let view = mimamori_core::replica::local_view(RecordKind::Resident, None, &[&change]).unwrap();
+    let view =
+        mimamori_core::sync::replica::local_view(RecordKind::Resident, None, &[&change]).unwrap();
     let as_object = serde_wasm_bindgen::Serializer::json_compatible();
     use serde::Serialize as _;
     let record = serde_json::json!({
@@ -420,9 +421,9 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
         },
     ];
     assert!(store.apply_push_answer("t", &sent, &answer).await.unwrap());
-    let resident_key = resident.id.to_string();
+    let resident_key = resident.id;
     assert!(
-        store.visits_of(&resident_key).await.unwrap().is_empty(),
+        store.children_of(resident_key).await.unwrap().is_empty(),
         "a refused visit does not show as saved"
     );
     let refused = store.quarantined().await.unwrap();
@@ -444,7 +445,7 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
     save(&store, corrected, NOW_MS + 2.0).await;
     assert!(store.quarantined().await.unwrap().is_empty());
     assert_eq!(store.unsent_count().await.unwrap(), 1);
-    let visits = store.visits_of(&resident_key).await.unwrap();
+    let visits = store.children_of(resident_key).await.unwrap();
     assert_eq!(visits.len(), 1);
     assert_eq!(visits[0].id, visit.id.to_string());
     assert_eq!(
@@ -461,17 +462,21 @@ async fn a_visit_goes_to_its_residents_district_and_only_own_districts_are_used(
     let mut in_second = new_resident("片岡 タロウ");
     in_second.district = Some(DistrictId(2));
     let resident = save(&store, in_second, NOW_MS).await;
-    assert_eq!(resident.district_id, DistrictId(2), "where the user chose");
+    assert_eq!(
+        resident.district_id,
+        Some(DistrictId(2)),
+        "where the user chose"
+    );
     let visit = save(&store, visit_to(resident.id, "お元気"), NOW_MS + 1.0).await;
     assert_eq!(
         visit.district_id,
-        DistrictId(2),
+        Some(DistrictId(2)),
         "the resident's, not the first"
     );
     let in_first = save(&store, new_resident("乗附 ハナ"), NOW_MS + 2.0).await;
     assert_eq!(
         in_first.district_id,
-        DistrictId(1),
+        Some(DistrictId(1)),
         "the first when not chosen"
     );
 
@@ -483,5 +488,89 @@ async fn a_visit_goes_to_its_residents_district_and_only_own_districts_are_used(
         .unwrap_err();
     assert_eq!(refused, SaveError::NoDistrict);
     store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+/// What version 4 of the app wrote: a visit naming its resident in `resident_id`, its
+/// unsent change in the outbox, and a refused change stored flattened in the quarantine.
+/// Version 5 names every record's parent in `parent_id`: after the upgrade the resident's
+/// page must still find the visit, and nothing waiting or refused may be lost.
+#[wasm_bindgen_test]
+async fn upgrading_from_schema_4_keeps_every_record_and_finds_visits_by_their_parent() {
+    let name = format!("mimamori-sync-upgrade4-{}", js_sys::Math::random());
+    let v4 = Store::open_named(&name, 4).await.unwrap();
+    let resident_id = RecordId::new_v7(NOW_MS as u64, [4; 10]);
+    let visit = Change {
+        id: RecordId::new_v7(NOW_MS as u64, [5; 10]),
+        district_id: Some(DistrictId(1)),
+        author: VOLUNTEER,
+        device: PHONE,
+        stamp: mimamori_core::hlc::Hlc {
+            wall_ms: NOW_MS as u64,
+            counter: 0,
+            node: PHONE.0 as u64,
+        },
+        base: None,
+        deleted: false,
+        body: visit_to(resident_id, "お元気でした").body,
+    };
+    let refused = Change {
+        id: RecordId::new_v7(NOW_MS as u64, [6; 10]),
+        stamp: mimamori_core::hlc::Hlc {
+            counter: 1,
+            ..visit.stamp
+        },
+        ..visit.clone()
+    };
+    let as_object = serde_wasm_bindgen::Serializer::json_compatible();
+    use serde::Serialize as _;
+    let view = serde_json::to_string(&visit).unwrap();
+    let record = serde_json::json!({
+        "id": visit.id.to_string(), "kind": "visit", "seq": 0, "server_state": null,
+        "view": view, "resident_id": resident_id.to_string(), "district_id": 1,
+    })
+    .serialize(&as_object)
+    .unwrap();
+    let entry = serde_json::json!({
+        "id": format!("{}|{}", visit.stamp, visit.id), "record_id": visit.id.to_string(),
+        "created_at": NOW_MS, "change": serde_json::to_string(&visit).unwrap(),
+    })
+    .serialize(&as_object)
+    .unwrap();
+    let quarantined = serde_json::json!({
+        "id": format!("{}|{}", refused.stamp, refused.id), "record_id": refused.id.to_string(),
+        "change": refused, "code": "invalid", "message": "入力を確かめてください",
+        "fields": [{"field": "note", "code": "too_long", "max_chars": 1000}],
+    })
+    .serialize(&as_object)
+    .unwrap();
+    v4.put(mimamori::store::RECORDS, &record, None)
+        .await
+        .unwrap();
+    v4.put(mimamori::store::OUTBOX, &entry, None).await.unwrap();
+    v4.put(mimamori::store::QUARANTINE, &quarantined, None)
+        .await
+        .unwrap();
+    v4.close();
+
+    let current = Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
+        .await
+        .unwrap();
+    assert_eq!(current.version(), mimamori::store::SCHEMA_VERSION);
+    let visits = current.children_of(resident_id).await.unwrap();
+    assert_eq!(visits.len(), 1, "the resident's page finds its visit");
+    assert_eq!(visits[0].parent_id, Some(resident_id.to_string()));
+    assert_eq!(current.next_batch(10).await.unwrap(), vec![visit]);
+    let refused_now = current.quarantined().await.unwrap();
+    assert_eq!(refused_now.len(), 1);
+    assert_eq!(refused_now[0].change, refused);
+    assert_eq!(refused_now[0].fields[0].field, "note");
+    current.close();
+    // Opening again does the pass no more (and changes nothing).
+    let again = Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
+        .await
+        .unwrap();
+    assert_eq!(again.children_of(resident_id).await.unwrap().len(), 1);
+    again.close();
     Store::delete(&name).await.unwrap();
 }

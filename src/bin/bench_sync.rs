@@ -15,13 +15,13 @@ mod page {
     use std::cell::RefCell;
 
     use mimamori::api;
+    use mimamori::engine::{SyncEngine, PULL_PAGE};
     use mimamori::store::{Draft, Session, Store, OUTBOX, RECORDS};
-    use mimamori::sync::{SyncEngine, PULL_PAGE};
     use mimamori_core::api::LoginRequest;
     use mimamori_core::calendar::CivilDate;
+    use mimamori_core::kinds::{Action, Need, Outcome, VisitBody, VisitMethod, WarningSign};
+    use mimamori_core::kinds::{Consent, ResidentPatch};
     use mimamori_core::record::{Body, RecordId};
-    use mimamori_core::resident::{Consent, ResidentPatch};
-    use mimamori_core::visit::{Action, Need, Outcome, VisitBody, VisitMethod, WarningSign};
     use rexie::{ObjectStore, Rexie, TransactionMode};
     use wasm_bindgen::prelude::*;
 

@@ -94,7 +94,9 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, StoreErro
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
-pub(crate) fn from_js<T: for<'de> serde::Deserialize<'de>>(value: JsValue) -> Result<T, StoreError> {
+pub(crate) fn from_js<T: for<'de> serde::Deserialize<'de>>(
+    value: JsValue,
+) -> Result<T, StoreError> {
     Ok(serde_wasm_bindgen::from_value(value)?)
 }
 

@@ -24,7 +24,6 @@ pub(super) struct OutboxEntry {
     pub change: Change,
 }
 
-
 /// An outbox entry's key: the stamp first, so that the store's own order is the order the
 /// changes were made.
 pub(super) fn entry_key(change: &Change) -> String {
@@ -394,4 +393,3 @@ fn stamp_after(last: Option<&str>, node: u64, now_ms: u64) -> Hlc {
     let mut clock = last.map_or_else(|| HlcClock::new(node), HlcClock::resume);
     clock.now(now_ms)
 }
-

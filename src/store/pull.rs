@@ -102,5 +102,4 @@ impl Store {
             .and_then(|v| v.as_f64())
             .map_or(0, |c| c as i64))
     }
-
 }

@@ -46,7 +46,6 @@ impl Store {
     }
 }
 
-
 /// Whether the session stored in `meta` (inside the caller's transaction) is still the one
 /// holding `token`.
 pub(super) async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<bool, StoreError> {
@@ -57,7 +56,6 @@ pub(super) async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<boo
         .and_then(|t| t.as_string())
         .is_some_and(|t| t == token))
 }
-
 
 impl Store {
     /// Erases everything of the signed-in user (a revoked device); settings stay.
@@ -71,5 +69,3 @@ impl Store {
         Ok(())
     }
 }
-
-

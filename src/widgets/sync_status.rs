@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use mimamori_core::sync_status::{status_line, SyncState};
 
 use crate::app::AppSync;
-use crate::sync::SyncStatus;
+use crate::engine::SyncStatus;
 use crate::{local_time, text};
 
 /// The calm line under the title: offline or not, how many records wait, when the last

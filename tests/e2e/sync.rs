@@ -190,7 +190,7 @@ async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow
 }
 
 fn resident_field_label() -> &'static str {
-    mimamori_core::resident::field_label_ja("address")
+    mimamori_core::kinds::field_label_ja("address")
 }
 
 async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {

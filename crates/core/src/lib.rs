@@ -21,5 +21,5 @@ pub mod settings;
 pub mod sync;
 pub mod sync_status;
 pub mod validate;
-pub mod watch;
 mod vocab;
+pub mod watch;

@@ -178,7 +178,10 @@ mod tests {
         };
         let lines = visit_history(
             [
-                (RecordId::new_v7(1, [2; 10]), visit(50, Outcome::Worrying, "")),
+                (
+                    RecordId::new_v7(1, [2; 10]),
+                    visit(50, Outcome::Worrying, ""),
+                ),
                 (
                     RecordId::new_v7(1, [3; 10]),
                     visit(500, Outcome::Fine, "お元気でした"),
@@ -189,7 +192,13 @@ mod tests {
         );
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts.len(), 2);
-        assert!(texts[0].starts_with("今日") && texts[0].ends_with("元気 お元気でした"), "{texts:?}");
-        assert!(texts[1].starts_with("昨日") && texts[1].ends_with("気になる"), "{texts:?}");
+        assert!(
+            texts[0].starts_with("今日") && texts[0].ends_with("元気 お元気でした"),
+            "{texts:?}"
+        );
+        assert!(
+            texts[1].starts_with("昨日") && texts[1].ends_with("気になる"),
+            "{texts:?}"
+        );
     }
 }

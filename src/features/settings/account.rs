@@ -3,8 +3,8 @@ use mimamori_core::api::{ChangePasswordRequest, LoginRequest};
 use mimamori_core::record::DistrictId;
 
 use crate::app::AppSync;
+use crate::engine::SyncStatus;
 use crate::store::Session;
-use crate::sync::SyncStatus;
 use crate::{api, text};
 
 /// 設定's account section: the sign-in form, or who is signed in with a way out.

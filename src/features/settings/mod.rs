@@ -1,9 +1,15 @@
+//! 設定: the text size, the account (signing in and out, the password), and what the app
+//! does with data.
+
 use leptos::prelude::*;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::app::{AppStore, TextSizeSetting};
-use crate::components::AccountSection;
 use crate::text;
+
+mod account;
+
+pub use account::AccountSection;
 
 /// 設定: the text size (saved on this phone at once) and what the app does with data.
 #[component]

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use mimamori_core::calendar::say_day_and_time;
-use mimamori_core::resident::{field_label_ja, value_text, Conflict, LwwRecord};
+use mimamori_core::kinds::field_label_ja;
+use mimamori_core::merge::{value_text, Conflict, LwwRecord};
 
 use crate::{local_time, text};
 

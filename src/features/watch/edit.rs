@@ -4,20 +4,32 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use mimamori_core::record::Body;
-use mimamori_core::resident::{self, field_label_ja, LwwRecord, ResidentPatch, TEXT_FIELDS};
+use mimamori_core::kinds::{edit_patch, field_label_ja, limits, ResidentPatch, TEXT_FIELDS};
+use mimamori_core::merge::LwwRecord;
+use mimamori_core::record::{Body, RecordId};
 
 use crate::app::{AppStore, AppSync};
+use crate::features::save_form;
+use crate::store::Draft;
 use crate::text;
+use crate::widgets::{FieldErrors, FormField, FormMessage, Loading, Message};
 
 /// The longest text each field takes (the same limits the shared validation applies).
 fn max_chars(field: &str) -> usize {
     match field {
-        "address" => resident::MAX_ADDRESS_CHARS,
-        "phone" => resident::MAX_PHONE_CHARS,
-        "note" => resident::MAX_NOTE_CHARS,
-        _ => resident::MAX_NAME_CHARS,
+        "address" => limits::resident::MAX_ADDRESS_CHARS,
+        "phone" => limits::resident::MAX_PHONE_CHARS,
+        "note" => limits::resident::MAX_NOTE_CHARS,
+        _ => limits::resident::MAX_NAME_CHARS,
     }
+}
+
+/// The record being edited: while reading, held (read once), or not on this phone.
+#[derive(Debug, Clone, PartialEq)]
+enum Held {
+    Reading,
+    Record(LwwRecord),
+    NotHere,
 }
 
 #[component]
@@ -27,9 +39,9 @@ pub fn ResidentEditPage() -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let navigate = use_navigate();
     let id = params.read_untracked().get("id").unwrap_or_default();
-    let held = RwSignal::new(None::<LwwRecord>);
-    let missing = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let held = RwSignal::new(Held::Reading);
+    let errors = RwSignal::new(FieldErrors::default());
+    let message = RwSignal::new(None::<Message>);
     let fields: Vec<(&'static str, RwSignal<String>)> = TEXT_FIELDS
         .iter()
         .map(|field| (*field, RwSignal::new(String::new())))
@@ -40,22 +52,24 @@ pub fn ResidentEditPage() -> impl IntoView {
         let id = id.clone();
         let fields = fields.clone();
         leptos::task::spawn_local(async move {
-            let Some(store) = store.get() else { return };
+            let Some(store) = store.get() else {
+                held.set(Held::NotHere);
+                return;
+            };
             let record = store
                 .record(&id)
                 .await
                 .ok()
                 .flatten()
-                .and_then(|r| r.view)
-                .and_then(|view| serde_json::from_value::<LwwRecord>(view).ok());
+                .and_then(|r| r.live());
             match record {
-                Some(record) => {
+                Some(mimamori_core::kinds::State::Resident(record)) => {
                     for (field, value) in &fields {
                         value.set(record.text(field));
                     }
-                    held.set(Some(record));
+                    held.set(Held::Record(record));
                 }
-                None => missing.set(true),
+                _ => held.set(Held::NotHere),
             }
         });
     }
@@ -65,63 +79,77 @@ pub fn ResidentEditPage() -> impl IntoView {
         let fields = fields.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            let Some(record) = held.get_untracked() else {
+            let Held::Record(record) = held.get_untracked() else {
                 return;
             };
             let edits: Vec<(&str, String)> = fields
                 .iter()
                 .map(|(field, value)| (*field, value.get_untracked()))
                 .collect();
-            let patch = record.edit_patch(edits.iter().map(|(f, v)| (*f, v.as_str())));
+            let patch = edit_patch(&record, edits.iter().map(|(f, v)| (*f, v.as_str())));
             let back = format!("/residents/{id}");
             if patch == ResidentPatch::default() {
                 navigate(&back, Default::default());
                 return;
             }
-            let Ok(record_id) = id.parse() else { return };
+            let Ok(record_id) = id.parse::<RecordId>() else {
+                return;
+            };
+            let draft = Draft {
+                id: Some(record_id),
+                base: record.newest_stamp(),
+                body: Body::Resident(patch),
+                district: None,
+                corrects: None,
+            };
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                match sync
-                    .save(
-                        Some(record_id),
-                        record.newest_stamp(),
-                        Body::Resident(patch),
-                    )
+                if save_form(sync, draft, TEXT_FIELDS, errors, message)
                     .await
+                    .is_some()
                 {
-                    Ok(_) => navigate(&back, Default::default()),
-                    Err(message) => error.set(Some(message)),
+                    navigate(&back, Default::default());
                 }
             });
         }
     };
 
+    let form = view! {
+        <form class="form" on:submit=submit>
+            {fields.iter().map(|(field, value)| {
+                let (field, value) = (*field, *value);
+                let name = format!("resident_{field}");
+                let max = max_chars(field).to_string();
+                let input = if field == "note" {
+                    view! { <textarea name=name maxlength=max rows="3" bind:value=value></textarea> }.into_any()
+                } else {
+                    let kind = if field == "phone" { "tel" } else { "text" };
+                    view! { <input type=kind name=name maxlength=max bind:value=value /> }.into_any()
+                };
+                view! {
+                    <FormField label=field_label_ja(field) field=field errors=errors>
+                        {input}
+                    </FormField>
+                }
+            }).collect_view()}
+            <FormMessage message=message />
+            <button class="button primary" type="submit" data-action="save-resident-edit">{text::SAVE}</button>
+        </form>
+    };
+    // The form is made once and only shown once the record is read, so typing is never reset.
+    let state = Memo::new(move |_| match held.get() {
+        Held::Reading => 0,
+        Held::Record(_) => 1,
+        Held::NotHere => 2,
+    });
     view! {
         <section class="page">
             <h2 class="page-title">{text::EDIT_RESIDENT}</h2>
-            <Show when=move || !missing.get() fallback=|| view! { <p class="empty-message">{text::RECORD_NOT_FOUND}</p> }>
-                <form class="form" on:submit=submit.clone()>
-                    {fields.iter().map(|(field, value)| {
-                        let (field, value) = (*field, *value);
-                        let name = format!("resident_{field}");
-                        let max = max_chars(field).to_string();
-                        let input = if field == "note" {
-                            view! { <textarea name=name maxlength=max rows="3" bind:value=value></textarea> }.into_any()
-                        } else {
-                            let kind = if field == "phone" { "tel" } else { "text" };
-                            view! { <input type=kind name=name maxlength=max bind:value=value /> }.into_any()
-                        };
-                        view! {
-                            <label class="field">
-                                <span class="field-label">{field_label_ja(field)}</span>
-                                {input}
-                            </label>
-                        }
-                    }).collect_view()}
-                    {move || error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
-                    <button class="button primary" type="submit" data-action="save-resident-edit">{text::SAVE}</button>
-                </form>
+            <Show when=move || state.get() == 0><Loading /></Show>
+            <Show when=move || state.get() == 2>
+                <p class="empty-message">{text::RECORD_NOT_FOUND}</p>
             </Show>
+            <div hidden=move || state.get() != 1>{form}</div>
         </section>
     }
 }

@@ -1,107 +1,147 @@
 //! Logging a visit: the usual one (met, fine) is already chosen, so it takes one tap on 保存.
+//! The same form, filled with a refused visit, corrects it.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+use mimamori_core::kinds::{limits, Outcome, VisitBody, VisitMethod};
 use mimamori_core::record::{Body, RecordId};
-use mimamori_core::visit::{Outcome, VisitBody, VisitMethod};
+use mimamori_core::sync::replica::Quarantined;
 
 use crate::app::AppSync;
-use crate::sync::SyncStatus;
+use crate::engine::SyncStatus;
+use crate::features::save_form;
+use crate::store::Draft;
 use crate::text;
+use crate::widgets::{ChoiceGroup, FieldErrors, FormField, FormMessage, Message};
+
+const FIELDS_SHOWN: &[&str] = &["method", "outcome", "note"];
+
+/// What the form starts from: a new visit, or a refused one to correct.
+#[derive(Clone)]
+enum Start {
+    New { resident: Option<RecordId> },
+    Correcting(Box<Quarantined>),
+}
 
 #[component]
 pub fn VisitForm(resident_id: String, on_saved: Callback<()>) -> impl IntoView {
+    let start = Start::New {
+        resident: resident_id.parse().ok(),
+    };
+    view! { <VisitFields start=start on_saved=on_saved /> }
+}
+
+/// A refused visit, in the visit form, to correct and send again.
+#[component]
+pub fn VisitCorrection(refused: Quarantined, on_done: Callback<()>) -> impl IntoView {
+    view! { <VisitFields start=Start::Correcting(Box::new(refused)) on_saved=on_done /> }
+}
+
+#[component]
+fn VisitFields(start: Start, on_saved: Callback<()>) -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let status = expect_context::<SyncStatus>();
-    let method = RwSignal::new(VisitMethod::Met);
-    let outcome = RwSignal::new(Outcome::Fine);
-    let note = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<(bool, String)>);
-    let resident: Option<RecordId> = resident_id.parse().ok();
+    let initial = match &start {
+        Start::Correcting(refused) => match &refused.change.body {
+            Body::Visit(visit) => Some(visit.clone()),
+            Body::Resident(_) => None,
+        },
+        Start::New { .. } => None,
+    };
+    let method = RwSignal::new(initial.as_ref().map_or(VisitMethod::Met, |v| v.method));
+    let outcome = RwSignal::new(initial.as_ref().map_or(Outcome::Fine, |v| v.outcome));
+    let note = RwSignal::new(initial.as_ref().map(|v| v.note.clone()).unwrap_or_default());
+    let errors = RwSignal::new(match &start {
+        Start::Correcting(refused) => FieldErrors::from_problems(&refused.fields),
+        Start::New { .. } => FieldErrors::default(),
+    });
+    let message = RwSignal::new(None::<Message>);
+    let correcting = matches!(start, Start::Correcting(_));
 
     let save = move |_| {
-        let (Some(resident), Some(me)) = (resident, status.me.get()) else {
-            message.set(Some((false, text::SIGN_IN_FIRST.to_owned())));
+        let Some(me) = status.me.get() else {
+            message.set(Some(Message::Problem(text::SIGN_IN_FIRST.to_owned())));
             return;
         };
-        let body = VisitBody {
-            resident_id: resident,
-            visited_at_ms: js_sys::Date::now() as i64,
-            visitors: vec![me.user_id],
-            method: method.get(),
-            outcome: outcome.get(),
-            signs: BTreeSet::new(),
-            needs: BTreeSet::new(),
-            actions: BTreeSet::new(),
-            referred_resources: Vec::new(),
-            follow_up: None,
-            note: note.get().trim().to_owned(),
+        let draft = match &start {
+            Start::New { resident } => {
+                let Some(resident) = *resident else { return };
+                Draft::new(Body::Visit(VisitBody {
+                    resident_id: resident,
+                    visited_at_ms: js_sys::Date::now() as i64,
+                    visitors: vec![me.user_id],
+                    method: method.get(),
+                    outcome: outcome.get(),
+                    signs: BTreeSet::new(),
+                    needs: BTreeSet::new(),
+                    actions: BTreeSet::new(),
+                    referred_resources: Vec::new(),
+                    follow_up: None,
+                    note: note.get().trim().to_owned(),
+                }))
+            }
+            Start::Correcting(refused) => {
+                let change = &refused.change;
+                let Body::Visit(mut visit) = change.body.clone() else {
+                    return;
+                };
+                visit.method = method.get();
+                visit.outcome = outcome.get();
+                visit.note = note.get().trim().to_owned();
+                Draft {
+                    id: Some(change.id),
+                    base: change.base,
+                    body: Body::Visit(visit),
+                    district: change.district_id,
+                    corrects: Some(change.stamp),
+                }
+            }
         };
         leptos::task::spawn_local(async move {
-            match sync.save(None, None, Body::Visit(body)).await {
-                Ok(_) => {
+            if save_form(sync, draft, FIELDS_SHOWN, errors, message)
+                .await
+                .is_some()
+            {
+                if !correcting {
                     // Ready for the next door: back to the usual choices.
                     method.set(VisitMethod::Met);
                     outcome.set(Outcome::Fine);
                     note.set(String::new());
-                    message.set(Some((true, text::SAVED.to_owned())));
-                    on_saved.run(());
+                    message.set(Some(Message::Done(text::SAVED.to_owned())));
                 }
-                Err(problem) => message.set(Some((false, problem))),
+                on_saved.run(());
             }
         });
     };
 
+    let (title, action, button) = if correcting {
+        (None, "resend-refused", text::RESEND)
+    } else {
+        (Some(text::LOG_VISIT), "save-visit", text::SAVE)
+    };
+    let note_name = if correcting {
+        "refused_note"
+    } else {
+        "visit_note"
+    };
     view! {
         <div class="visit-form">
-            <h3 class="setting-title">{text::LOG_VISIT}</h3>
-            <fieldset class="choices">
-                <legend>{text::VISIT_METHOD}</legend>
-                {VisitMethod::ALL.iter().map(|m| {
-                    let m = *m;
-                    view! {
-                        <button type="button" class="choice" data-method=m.code()
-                            aria-pressed=move || (method.get() == m).to_string()
-                            on:click=move |_| method.set(m)>{m.label_ja()}</button>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <OutcomeChoices outcome=outcome />
+            {title.map(|title| view! { <h3 class="setting-title">{title}</h3> })}
+            <ChoiceGroup legend=text::VISIT_METHOD options=VisitMethod::ALL.to_vec() chosen=method attribute="method" />
+            <ChoiceGroup legend=text::VISIT_OUTCOME options=Outcome::ALL.to_vec() chosen=outcome attribute="outcome" />
             {move || match outcome.get() {
                 Outcome::Emergency => Some(view! { <p class="alert" role="alert">{text::ESCALATE_EMERGENCY}</p> }),
                 o if o.needs_escalation() => Some(view! { <p class="alert" role="alert">{text::ESCALATE_SAME_DAY}</p> }),
                 _ => None,
             }}
-            <label class="field">
-                <span class="field-label">{text::VISIT_NOTE}</span>
-                <textarea name="visit_note" maxlength="1000" rows="3" bind:value=note></textarea>
-            </label>
-            {move || message.get().map(|(ok, m)| view! {
-                <p class=if ok { "notice" } else { "alert" } role="status">{m}</p>
-            })}
-            <button type="button" class="button primary wide" data-action="save-visit" on:click=save>
-                {text::SAVE}
+            <FormField label=text::VISIT_NOTE field="note" errors=errors>
+                <textarea name=note_name maxlength=limits::visit::MAX_NOTE_CHARS.to_string() rows="3" bind:value=note></textarea>
+            </FormField>
+            <FormMessage message=message />
+            <button type="button" class="button primary wide" data-action=action on:click=save>
+                {button}
             </button>
         </div>
-    }
-}
-
-/// ようす: one button per outcome, the chosen one pressed. Shared by the visit form and the
-/// correction of a refused visit.
-#[component]
-pub fn OutcomeChoices(outcome: RwSignal<Outcome>) -> impl IntoView {
-    view! {
-        <fieldset class="choices">
-            <legend>{text::VISIT_OUTCOME}</legend>
-            {Outcome::ALL.iter().map(|o| {
-                let o = *o;
-                view! {
-                    <button type="button" class="choice" data-outcome=o.code()
-                        aria-pressed=move || (outcome.get() == o).to_string()
-                        on:click=move |_| outcome.set(o)>{o.label_ja()}</button>
-                }
-            }).collect_view()}
-        </fieldset>
     }
 }

@@ -163,7 +163,7 @@ impl Kind for Resident {
     fn sample(n: u64, author: UserId, _now_ms: i64, _: Option<RecordId>) -> ResidentPatch {
         ResidentPatch {
             name: Some(format!("住民{}", n % 1000)),
-            kana: (n % 3 == 0).then(|| "じゅうみん".to_owned()),
+            kana: n.is_multiple_of(3).then(|| "じゅうみん".to_owned()),
             assigned_volunteers: Some([author].into_iter().collect()),
             consent: Some(Consent {
                 date: CivilDate::new(2026, 11, 1).expect("a real date"),

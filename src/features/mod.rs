@@ -1,0 +1,69 @@
+//! The app by feature, each with its screens and the reads they need: 見守り (`watch`),
+//! サロン (`salons`), 社会資源 (`resources`), 記録 (`reports`), 設定 (`settings`).
+//!
+//! What every kind of record needs on a screen is routed here by an exhaustive match, so a
+//! kind added to the core's list does not compile until it has them: a line saying what a
+//! record is, and the form that corrects a refused change of it.
+
+pub mod reports;
+pub mod resources;
+pub mod salons;
+pub mod settings;
+pub mod watch;
+
+use leptos::prelude::*;
+use mimamori_core::record::{Body, RecordId};
+use mimamori_core::sync::replica::Quarantined;
+
+use crate::app::AppSync;
+use crate::store::{Draft, SaveError};
+use crate::text;
+use crate::widgets::{FieldErrors, Message};
+
+/// Saves a form's draft. A refusal by the shared rules marks each field that failed (and
+/// lists, in the message, what no field of the form shows); anything else says what
+/// happened. Returns the record's id when saved.
+pub async fn save_form(
+    sync: AppSync,
+    draft: Draft,
+    fields_shown: &[&str],
+    errors: RwSignal<FieldErrors>,
+    message: RwSignal<Option<Message>>,
+) -> Option<RecordId> {
+    errors.set(FieldErrors::default());
+    match sync.save_draft(draft).await {
+        Ok(id) => Some(id),
+        Err(SaveError::Invalid(problems)) => {
+            let found = FieldErrors::from_problems(&problems);
+            let mut words = vec![text::CHECK_FIELDS.to_owned()];
+            words.extend(found.others(fields_shown));
+            errors.set(found);
+            message.set(Some(Message::Problem(words.join(" "))));
+            None
+        }
+        Err(other) => {
+            message.set(Some(Message::Problem(other.message_ja())));
+            None
+        }
+    }
+}
+
+/// What a refused record was, in a few words.
+pub fn summary(body: &Body) -> String {
+    match body {
+        Body::Resident(patch) => watch::resident_summary(patch),
+        Body::Visit(visit) => watch::visit_summary(visit),
+    }
+}
+
+/// The kind's own form, filled with the refused change, saving a correction of it.
+pub fn correction_form(refused: Quarantined, on_done: Callback<()>) -> AnyView {
+    match &refused.change.body {
+        Body::Resident(_) => {
+            view! { <watch::ResidentCorrection refused=refused on_done=on_done /> }.into_any()
+        }
+        Body::Visit(_) => {
+            view! { <watch::VisitCorrection refused=refused on_done=on_done /> }.into_any()
+        }
+    }
+}

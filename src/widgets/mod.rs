@@ -1,0 +1,21 @@
+//! Pieces every feature shares: the shell's bars, form parts, and the keyed loader.
+
+mod bottom_nav;
+mod choice_group;
+mod empty_state;
+mod field;
+mod form_message;
+mod loader;
+mod quarantine;
+mod sync_status;
+mod update_banner;
+
+pub use bottom_nav::BottomNav;
+pub use choice_group::ChoiceGroup;
+pub use empty_state::EmptyState;
+pub use field::{FieldErrors, FormField};
+pub use form_message::{FormMessage, Message};
+pub use loader::{load, Loading};
+pub use quarantine::QuarantineList;
+pub use sync_status::SyncStatusLine;
+pub use update_banner::UpdateBanner;
