@@ -11,6 +11,7 @@ mod shell;
 mod storage;
 mod sync;
 mod update;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

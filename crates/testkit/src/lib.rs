@@ -8,7 +8,7 @@ mod network;
 mod server;
 
 pub use browser::Browser;
-pub use server::{copy_dir, raw_request, ServerProcess};
+pub use server::{copy_dir, raw_request, unpack_build, ServerProcess};
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -218,3 +218,27 @@ pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     Ok(copied)
 }
+
+/// Copies a kept build (`tests/fixtures/…`) to `to`, unzipping its `.gz` files (kept
+/// compressed in the repository).
+pub fn unpack_build(fixture: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(fixture)? {
+        let entry = entry?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type()?.is_dir() {
+            unpack_build(&path, &to.join(&name))?;
+        } else if let Some(plain) = name.strip_suffix(".gz") {
+            let mut unzipped = Vec::new();
+            std::io::Read::read_to_end(
+                &mut flate2::read::GzDecoder::new(std::fs::File::open(&path)?),
+                &mut unzipped,
+            )?;
+            std::fs::write(to.join(plain), unzipped)?;
+        } else if name != "README.md" {
+            std::fs::copy(&path, to.join(&name))?;
+        }
+    }
+    Ok(())
+}
