@@ -45,7 +45,7 @@ fn VisitFields(start: Start, on_saved: Callback<()>) -> impl IntoView {
     let initial = match &start {
         Start::Correcting(refused) => match &refused.change.body {
             Body::Visit(visit) => Some(visit.clone()),
-            Body::Resident(_) => None,
+            _ => None,
         },
         Start::New { .. } => None,
     };

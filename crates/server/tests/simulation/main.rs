@@ -900,10 +900,11 @@ impl Simulation {
                 }
             }
             // Visits are the main job: more of them.
+            // Visits are the main job: more of them, as the form makes them and as the
+            // kind's own sample says (other outcomes and methods).
             RecordKind::Visit => {
-                for _ in 0..2 {
-                    self.log_visit();
-                }
+                self.log_visit();
+                self.create_sampled(kind);
             }
         }
     }
@@ -919,8 +920,60 @@ impl Simulation {
                     self.edit_resident();
                 }
             }
-            RecordKind::Visit => self.correct_visit(),
+            RecordKind::Visit => {
+                if self.rng.chance(70) {
+                    self.correct_visit();
+                } else {
+                    // Anyone's version of any visit they see: the author's are corrections,
+                    // anyone else's must be refused.
+                    self.edit_sampled(kind);
+                }
+            }
         }
+    }
+
+    /// A new record of `kind` made from the kind's own sample, by any phone, under a parent
+    /// the phone shows (where the kind has one): enough for a kind with no special rules.
+    fn create_sampled(&mut self, kind: RecordKind) {
+        let phone = self.rng.below(self.phones.len());
+        let user = self.phones[phone].user;
+        let n = self.rng.next();
+        let now = self.local_ms(phone);
+        let parent = match kind.sample(n, user, now, None).parent() {
+            Some((parent_kind, _)) => {
+                let shown = self.shown(phone, parent_kind);
+                match self.rng.pick(&shown) {
+                    Some(parent) => Some(parent),
+                    None => return,
+                }
+            }
+            None => None,
+        };
+        let id = RecordId::new_v7(self.now_ms() as u64, self.rng.bytes());
+        let change = self.change(phone, id, None, kind.sample(n, user, now, parent));
+        self.save(phone, change);
+    }
+
+    /// A new version of a record of `kind` the phone shows, from the kind's own sample.
+    fn edit_sampled(&mut self, kind: RecordKind) {
+        let phone = self.rng.below(self.phones.len());
+        let shown = self.shown(phone, kind);
+        let Some(id) = self.rng.pick(&shown) else {
+            return;
+        };
+        let base = self
+            .view(phone, id, kind)
+            .and_then(|v| State::from_json(kind, v).ok())
+            .and_then(|s| s.newest_stamp());
+        let parent = self
+            .view(phone, id, kind)
+            .and_then(|v| State::from_json(kind, v).ok())
+            .and_then(|s| s.parent())
+            .map(|(_, p)| p);
+        let user = self.phones[phone].user;
+        let body = kind.sample(self.rng.next(), user, self.local_ms(phone), parent);
+        let change = self.change(phone, id, base, body);
+        self.save(phone, change);
     }
 
     async fn restart_server(&mut self) {
@@ -1033,12 +1086,24 @@ async fn run(seed: u64, steps: usize) {
             "seed {seed}: {id} differs from the oracle"
         );
     }
+    // Every kind was made, changed and converged, not only the common ones.
+    let mut by_kind: BTreeMap<RecordKind, usize> = BTreeMap::new();
+    for record in sim.model.records.values() {
+        *by_kind.entry(record.state.kind()).or_default() += 1;
+    }
+    if steps >= 1000 {
+        for kind in RecordKind::ALL {
+            assert!(
+                by_kind.get(kind).copied().unwrap_or(0) > 0,
+                "seed {seed}: no {kind:?} record reached the server"
+            );
+        }
+    }
     println!(
-        "simulation seed {seed}: {steps} steps, {} changes saved, {} accepted, {} quarantined, {} records; {:?}",
+        "simulation seed {seed}: {steps} steps, {} changes saved, {} accepted, {} quarantined, records by kind {by_kind:?}; {:?}",
         sim.saved.len(),
         sim.model.accepted.len(),
         quarantined.len(),
-        sim.model.records.len(),
         sim.stats
     );
     sim.checker.close().await;
