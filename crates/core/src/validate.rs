@@ -19,9 +19,8 @@ pub trait Context {
     fn visible(&self, kind: RecordKind, id: RecordId) -> bool;
 }
 
-/// Why a field was refused. Stable codes: clients branch on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "code")]
+/// Why a field was refused. Stable codes (`code`): clients branch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Required,
     TooLong {
@@ -36,9 +35,45 @@ pub enum Problem {
     BeforeVisit,
     /// Control characters (or the invisible marks that reorder text) that no keyboard types.
     ControlCharacters,
+    /// A code from a newer server that this app does not know yet.
+    Other,
 }
 
 impl Problem {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooLong { .. } => "too_long",
+            Self::OutOfRange => "out_of_range",
+            Self::InFuture => "in_future",
+            Self::Duplicate => "duplicate",
+            Self::InvalidCharacters => "invalid_characters",
+            Self::UnknownReference => "unknown_reference",
+            Self::MustIncludeAuthor => "must_include_author",
+            Self::BeforeVisit => "before_visit",
+            Self::ControlCharacters => "control_characters",
+            Self::Other => "other",
+        }
+    }
+
+    fn from_code(code: &str, max_chars: Option<usize>) -> Self {
+        match code {
+            "required" => Self::Required,
+            "too_long" => Self::TooLong {
+                max_chars: max_chars.unwrap_or_default(),
+            },
+            "out_of_range" => Self::OutOfRange,
+            "in_future" => Self::InFuture,
+            "duplicate" => Self::Duplicate,
+            "invalid_characters" => Self::InvalidCharacters,
+            "unknown_reference" => Self::UnknownReference,
+            "must_include_author" => Self::MustIncludeAuthor,
+            "before_visit" => Self::BeforeVisit,
+            "control_characters" => Self::ControlCharacters,
+            _ => Self::Other,
+        }
+    }
+
     /// What the volunteer reads next to the field.
     pub fn message_ja(self) -> String {
         match self {
@@ -58,16 +93,50 @@ impl Problem {
             Self::ControlCharacters => {
                 "表示できない特殊な文字が含まれています。その文字を消してください。".to_owned()
             }
+            Self::Other => "入力を確かめてください。".to_owned(),
         }
     }
 }
 
-/// One refused field.
+/// One refused field. Its JSON is flat, `{"field":"note","code":"too_long","max_chars":1000}`,
+/// and read through [`FieldErrorWire`]: an internally tagged or flattened form would make
+/// serde buffer it, and that buffering costs the app a deserializer of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "FieldErrorWire", into = "FieldErrorWire")]
 pub struct FieldError {
     pub field: String,
-    #[serde(flatten)]
     pub problem: Problem,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FieldErrorWire {
+    field: String,
+    code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_chars: Option<usize>,
+}
+
+impl From<FieldErrorWire> for FieldError {
+    fn from(wire: FieldErrorWire) -> Self {
+        Self {
+            field: wire.field,
+            problem: Problem::from_code(&wire.code, wire.max_chars),
+        }
+    }
+}
+
+impl From<FieldError> for FieldErrorWire {
+    fn from(error: FieldError) -> Self {
+        let max_chars = match error.problem {
+            Problem::TooLong { max_chars } => Some(max_chars),
+            _ => None,
+        };
+        Self {
+            field: error.field,
+            code: error.problem.code().to_owned(),
+            max_chars,
+        }
+    }
 }
 
 impl fmt::Display for FieldError {
@@ -388,5 +457,16 @@ mod tests {
             json,
             serde_json::json!({"field":"note","code":"too_long","max_chars":10})
         );
+        assert_eq!(serde_json::from_value::<FieldError>(json).unwrap(), error);
+        let plain = FieldError {
+            field: "name".into(),
+            problem: Problem::Required,
+        };
+        let json = serde_json::to_value(&plain).unwrap();
+        assert_eq!(json, serde_json::json!({"field":"name","code":"required"}));
+        assert_eq!(serde_json::from_value::<FieldError>(json).unwrap(), plain);
+        let newer: FieldError =
+            serde_json::from_str(r#"{"field":"x","code":"from_the_future"}"#).unwrap();
+        assert_eq!(newer.problem, Problem::Other);
     }
 }

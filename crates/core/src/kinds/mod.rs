@@ -161,11 +161,62 @@ macro_rules! kinds {
             }
         }
 
-        /// What a change says about its record.
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(tag = "kind", content = "data", deny_unknown_fields)]
+        /// What a change says about its record: `{"kind": "<code>", "data": {…}}`.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(tag = "kind", content = "data")]
         pub enum Body {
             $(#[serde(rename = $code)] $variant($body),)+
+        }
+
+        /// Read with `kind` first (as every change is written), straight into the kind's
+        /// body: serde's derived form buffers every body in its own `Content` type, and that
+        /// buffering, instantiated for every deserializer the app uses, was the largest
+        /// single spend of its wasm. A body read from a `serde_json::Value` (whose keys are
+        /// sorted, `data` first) is buffered as that `Value`, which the app holds anyway.
+        impl<'de> Deserialize<'de> for Body {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct BodyVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for BodyVisitor {
+                    type Value = Body;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a body: {\"kind\": …, \"data\": …}")
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+                        use serde::de::Error as _;
+                        let mut kind: Option<RecordKind> = None;
+                        let mut buffered: Option<Value> = None;
+                        let mut body: Option<Body> = None;
+                        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                            match (key.as_ref(), kind) {
+                                ("kind", None) => {
+                                    let read: RecordKind = map.next_value()?;
+                                    kind = Some(read);
+                                    if let Some(data) = buffered.take() {
+                                        body = Some(Body::from_data(read, data).map_err(A::Error::custom)?);
+                                    }
+                                }
+                                ("data", Some(read)) if body.is_none() => {
+                                    body = Some(match read {
+                                        $(RecordKind::$variant => Body::$variant(map.next_value()?),)+
+                                    });
+                                }
+                                ("data", None) if buffered.is_none() => {
+                                    buffered = Some(map.next_value()?);
+                                }
+                                (other, _) => {
+                                    return Err(A::Error::custom(format!("unexpected or repeated field `{other}` in a body")));
+                                }
+                            }
+                        }
+                        body.ok_or_else(|| A::Error::missing_field(if kind.is_some() { "data" } else { "kind" }))
+                    }
+                }
+
+                deserializer.deserialize_map(BodyVisitor)
+            }
         }
 
         $(
@@ -181,6 +232,13 @@ macro_rules! kinds {
         )+
 
         impl Body {
+            /// A body of `kind` from its `data` read earlier.
+            fn from_data(kind: RecordKind, data: Value) -> Result<Self, serde_json::Error> {
+                Ok(match kind {
+                    $(RecordKind::$variant => Body::$variant(serde_json::from_value(data)?),)+
+                })
+            }
+
             pub fn kind(&self) -> RecordKind {
                 match self { $(Self::$variant(_) => RecordKind::$variant,)+ }
             }

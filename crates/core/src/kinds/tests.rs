@@ -220,3 +220,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_body_reads_in_either_order_and_refuses_anything_else() {
+    for kind in RecordKind::ALL {
+        let body = kind.sample(1, AUTHOR, NOW, Some(parent_id()));
+        let json = serde_json::to_value(&body).unwrap();
+        let kind_first = format!(r#"{{"kind":{},"data":{}}}"#, json["kind"], json["data"]);
+        let data_first = format!(r#"{{"data":{},"kind":{}}}"#, json["data"], json["kind"]);
+        for text in [&kind_first, &data_first] {
+            assert_eq!(serde_json::from_str::<Body>(text).unwrap(), body);
+        }
+        assert_eq!(serde_json::from_value::<Body>(json.clone()).unwrap(), body);
+        let extra = kind_first.replacen('{', r#"{"admin":true,"#, 1);
+        assert!(serde_json::from_str::<Body>(&extra).is_err());
+        let twice = format!(
+            r#"{{"kind":{},"kind":{},"data":{}}}"#,
+            json["kind"], json["kind"], json["data"]
+        );
+        assert!(serde_json::from_str::<Body>(&twice).is_err());
+    }
+    assert!(serde_json::from_str::<Body>(r#"{"kind":"salon_session","data":{}}"#).is_err());
+    assert!(serde_json::from_str::<Body>(r#"{"kind":"visit"}"#).is_err());
+}

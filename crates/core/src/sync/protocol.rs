@@ -75,23 +75,88 @@ impl RejectCode {
 // Requests are strict (unknown fields refused); answers are lenient, because a phone may
 // run last month's app against this month's server until it updates.
 
-/// The outcome of one pushed change, in the order pushed.
+/// The outcome of one pushed change, in the order pushed. On the wire, a flat object
+/// tagged by `status` (see [`ItemResultWire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(try_from = "ItemResultWire", into = "ItemResultWire")]
 pub enum ItemResult {
     /// Stored (or already stored: a re-sent change is accepted again, not duplicated).
     Accepted { id: RecordId, stamp: Hlc },
     /// Refused. `id` and `stamp` are absent only for an item too broken to name them.
     Rejected {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         id: Option<RecordId>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         stamp: Option<Hlc>,
         code: RejectCode,
         message: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fields: Vec<FieldError>,
     },
+}
+
+/// `{"status":"accepted","id":…,"stamp":…}` or `{"status":"rejected",…,"code":…}`, read
+/// as one flat struct: serde's internally tagged form buffers every result in its own
+/// `Content` type, which costs the app a deserializer of its own.
+#[derive(Serialize, Deserialize)]
+struct ItemResultWire {
+    status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stamp: Option<Hlc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    code: Option<RejectCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldError>,
+}
+
+impl TryFrom<ItemResultWire> for ItemResult {
+    type Error = String;
+
+    fn try_from(wire: ItemResultWire) -> Result<Self, String> {
+        match (wire.status.as_str(), wire.id, wire.stamp) {
+            ("accepted", Some(id), Some(stamp)) => Ok(Self::Accepted { id, stamp }),
+            ("rejected", id, stamp) => Ok(Self::Rejected {
+                id,
+                stamp,
+                code: wire.code.unwrap_or(RejectCode::Other),
+                message: wire.message.unwrap_or_default(),
+                fields: wire.fields,
+            }),
+            (status, _, _) => Err(format!(
+                "an item result `{status}` without its id and stamp"
+            )),
+        }
+    }
+}
+
+impl From<ItemResult> for ItemResultWire {
+    fn from(result: ItemResult) -> Self {
+        match result {
+            ItemResult::Accepted { id, stamp } => Self {
+                status: "accepted".to_owned(),
+                id: Some(id),
+                stamp: Some(stamp),
+                code: None,
+                message: None,
+                fields: Vec::new(),
+            },
+            ItemResult::Rejected {
+                id,
+                stamp,
+                code,
+                message,
+                fields,
+            } => Self {
+                status: "rejected".to_owned(),
+                id,
+                stamp,
+                code: Some(code),
+                message: Some(message),
+                fields,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
