@@ -123,4 +123,4 @@ pub fn refused_title(count: usize) -> String {
 }
 
 pub const LOADING: &str = "読み込んでいます…";
-pub const CHECK_FIELDS: &str = "赤い印の項目を直してから、もう一度保存してください。";
+pub const CHECK_FIELDS: &str = "⚠の印がついた項目を直してから、もう一度保存してください。";
