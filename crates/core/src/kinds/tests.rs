@@ -110,7 +110,7 @@ fn every_kinds_audience_keeps_names_from_the_city_and_other_districts() {
                 volunteer,
                 districts,
                 Visibility {
-                    kind: *kind,
+                    audience: kind.audience(),
                     district: Some(DistrictId(1)),
                     assigned,
                 },

@@ -119,7 +119,7 @@ impl<F: Fn(RecordId) -> Option<Related>> Context for World<'_, F> {
                     self.actor.user,
                     self.actor.districts,
                     Visibility {
-                        kind,
+                        audience: kind.audience(),
                         district: r.district,
                         assigned: &r.assigned,
                     },

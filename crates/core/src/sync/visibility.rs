@@ -10,7 +10,8 @@ use crate::record::{DistrictId, UserId};
 /// What visibility depends on, about one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Visibility<'a> {
-    pub kind: RecordKind,
+    /// Its kind's audience (`RecordKind::audience`).
+    pub audience: Audience,
     /// `None` for a city-wide record.
     pub district: Option<DistrictId>,
     /// The volunteers it is assigned to: its own for [`Audience::Assigned`], its parent's for
@@ -21,7 +22,7 @@ pub struct Visibility<'a> {
 pub fn may_see(role: Role, user: UserId, districts: &[DistrictId], record: Visibility<'_>) -> bool {
     let in_district = record.district.is_some_and(|d| districts.contains(&d));
     let works_in_districts = matches!(role, Role::Volunteer | Role::Coordinator);
-    match record.kind.audience() {
+    match record.audience {
         Audience::Public | Audience::City => true,
         Audience::District => works_in_districts && in_district,
         Audience::Assigned | Audience::ParentAssigned => {
@@ -54,7 +55,7 @@ mod tests {
 
     fn resident(district: DistrictId, assigned: &[UserId]) -> Visibility<'_> {
         Visibility {
-            kind: RecordKind::Resident,
+            audience: RecordKind::Resident.audience(),
             district: Some(district),
             assigned,
         }
@@ -106,6 +107,53 @@ mod tests {
                 resident(NORITSUKE, &[sc])
             ));
         }
+    }
+
+    #[test]
+    fn district_wide_city_wide_and_public_records_reach_whom_they_should() {
+        let me = UserId(7);
+        let shared = |audience, district| Visibility {
+            audience,
+            district,
+            assigned: &[],
+        };
+        // A district's shared record: everyone working there, nobody else.
+        for role in [Role::Volunteer, Role::Coordinator] {
+            assert!(may_see(
+                role,
+                me,
+                &[NORITSUKE],
+                shared(Audience::District, Some(NORITSUKE))
+            ));
+            assert!(!may_see(
+                role,
+                me,
+                &[KATAOKA],
+                shared(Audience::District, Some(NORITSUKE))
+            ));
+        }
+        assert!(!may_see(
+            Role::City,
+            me,
+            &[NORITSUKE],
+            shared(Audience::District, Some(NORITSUKE))
+        ));
+        // City-wide and public records (no district): everyone signed in.
+        for role in Role::ALL {
+            for audience in [Audience::City, Audience::Public] {
+                assert!(
+                    may_see(*role, me, &[], shared(audience, None)),
+                    "{role:?} {audience:?}"
+                );
+            }
+        }
+        // A record shown by assignment never reaches anyone without a district of it.
+        assert!(!may_see(
+            Role::Coordinator,
+            me,
+            &[NORITSUKE],
+            shared(Audience::Assigned, None)
+        ));
     }
 
     #[test]

@@ -509,7 +509,7 @@ impl SyncStore for SqliteStorage {
                 .unwrap_or_default();
             let district = row.get::<Option<i64>, _>("district_id").map(DistrictId);
             let visibility = Visibility {
-                kind,
+                audience: kind.audience(),
                 district,
                 assigned: &assigned,
             };
