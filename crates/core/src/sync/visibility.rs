@@ -4,7 +4,7 @@
 //! totals, not names, and an administrator manages accounts.
 
 use crate::account::Role;
-use crate::kinds::{Audience, RecordKind};
+use crate::kinds::Audience;
 use crate::record::{DistrictId, UserId};
 
 /// What visibility depends on, about one record.
@@ -49,6 +49,7 @@ pub fn pull_scope(role: Role, districts: &[DistrictId]) -> &[DistrictId] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::RecordKind;
 
     const NORITSUKE: DistrictId = DistrictId(1);
     const KATAOKA: DistrictId = DistrictId(2);
