@@ -5,6 +5,7 @@ use mimamori_core::record::DistrictId;
 use crate::app::AppSync;
 use crate::engine::SyncStatus;
 use crate::store::Session;
+use crate::widgets::{FormMessage, Message};
 use crate::{api, text};
 
 /// 設定's account section: the sign-in form, or who is signed in with a way out.
@@ -39,8 +40,9 @@ fn SignInForm() -> impl IntoView {
     let login_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let device_name = RwSignal::new(text::DEFAULT_DEVICE_NAME.to_owned());
-    let error = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Message>);
     let busy = RwSignal::new(false);
+    let problem = move |text: String| message.set(Some(Message::Problem(text)));
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -48,15 +50,15 @@ fn SignInForm() -> impl IntoView {
             return;
         }
         if login_id.get().trim().is_empty() || password.get().is_empty() {
-            error.set(Some(text::SIGN_IN_MISSING.to_owned()));
+            problem(text::SIGN_IN_MISSING.to_owned());
             return;
         }
-        if let Some(problem) = mimamori_core::account::device_name_problem(&device_name.get()) {
-            error.set(Some(problem));
+        if let Some(why) = mimamori_core::account::device_name_problem(&device_name.get()) {
+            problem(why);
             return;
         }
         busy.set(true);
-        error.set(None);
+        message.set(None);
         let request = LoginRequest {
             // The same form the server compares: 全角 letters and stray spaces forgiven.
             login_id: mimamori_core::account::normalize_login_id(&login_id.get()),
@@ -81,8 +83,8 @@ fn SignInForm() -> impl IntoView {
                     sync.signed_in(session).await;
                     password.set(String::new());
                 }
-                Err(api::ApiFailure::Offline) => error.set(Some(text::SIGN_IN_OFFLINE.to_owned())),
-                Err(failure) => error.set(Some(failure.message_ja())),
+                Err(api::ApiFailure::Offline) => problem(text::SIGN_IN_OFFLINE.to_owned()),
+                Err(failure) => problem(failure.message_ja()),
             }
             busy.set(false);
         });
@@ -104,7 +106,7 @@ fn SignInForm() -> impl IntoView {
                 <span class="field-label">{text::DEVICE_NAME}</span>
                 <input type="text" name="device_name" maxlength="100" bind:value=device_name />
             </label>
-            {move || error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            <FormMessage message=message />
             <button class="button primary" type="submit" data-action="sign-in" disabled=move || busy.get()>
                 {text::SIGN_IN}
             </button>
@@ -175,8 +177,9 @@ fn PasswordChange() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<(bool, String)>);
+    let message = RwSignal::new(None::<Message>);
     let busy = RwSignal::new(false);
+    let problem = move |text: String| message.set(Some(Message::Problem(text)));
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -185,13 +188,13 @@ fn PasswordChange() -> impl IntoView {
         }
         let (current_password, new_password) = (current.get(), new.get());
         if new_password != again.get() {
-            message.set(Some((false, text::PASSWORDS_DIFFER.to_owned())));
+            problem(text::PASSWORDS_DIFFER.to_owned());
             return;
         }
-        if let Some(problem) =
+        if let Some(why) =
             mimamori_core::account::new_password_problem(&new_password, &current_password)
         {
-            message.set(Some((false, problem)));
+            problem(why);
             return;
         }
         busy.set(true);
@@ -211,14 +214,12 @@ fn PasswordChange() -> impl IntoView {
                             field.set(String::new());
                         }
                         open.set(false);
-                        message.set(Some((true, text::PASSWORD_CHANGED.to_owned())));
+                        message.set(Some(Message::Done(text::PASSWORD_CHANGED.to_owned())));
                     }
-                    Err(problem) => message.set(Some((false, problem))),
+                    Err(why) => problem(why),
                 },
-                Err(api::ApiFailure::Offline) => {
-                    message.set(Some((false, text::PASSWORD_NEEDS_SIGNAL.to_owned())))
-                }
-                Err(failure) => message.set(Some((false, failure.message_ja()))),
+                Err(api::ApiFailure::Offline) => problem(text::PASSWORD_NEEDS_SIGNAL.to_owned()),
+                Err(failure) => problem(failure.message_ja()),
             }
             busy.set(false);
         });
@@ -264,9 +265,7 @@ fn PasswordChange() -> impl IntoView {
                 </div>
             </form>
         </Show>
-        {move || message.get().map(|(ok, m)| view! {
-            <p class=if ok { "notice" } else { "alert" } role="status">{m}</p>
-        })}
+        <FormMessage message=message />
     }
 }
 
