@@ -92,7 +92,7 @@ pub fn describe(command: &Command) -> String {
         .join(" ")
 }
 
-/// `cargo xtask sim`: the sync simulation of `crates/server/tests/simulation.rs`, longer
+/// `cargo xtask sim`: the sync simulation of `crates/server/tests/simulation/`, longer
 /// than CI runs it (20,000 steps by default), with a fresh seed unless one is given.
 fn simulation(args: &[String]) -> anyhow::Result<ExitCode> {
     let mut steps = "20000".to_owned();
