@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
         .connect()
         .await?;
     let rows: Vec<Row> = sqlx::query(
-        "SELECT id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq \
+        "SELECT id, kind, district_id, created_by, parent_id, assigned, deleted, state, seq \
          FROM records ORDER BY seq",
     )
     .fetch_all(&mut from)
@@ -72,10 +72,10 @@ async fn main() -> anyhow::Result<()> {
     sqlx::raw_sql(
         "CREATE TABLE records (
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, district_id INTEGER NOT NULL,
-            created_by INTEGER NOT NULL, resident_id TEXT, assigned TEXT NOT NULL DEFAULT '[]',
+            created_by INTEGER NOT NULL, parent_id TEXT, assigned TEXT NOT NULL DEFAULT '[]',
             deleted INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE);
          CREATE INDEX records_by_district_seq ON records (district_id, seq);
-         CREATE INDEX visits_by_resident ON records (resident_id) WHERE resident_id IS NOT NULL;",
+         CREATE INDEX visits_by_resident ON records (parent_id) WHERE parent_id IS NOT NULL;",
     )
     .execute(&mut to)
     .await?;
@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
         for row in chunk {
             sqlx::query(
                 "INSERT INTO records \
-                 (id, kind, district_id, created_by, resident_id, assigned, deleted, state, seq) \
+                 (id, kind, district_id, created_by, parent_id, assigned, deleted, state, seq) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&row.0)
