@@ -59,6 +59,7 @@ fn new_resident(name: &str) -> Draft {
         consent: Some(Consent {
             date: CivilDate::new(2025, 11, 1).unwrap(),
             scope: "見守り".into(),
+            share_with_center: false,
             taken_by: VOLUNTEER,
         }),
         ..ResidentPatch::default()

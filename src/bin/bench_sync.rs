@@ -86,6 +86,7 @@ mod page {
             consent: Some(Consent {
                 date: CivilDate::new(2026, 4, 1).ok_or("date")?,
                 scope: "見守り・記録の共有".into(),
+                share_with_center: false,
                 taken_by: me.user_id,
             }),
             ..ResidentPatch::default()

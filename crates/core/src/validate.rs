@@ -227,7 +227,7 @@ mod tests {
     use super::*;
     use crate::calendar::CivilDate;
     use crate::hlc::{Hlc, MAX_CLOCK_SKEW_MS};
-    use crate::kinds::{limits, Consent, FollowUp, Outcome, ResidentPatch, VisitBody, VisitMethod};
+    use crate::kinds::{limits, Consent, Outcome, ResidentPatch, VisitBody, VisitMethod, VisitPlan};
     use crate::record::{Body, DeviceId, DistrictId, UserId};
 
     const NOW: i64 = 1_764_000_000_000;
@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn follow_up_cannot_come_before_the_visit() {
         let mut visit = fine_visit();
-        visit.follow_up = Some(FollowUp {
+        visit.follow_up = Some(VisitPlan {
             next_visit: Some(CivilDate::new(2020, 1, 1).unwrap()),
             by: None,
             done: false,
@@ -360,6 +360,7 @@ mod tests {
             consent: Some(Consent {
                 date: CivilDate::new(2026, 11, 1).unwrap(),
                 scope: "見守り訪問と地区SCへの共有".into(),
+                share_with_center: false,
                 taken_by: UserId(3),
             }),
             ..ResidentPatch::default()

@@ -8,6 +8,8 @@
 //! kind that lacks a piece does not compile, and `tests` below walks every kind of
 //! [`RecordKind::ALL`] through validation, the merge laws, the audience and the JSON forms.
 
+mod district_info;
+mod follow_up;
 mod resident;
 mod visit;
 
@@ -24,11 +26,18 @@ use crate::record::{Change, DistrictId, RecordId, UserId};
 use crate::sync::RejectCode;
 use crate::validate::{Context, Errors};
 
-pub use resident::{edit_patch, field_label_ja, Consent, Resident, ResidentPatch, TEXT_FIELDS};
-pub use visit::{Action, FollowUp, Need, Outcome, Visit, VisitBody, VisitMethod, WarningSign};
+pub use district_info::{district_info_id, DistrictInfo, DistrictInfoPatch};
+pub use follow_up::{FollowUp, FollowUpPatch};
+pub use resident::{
+    edit_patch, field_label_ja, normalize_phone, Consent, EmergencyContact, Resident, ResidentPatch,
+    ResidentStatus, WatchStatus, DEFAULT_VISIT_INTERVAL_DAYS, TEXT_FIELDS,
+};
+pub use visit::{Action, Need, Outcome, Visit, VisitBody, VisitMethod, VisitPlan, WarningSign};
 
 /// Limits of the kinds' fields, by kind.
 pub mod limits {
+    pub use super::district_info::limits as district_info;
+    pub use super::follow_up::limits as follow_up;
     pub use super::resident::limits as resident;
     pub use super::visit::limits as visit;
 }
@@ -39,7 +48,8 @@ pub mod limits {
 pub enum Audience {
     /// The district's coordinators and the volunteers it is assigned to ([`Kind::assigned`]).
     Assigned,
-    /// The district's coordinators and the volunteers its parent is assigned to.
+    /// The district's coordinators, the volunteers its parent is assigned to, and those it is
+    /// assigned to itself ([`Kind::assigned`]: a follow-up's owner).
     ParentAssigned,
     /// Everyone signed in to its district.
     District,
@@ -95,9 +105,15 @@ pub trait Kind: 'static {
         body: &Self::Body,
     ) -> Result<(), RejectCode>;
 
-    /// The volunteers a record is assigned to (for [`Audience::Assigned`]).
+    /// The volunteers a record is assigned to (for [`Audience::Assigned`] and
+    /// [`Audience::ParentAssigned`]).
     fn assigned(_state: &StateOf<Self>) -> Vec<UserId> {
         Vec::new()
+    }
+
+    /// The id a kind's record must have in a district, for kinds of one record per district.
+    fn fixed_id(_district: DistrictId) -> Option<RecordId> {
+        None
     }
 
     /// A plausible body for tests and the simulation, chosen by `n`, referring to `parent`
@@ -145,6 +161,11 @@ macro_rules! kinds {
 
             pub fn needs_district(self) -> bool {
                 match self { $(Self::$variant => <$kind as Kind>::NEEDS_DISTRICT,)+ }
+            }
+
+            /// The id a record of this kind must have in `district`, if the kind fixes it.
+            pub fn fixed_id(self, district: DistrictId) -> Option<RecordId> {
+                match self { $(Self::$variant => <$kind as Kind>::fixed_id(district),)+ }
             }
 
             pub fn strategy(self) -> crate::merge::Strategy {
@@ -355,6 +376,24 @@ macro_rules! kinds {
 kinds! {
     Resident(Resident, ResidentPatch) = "resident",
     Visit(Visit, VisitBody) = "visit",
+    FollowUp(FollowUp, FollowUpPatch) = "follow_up",
+    DistrictInfo(DistrictInfo, DistrictInfoPatch) = "district_info",
+}
+
+/// The volunteers who see a record by assignment: its own for [`Audience::Assigned`], its
+/// parent's and its own for [`Audience::ParentAssigned`], nobody for the others (whom the
+/// district or the city decides).
+pub fn assigned_audience(audience: Audience, own: &[UserId], parent: &[UserId]) -> Vec<UserId> {
+    match audience {
+        Audience::Assigned => own.to_vec(),
+        Audience::ParentAssigned => {
+            let mut all: Vec<UserId> = parent.iter().chain(own).copied().collect();
+            all.sort_unstable();
+            all.dedup();
+            all
+        }
+        Audience::District | Audience::City | Audience::Public => Vec::new(),
+    }
 }
 
 #[cfg(test)]

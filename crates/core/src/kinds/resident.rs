@@ -3,8 +3,9 @@
 //!
 //! - Audience: the district's coordinators and the volunteers assigned to it.
 //! - Who may change it: a coordinator of its district, anything; a volunteer, only a
-//!   resident assigned to them and never the assignment; a resident a volunteer registers is
-//!   assigned to them alone. The city and administrators, nothing.
+//!   resident assigned to them, and never the assignment or the status (見守り中・休止・終了:
+//!   the coordinator's decisions); a resident a volunteer registers is assigned to them
+//!   alone. The city and administrators, nothing.
 //! - Registered only with consent (個人情報保護法). No diagnoses and no photographs by
 //!   design: 体調「気になる」 belongs in a visit's outcome, not here.
 
@@ -19,9 +20,13 @@ use crate::merge::{FieldLww, LwwRecord};
 use crate::record::{Change, RecordId, UserId};
 use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
+use crate::vocab::labelled_enum;
 
 pub mod limits {
     pub const MAX_NAME_CHARS: usize = 50;
+    pub const MAX_AREA_CHARS: usize = 50;
+    pub const MAX_RELATION_CHARS: usize = 20;
+    pub const MAX_STATUS_REASON_CHARS: usize = 100;
     pub const MAX_ADDRESS_CHARS: usize = 200;
     pub const MAX_PHONE_CHARS: usize = 20;
     pub const MAX_NOTE_CHARS: usize = 500;
@@ -30,6 +35,9 @@ pub mod limits {
 }
 use limits::*;
 
+/// How often a resident is visited when nobody said otherwise.
+pub const DEFAULT_VISIT_INTERVAL_DAYS: u16 = 30;
+
 /// 同意: a resident is registered only with consent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,7 +45,48 @@ pub struct Consent {
     pub date: CivilDate,
     /// What they agreed to, in their words (e.g. 「見守り訪問と地区SCへの共有」).
     pub scope: String,
+    /// Whether the record may be shared with the あんしんセンター (地域包括支援センター).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub share_with_center: bool,
     pub taken_by: UserId,
+}
+
+/// 緊急連絡先: whom to call for them (family, usually).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencyContact {
+    #[serde(default)]
+    pub name: String,
+    /// 続柄 (長男, 姪…).
+    #[serde(default)]
+    pub relation: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+labelled_enum!(
+    /// Whether a resident is being visited.
+    WatchStatus {
+        Active => "active", "見守り中";
+        Paused => "paused", "休止";
+        Ended => "ended", "終了";
+    }
+);
+
+/// 見守り中, or 休止 / 終了 with why (入院・施設入所, 転居・逝去…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentStatus {
+    pub state: WatchStatus,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl ResidentStatus {
+    pub const ACTIVE: Self = Self {
+        state: WatchStatus::Active,
+        reason: String::new(),
+    };
 }
 
 /// The fields a change sets; absent fields are left as they are.
@@ -52,13 +101,22 @@ pub struct ResidentPatch {
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// How often they should be visited; past it they are 未訪問 and listed first.
+    /// 町内: the neighbourhood (e.g. 「乗附町 西」), for planning rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency_contact: Option<EmergencyContact>,
+    /// How often they should be visited ([`DEFAULT_VISIT_INTERVAL_DAYS`] when unset); past
+    /// it they are 未訪問 and listed first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visit_interval_days: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_volunteers: Option<BTreeSet<UserId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<Consent>,
+    /// 見守り中 when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ResidentStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -90,13 +148,23 @@ impl Kind for Resident {
             errors.text("address", address, MAX_ADDRESS_CHARS, false);
         }
         if let Some(phone) = &patch.phone {
-            errors.text("phone", phone, MAX_PHONE_CHARS, false);
-            if !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
-            {
-                errors.add("phone", Problem::InvalidCharacters);
-            }
+            phone_number(errors, "phone", phone);
+        }
+        if let Some(area) = &patch.area {
+            errors.text("area", area, MAX_AREA_CHARS, false);
+        }
+        if let Some(contact) = &patch.emergency_contact {
+            errors.text("emergency_contact.name", &contact.name, MAX_NAME_CHARS, false);
+            errors.text(
+                "emergency_contact.relation",
+                &contact.relation,
+                MAX_RELATION_CHARS,
+                false,
+            );
+            phone_number(errors, "emergency_contact.phone", &contact.phone);
+        }
+        if let Some(status) = &patch.status {
+            errors.text("status.reason", &status.reason, MAX_STATUS_REASON_CHARS, false);
         }
         if let Some(days) = patch.visit_interval_days {
             if !(1..=365).contains(&days) {
@@ -138,14 +206,21 @@ impl Kind for Resident {
             // nobody's: a volunteer cannot claim it.
             Role::Volunteer => {
                 let assigning = patch.assigned_volunteers.as_ref();
-                match existing {
-                    None => assigning.is_some_and(|a| a.len() == 1 && a.contains(&actor.user)),
-                    Some(existing) => {
-                        assigning.is_none()
-                            && existing.state.fields.contains_key("assigned_volunteers")
-                            && assigned(existing.state).contains(&actor.user)
+                let status_ok = patch
+                    .status
+                    .as_ref()
+                    .is_none_or(|s| existing.is_none() && *s == ResidentStatus::ACTIVE);
+                status_ok
+                    && match existing {
+                        None => {
+                            assigning.is_some_and(|a| a.len() == 1 && a.contains(&actor.user))
+                        }
+                        Some(existing) => {
+                            assigning.is_none()
+                                && existing.state.fields.contains_key("assigned_volunteers")
+                                && assigned(existing.state).contains(&actor.user)
+                        }
                     }
-                }
             }
             Role::City | Role::Admin => false,
         };
@@ -168,12 +243,49 @@ impl Kind for Resident {
             consent: Some(Consent {
                 date: CivilDate::new(2026, 11, 1).expect("a real date"),
                 scope: "見守り訪問".into(),
+                share_with_center: n % 2 == 0,
                 taken_by: author,
+            }),
+            area: (n % 5 == 2).then(|| "乗附町 西".to_owned()),
+            emergency_contact: (n % 3 == 1).then(|| EmergencyContact {
+                name: "高崎 一郎".into(),
+                relation: "長男".into(),
+                phone: "090-0000-0000".into(),
             }),
             note: (n % 4 == 1).then(|| format!("メモ{n}")),
             ..ResidentPatch::default()
         }
     }
+}
+
+/// A phone number as people write it: digits, hyphens, brackets, spaces (full-width forms
+/// are made half-width by the forms first, with [`normalize_phone`]).
+fn phone_number(errors: &mut Errors, field: &str, phone: &str) {
+    errors.text(field, phone, MAX_PHONE_CHARS, false);
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
+    {
+        errors.add(field, Problem::InvalidCharacters);
+    }
+}
+
+/// A phone number as typed on a Japanese keyboard, made what the rule takes: 全角 digits and
+/// hyphens (－, ー, ‐) made half-width, spaces around it dropped.
+pub fn normalize_phone(typed: &str) -> String {
+    typed
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '－' | 'ー' | '‐' | '―' | '−' => '-',
+            '（' => '(',
+            '）' => ')',
+            '＋' => '+',
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
 }
 
 fn assigned(state: &LwwRecord) -> Vec<UserId> {
@@ -185,7 +297,7 @@ fn assigned(state: &LwwRecord) -> Vec<UserId> {
 }
 
 /// The resident fields a volunteer edits as plain text, in the order the form shows them.
-pub const TEXT_FIELDS: &[&str] = &["name", "kana", "address", "phone", "note"];
+pub const TEXT_FIELDS: &[&str] = &["name", "kana", "address", "area", "phone", "note"];
 
 /// What a field is called on screen.
 pub fn field_label_ja(field: &str) -> &'static str {
@@ -198,6 +310,9 @@ pub fn field_label_ja(field: &str) -> &'static str {
         "visit_interval_days" => "訪問の間隔（日）",
         "assigned_volunteers" => "担当",
         "consent" => "同意",
+        "area" => "町内",
+        "emergency_contact" => "緊急連絡先",
+        "status" => "見守りの状況",
         crate::merge::DELETED_FIELD => "削除",
         _ => "その他の項目",
     }
@@ -221,6 +336,7 @@ pub fn edit_patch<'a>(
             "kana" => patch.kana = value,
             "address" => patch.address = value,
             "phone" => patch.phone = value,
+            "area" => patch.area = value,
             "note" => patch.note = value,
             _ => {}
         }

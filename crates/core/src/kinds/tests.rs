@@ -29,7 +29,9 @@ fn parent_id() -> RecordId {
 
 fn change(kind: RecordKind, n: u64, stamp: Hlc, deleted: bool) -> Change {
     Change {
-        id: RecordId::new_v7(2, [2; 10]),
+        id: kind
+            .fixed_id(DistrictId(1))
+            .unwrap_or_else(|| RecordId::new_v7(2, [2; 10])),
         district_id: Some(DistrictId(1)),
         author: AUTHOR,
         device: DeviceId(70),

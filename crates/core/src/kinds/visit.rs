@@ -103,10 +103,11 @@ labelled_enum!(
     }
 );
 
-/// Who follows up, and when.
+/// 次回の予定: when this resident should be seen next, if sooner (or later) than their usual
+/// interval (`watch::due_date` reads it). Things to do for them are `FollowUp` records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FollowUp {
+pub struct VisitPlan {
     #[serde(default)]
     pub next_visit: Option<CivilDate>,
     #[serde(default)]
@@ -135,8 +136,9 @@ pub struct VisitBody {
     /// Resource entries pointed to (with 資源を紹介).
     #[serde(default)]
     pub referred_resources: Vec<RecordId>,
+    /// Serialised as `follow_up` for the visits stored before follow-ups were records.
     #[serde(default)]
-    pub follow_up: Option<FollowUp>,
+    pub follow_up: Option<VisitPlan>,
     #[serde(default)]
     pub note: String,
 }

@@ -76,6 +76,7 @@ fn new_resident(assigned: Option<&[UserId]>) -> Body {
         consent: Some(Consent {
             date: CivilDate::new(2026, 11, 1).unwrap(),
             scope: "見守り訪問".into(),
+            share_with_center: false,
             taken_by: SC,
         }),
         ..ResidentPatch::default()

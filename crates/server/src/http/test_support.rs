@@ -142,6 +142,7 @@ pub(crate) fn resident(assigned: UserId) -> RecordBody {
         consent: Some(Consent {
             date: CivilDate::new(2026, 11, 1).unwrap(),
             scope: "見守り訪問".into(),
+            share_with_center: false,
             taken_by: assigned,
         }),
         ..ResidentPatch::default()

@@ -193,6 +193,7 @@ fn consent(by: UserId) -> Consent {
     Consent {
         date: CivilDate::new(2026, 11, 1).unwrap(),
         scope: "見守り訪問".into(),
+        share_with_center: false,
         taken_by: by,
     }
 }
@@ -906,6 +907,9 @@ impl Simulation {
                 self.log_visit();
                 self.create_sampled(kind);
             }
+            RecordKind::FollowUp => self.create_follow_up(),
+            // Only coordinators may; anyone else's attempt must be refused.
+            RecordKind::DistrictInfo => self.create_sampled(kind),
         }
     }
 
@@ -929,6 +933,14 @@ impl Simulation {
                     self.edit_sampled(kind);
                 }
             }
+            RecordKind::FollowUp => {
+                if self.rng.chance(60) {
+                    self.complete_follow_up();
+                } else {
+                    self.edit_sampled(kind);
+                }
+            }
+            RecordKind::DistrictInfo => self.edit_sampled(kind),
         }
     }
 
@@ -949,8 +961,60 @@ impl Simulation {
             }
             None => None,
         };
+        let random_id = RecordId::new_v7(self.now_ms() as u64, self.rng.bytes());
+        let mut change = self.change(phone, random_id, None, kind.sample(n, user, now, parent));
+        // A kind of one record per district takes that district's id.
+        if let Some(fixed) = change.district_id.and_then(|d| kind.fixed_id(d)) {
+            change.id = fixed;
+        }
+        self.save(phone, change);
+    }
+
+    /// Something to do for a resident the phone shows, for someone: the maker, the SC, or
+    /// another volunteer (who may not see the resident: the follow-up still reaches them).
+    fn create_follow_up(&mut self) {
+        let phone = self.rng.below(self.phones.len());
+        let residents = self.shown(phone, RecordKind::Resident);
+        let Some(resident) = self.rng.pick(&residents) else {
+            return;
+        };
+        let people: Vec<UserId> = self.phones.iter().map(|p| p.user).collect();
+        let owner = self.rng.pick(&people).unwrap();
+        let now = self.local_ms(phone);
+        let user = self.phones[phone].user;
+        let mut body = RecordKind::FollowUp.sample(self.rng.next(), user, now, Some(resident));
+        if let RecordBody::FollowUp(patch) = &mut body {
+            patch.owner = Some(owner);
+            patch.done = None;
+            patch.done_note = None;
+            patch.done_on = None;
+        }
         let id = RecordId::new_v7(self.now_ms() as u64, self.rng.bytes());
-        let change = self.change(phone, id, None, kind.sample(n, user, now, parent));
+        let change = self.change(phone, id, None, body);
+        self.save(phone, change);
+    }
+
+    /// The owner of a follow-up the phone shows marks it done, with a note.
+    fn complete_follow_up(&mut self) {
+        let phone = self.rng.below(self.phones.len());
+        let shown = self.shown(phone, RecordKind::FollowUp);
+        let Some(id) = self.rng.pick(&shown) else {
+            return;
+        };
+        let base = self
+            .view(phone, id, RecordKind::FollowUp)
+            .and_then(|v| State::from_json(RecordKind::FollowUp, v).ok())
+            .and_then(|s| s.newest_stamp());
+        let today = mimamori_core::calendar::CivilDate::from_days_since_epoch(
+            self.local_ms(phone).div_euclid(86_400_000),
+        );
+        let body = RecordBody::FollowUp(mimamori_core::kinds::FollowUpPatch {
+            done: Some(true),
+            done_note: Some("済みました".into()),
+            done_on: Some(today),
+            ..Default::default()
+        });
+        let change = self.change(phone, id, base, body);
         self.save(phone, change);
     }
 

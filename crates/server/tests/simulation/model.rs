@@ -77,12 +77,18 @@ impl Model {
         };
         match record.state.kind().audience() {
             Audience::Assigned => record.state.assigned().into_iter().collect(),
-            Audience::ParentAssigned => record
-                .state
-                .parent()
-                .and_then(|(_, parent)| self.records.get(&parent))
-                .map(|p| p.state.assigned().into_iter().collect())
-                .unwrap_or_default(),
+            // The parent's volunteers, and whoever the record itself is for (an owner).
+            Audience::ParentAssigned => {
+                let mut who: BTreeSet<UserId> = record.state.assigned().into_iter().collect();
+                if let Some(parent) = record
+                    .state
+                    .parent()
+                    .and_then(|(_, parent)| self.records.get(&parent))
+                {
+                    who.extend(parent.state.assigned());
+                }
+                who
+            }
             Audience::District | Audience::City | Audience::Public => BTreeSet::new(),
         }
     }

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use mimamori_core::kinds::{Actor, Audience, State};
+use mimamori_core::kinds::{assigned_audience, Actor, State};
 use mimamori_core::record::{Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
 use mimamori_core::sync::apply::{apply_change, AppliedBefore, Decision, Held, Related, Stored};
 use mimamori_core::sync::{
@@ -130,16 +130,13 @@ impl BatchView {
     /// Coordinators see their whole district and district-wide kinds everyone there: those
     /// never change with a record.
     fn audience(&self, stored: &Stored) -> Vec<UserId> {
-        match stored.kind().audience() {
-            Audience::Assigned => stored.state.assigned(),
-            Audience::ParentAssigned => stored
-                .state
-                .parent()
-                .and_then(|(_, parent)| self.records.get(&parent))
-                .map(|p| p.state.assigned())
-                .unwrap_or_default(),
-            Audience::District | Audience::City | Audience::Public => Vec::new(),
-        }
+        let parent = stored
+            .state
+            .parent()
+            .and_then(|(_, parent)| self.records.get(&parent))
+            .map(|p| p.state.assigned())
+            .unwrap_or_default();
+        assigned_audience(stored.kind().audience(), &stored.state.assigned(), &parent)
     }
 
     /// A live record a change may refer to.
@@ -500,13 +497,13 @@ impl SyncStore for SqliteStorage {
             let id_text: String = row.get("id");
             let id: RecordId = id_text.parse().map_err(|_| corrupt("id", &id_text))?;
             let kind = RecordKind::from_code(row.get("kind")).ok_or_else(|| corrupt("kind", id))?;
-            let assigned_text: Option<String> = match kind.audience() {
-                Audience::ParentAssigned => row.get("parent_assigned"),
-                _ => row.get("assigned"),
+            let list = |column: &str| -> Vec<UserId> {
+                row.get::<Option<String>, _>(column)
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or_default()
             };
-            let assigned: Vec<UserId> = assigned_text
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
+            let assigned =
+                assigned_audience(kind.audience(), &list("assigned"), &list("parent_assigned"));
             let district = row.get::<Option<i64>, _>("district_id").map(DistrictId);
             let visibility = Visibility {
                 audience: kind.audience(),

@@ -1,0 +1,117 @@
+//! 地区の連絡先: the numbers a volunteer needs when something is wrong at a door, kept by the
+//! district's coordinator: whom to call (the 生活支援コーディネーター), and the district's
+//! あんしんセンター (地域包括支援センター). Never invented: empty until the coordinator fills
+//! them in. One record per district, whose id is made from the district's
+//! ([`district_info_id`]), so that two coordinators editing offline edit the same record
+//! and merge field by field.
+//!
+//! - Audience: everyone signed in to the district (volunteers need the numbers offline).
+//! - Who may change it: the district's coordinators.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, Audience, Existing, Kind, RecordKind};
+use crate::account::Role;
+use crate::merge::{FieldLww, LwwRecord};
+use crate::record::{Change, DistrictId, RecordId, UserId};
+use crate::sync::RejectCode;
+use crate::validate::{Context, Errors, Problem};
+
+pub mod limits {
+    pub const MAX_NAME_CHARS: usize = 50;
+    pub const MAX_PHONE_CHARS: usize = 20;
+}
+use limits::*;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictInfoPatch {
+    /// The coordinator volunteers should call (「高崎 花子」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sc_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sc_phone: Option<String>,
+    /// The district's あんしんセンター (「あんしんセンター乗附」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub center_phone: Option<String>,
+}
+
+/// The one record of a district's contacts: a UUIDv7 made from the district's number, the
+/// same on every phone.
+pub fn district_info_id(district: DistrictId) -> RecordId {
+    let number = district.0.to_be_bytes();
+    let mut random = [0u8; 10];
+    random[2..].copy_from_slice(&number);
+    RecordId::new_v7(1, random)
+}
+
+/// See the module documentation.
+pub struct DistrictInfo;
+
+impl Kind for DistrictInfo {
+    type Body = DistrictInfoPatch;
+    type Merge = FieldLww;
+    const KIND: RecordKind = RecordKind::DistrictInfo;
+    const AUDIENCE: Audience = Audience::District;
+    const NEEDS_DISTRICT: bool = true;
+
+    fn parent(_: &DistrictInfoPatch) -> Option<(RecordKind, RecordId)> {
+        None
+    }
+
+    fn validate(body: &DistrictInfoPatch, change: &Change, _: &dyn Context, errors: &mut Errors) {
+        // Only the district's own record, under its own id.
+        if change
+            .district_id
+            .is_some_and(|d| district_info_id(d) != change.id)
+        {
+            errors.add("id", Problem::OutOfRange);
+        }
+        for (field, value) in [("sc_name", &body.sc_name), ("center_name", &body.center_name)] {
+            if let Some(value) = value {
+                errors.text(field, value, MAX_NAME_CHARS, false);
+            }
+        }
+        for (field, value) in [
+            ("sc_phone", &body.sc_phone),
+            ("center_phone", &body.center_phone),
+        ] {
+            if let Some(phone) = value {
+                errors.text(field, phone, MAX_PHONE_CHARS, false);
+                if !phone
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
+                {
+                    errors.add(field, Problem::InvalidCharacters);
+                }
+            }
+        }
+    }
+
+    fn permit(
+        actor: Actor<'_>,
+        _: Option<Existing<'_, LwwRecord>>,
+        _: &Change,
+        _: &DistrictInfoPatch,
+    ) -> Result<(), RejectCode> {
+        match actor.role {
+            Role::Coordinator => Ok(()),
+            Role::Volunteer | Role::City | Role::Admin => Err(RejectCode::NotAllowed),
+        }
+    }
+
+    fn fixed_id(district: DistrictId) -> Option<RecordId> {
+        Some(district_info_id(district))
+    }
+
+    fn sample(n: u64, _: UserId, _: i64, _: Option<RecordId>) -> DistrictInfoPatch {
+        DistrictInfoPatch {
+            sc_name: Some("高崎 花子".into()),
+            sc_phone: (n % 2 == 0).then(|| format!("027-000-{:04}", n % 10_000)),
+            center_name: Some("あんしんセンター".into()),
+            center_phone: None,
+        }
+    }
+}
