@@ -24,6 +24,16 @@ pub struct District {
     pub name: String,
 }
 
+/// Someone of a district, as the people working there see them (`GET
+/// /api/v1/districts/{id}/people`): to say who made a visit, to hand a follow-up to, to
+/// choose a co-visitor or the volunteers of a resident. Names only: no login id, no device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub user_id: crate::record::UserId,
+    pub display_name: String,
+    pub role: crate::account::Role,
+}
+
 /// `POST /api/v1/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -227,7 +227,9 @@ mod tests {
     use super::*;
     use crate::calendar::CivilDate;
     use crate::hlc::{Hlc, MAX_CLOCK_SKEW_MS};
-    use crate::kinds::{limits, Consent, Outcome, ResidentPatch, VisitBody, VisitMethod, VisitPlan};
+    use crate::kinds::{
+        limits, Consent, Outcome, ResidentPatch, VisitBody, VisitMethod, VisitPlan,
+    };
     use crate::record::{Body, DeviceId, DistrictId, UserId};
 
     const NOW: i64 = 1_764_000_000_000;

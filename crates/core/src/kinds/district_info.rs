@@ -69,7 +69,10 @@ impl Kind for DistrictInfo {
         {
             errors.add("id", Problem::OutOfRange);
         }
-        for (field, value) in [("sc_name", &body.sc_name), ("center_name", &body.center_name)] {
+        for (field, value) in [
+            ("sc_name", &body.sc_name),
+            ("center_name", &body.center_name),
+        ] {
             if let Some(value) = value {
                 errors.text(field, value, MAX_NAME_CHARS, false);
             }

@@ -128,7 +128,10 @@ impl Kind for FollowUp {
         FollowUpPatch {
             resident_id: Some(parent.unwrap_or_else(|| RecordId::new_v7(1, [1; 10]))),
             visit_id: None,
-            what: Some(["家族に連絡する", "サロンにお誘いする", "来週また様子を見る"][(n % 3) as usize].into()),
+            what: Some(
+                ["家族に連絡する", "サロンにお誘いする", "来週また様子を見る"][(n % 3) as usize]
+                    .into(),
+            ),
             due: Some(today.add_days((n % 14) as i64)),
             owner: Some(author),
             done: (n % 4 == 3).then_some(true),

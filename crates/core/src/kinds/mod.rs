@@ -29,8 +29,8 @@ use crate::validate::{Context, Errors};
 pub use district_info::{district_info_id, DistrictInfo, DistrictInfoPatch};
 pub use follow_up::{FollowUp, FollowUpPatch};
 pub use resident::{
-    edit_patch, field_label_ja, normalize_phone, Consent, EmergencyContact, Resident, ResidentPatch,
-    ResidentStatus, WatchStatus, DEFAULT_VISIT_INTERVAL_DAYS, TEXT_FIELDS,
+    edit_patch, field_label_ja, normalize_phone, Consent, EmergencyContact, Resident,
+    ResidentPatch, ResidentStatus, WatchStatus, DEFAULT_VISIT_INTERVAL_DAYS, TEXT_FIELDS,
 };
 pub use visit::{Action, Need, Outcome, Visit, VisitBody, VisitMethod, VisitPlan, WarningSign};
 

@@ -154,7 +154,12 @@ impl Kind for Resident {
             errors.text("area", area, MAX_AREA_CHARS, false);
         }
         if let Some(contact) = &patch.emergency_contact {
-            errors.text("emergency_contact.name", &contact.name, MAX_NAME_CHARS, false);
+            errors.text(
+                "emergency_contact.name",
+                &contact.name,
+                MAX_NAME_CHARS,
+                false,
+            );
             errors.text(
                 "emergency_contact.relation",
                 &contact.relation,
@@ -164,7 +169,12 @@ impl Kind for Resident {
             phone_number(errors, "emergency_contact.phone", &contact.phone);
         }
         if let Some(status) = &patch.status {
-            errors.text("status.reason", &status.reason, MAX_STATUS_REASON_CHARS, false);
+            errors.text(
+                "status.reason",
+                &status.reason,
+                MAX_STATUS_REASON_CHARS,
+                false,
+            );
         }
         if let Some(days) = patch.visit_interval_days {
             if !(1..=365).contains(&days) {
@@ -212,9 +222,7 @@ impl Kind for Resident {
                     .is_none_or(|s| existing.is_none() && *s == ResidentStatus::ACTIVE);
                 status_ok
                     && match existing {
-                        None => {
-                            assigning.is_some_and(|a| a.len() == 1 && a.contains(&actor.user))
-                        }
+                        None => assigning.is_some_and(|a| a.len() == 1 && a.contains(&actor.user)),
                         Some(existing) => {
                             assigning.is_none()
                                 && existing.state.fields.contains_key("assigned_volunteers")

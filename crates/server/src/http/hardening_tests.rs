@@ -659,3 +659,44 @@ async fn a_replayed_batch_never_advances_the_sequence() {
     let (again, _) = pull_after(&app, &sc, cursor).await;
     assert!(again.is_empty(), "{again:?}");
 }
+
+#[tokio::test]
+async fn a_districts_people_are_named_to_those_who_work_there_only() {
+    let app = app().await;
+    let (v1, other_sc) = (
+        sign_in(&app, "vol1").await,
+        sign_in(&app, "sc.kataoka").await,
+    );
+    let (status, people) = call(
+        &app,
+        Method::GET,
+        "/api/v1/districts/1/people",
+        &v1.token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{people}");
+    let names: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["sc.noritsuke", "vol1", "vol2"],
+        "coordinators first, then by name"
+    );
+    assert!(people[0].get("login_id").is_none(), "names only");
+    let (status, answer) = call(
+        &app,
+        Method::GET,
+        "/api/v1/districts/1/people",
+        &other_sc.token,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+    let (status, _) = call(&app, Method::GET, "/api/v1/districts/1/people", "", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -90,6 +90,12 @@ pub trait Accounts: Send + Sync {
         token_hash: &[u8],
     ) -> Result<Option<DeviceSession>, StorageError>;
 
+    /// The people of a district (volunteers and coordinators), by name.
+    async fn people_in_district(
+        &self,
+        district: DistrictId,
+    ) -> Result<Vec<mimamori_core::api::Person>, StorageError>;
+
     /// Devices of users in any of `districts`, or every device when `None`.
     async fn list_devices(
         &self,

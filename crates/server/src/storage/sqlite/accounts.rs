@@ -247,6 +247,31 @@ impl Accounts for SqliteStorage {
         }))
     }
 
+    async fn people_in_district(
+        &self,
+        district: DistrictId,
+    ) -> Result<Vec<mimamori_core::api::Person>, StorageError> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.display_name, u.role FROM users u \
+             JOIN user_districts d ON d.user_id = u.id \
+             WHERE d.district_id = ? AND u.role IN ('volunteer', 'coordinator') \
+             ORDER BY u.role = 'coordinator' DESC, u.display_name",
+        )
+        .bind(district.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.get("role");
+                Ok(mimamori_core::api::Person {
+                    user_id: UserId(row.get("id")),
+                    display_name: row.get("display_name"),
+                    role: role.parse().map_err(StorageError::NotFound)?,
+                })
+            })
+            .collect()
+    }
+
     async fn list_devices(
         &self,
         districts: Option<&[DistrictId]>,
