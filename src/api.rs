@@ -3,8 +3,10 @@
 
 use gloo_net::http::{Request, Response};
 use mimamori_core::api::{
-    ChangePasswordRequest, District, ErrorBody, ErrorCode, LoginRequest, LoginResponse, Me,
+    ChangePasswordRequest, DeviceInfo, District, ErrorBody, ErrorCode, LoginRequest,
+    LoginResponse, Me, Person,
 };
+use mimamori_core::record::{DeviceId, DistrictId};
 use mimamori_core::record::Change;
 use mimamori_core::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -104,6 +106,36 @@ pub async fn push(token: &str, changes: &[Change]) -> Result<PushResponse, ApiFa
 pub async fn pull(token: &str, cursor: i64, limit: u32) -> Result<PullResponse, ApiFailure> {
     let url = format!("/api/v1/sync/pull?cursor={cursor}&limit={limit}");
     let response = Request::get(&url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}
+
+/// A signed-in GET of `path`.
+async fn get_as<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiFailure> {
+    let response = Request::get(path)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}
+
+/// The people who work in a district (names and roles), for saying who made a visit and
+/// choosing whom a follow-up goes to.
+pub async fn people(token: &str, district: DistrictId) -> Result<Vec<Person>, ApiFailure> {
+    get_as(token, &format!("/api/v1/districts/{}/people", district.0)).await
+}
+
+/// The devices of the coordinator's districts.
+pub async fn devices(token: &str) -> Result<Vec<DeviceInfo>, ApiFailure> {
+    get_as(token, "/api/v1/devices").await
+}
+
+pub async fn revoke_device(token: &str, device: DeviceId) -> Result<DeviceInfo, ApiFailure> {
+    let response = Request::post(&format!("/api/v1/devices/{}/revoke", device.0))
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await

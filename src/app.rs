@@ -13,7 +13,10 @@ use crate::features::reports::ReportsPage;
 use crate::features::resources::ResourcesPage;
 use crate::features::salons::SalonsPage;
 use crate::features::settings::SettingsPage;
-use crate::features::watch::{NewResidentPage, ResidentEditPage, ResidentPage, WatchPage};
+use crate::features::watch::{
+    DeskPage, FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentManagePage, ResidentPage,
+    VisitEditPage, VisitPage, WatchPage,
+};
 use crate::store::{Draft, SaveError, Session, Store, StoreError};
 use crate::widgets::{BottomNav, SyncStatusLine, UpdateBanner};
 use crate::{connectivity, pwa, text};
@@ -73,6 +76,25 @@ impl AppSync {
         Ok(change.id)
     }
 
+    /// Saves changes together and drops the form draft they came from (see
+    /// [`SyncEngine::save_all`]), and offers them to the server at once. Returns what was
+    /// saved (ids and stamps: a later save from the same form corrects them).
+    pub async fn save_changes(
+        self,
+        drafts: Vec<Draft>,
+        form_draft: Option<String>,
+    ) -> Result<Vec<mimamori_core::record::Change>, SaveError> {
+        let engine = self
+            .0
+            .get_value()
+            .ok_or(SaveError::Store(StoreError::Unavailable(
+                "no database".to_owned(),
+            )))?;
+        let changes = engine.save_all(drafts, form_draft).await?;
+        engine.request();
+        Ok(changes)
+    }
+
     /// Keeps what the server now says of the signed-in user (after a password change).
     pub async fn update_me(self, me: mimamori_core::api::Me) -> Result<(), String> {
         let engine = self
@@ -116,6 +138,77 @@ impl AppSync {
     }
 }
 
+/// A line saying what just happened (「〇〇さんの訪問を保存しました」), shown on the screen
+/// the user is taken to, and gone at the next change of screen.
+#[derive(Clone, Copy)]
+pub struct Flash {
+    message: RwSignal<Option<String>>,
+    /// The screen it was shown on (`None`: not shown yet).
+    shown_on: RwSignal<Option<String>>,
+}
+
+impl Flash {
+    pub fn show(self, message: String) {
+        self.shown_on.set(None);
+        self.message.set(Some(message));
+    }
+}
+
+/// The flash line, under the header.
+#[component]
+fn FlashLine() -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    move || {
+        flash.message.get().map(|message| {
+            view! { <p class="flash" role="status" data-flash="">{message}</p> }
+        })
+    }
+}
+
+/// What follows every change of screen: the flash moves on, the document's title names the
+/// screen, and focus goes to the screen's title (so a screen reader starts there, not in
+/// the bottom bar).
+#[component]
+fn RouteChanges() -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        match flash.shown_on.get_untracked() {
+            None => flash.shown_on.set(Some(path.clone())),
+            Some(shown) if shown != path => {
+                flash.message.set(None);
+                flash.shown_on.set(None);
+            }
+            Some(_) => {}
+        }
+        name_the_screen(0);
+    });
+}
+
+/// Puts the screen's title into the document's and focuses it, once the screen has drawn
+/// it (a screen still reading shows it a moment later: tried for up to a second).
+fn name_the_screen(attempt: u32) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    match document.query_selector("main .page-title").ok().flatten() {
+        Some(title) => {
+            let words = title.text_content().unwrap_or_default();
+            document.set_title(&format!("{words} | {}", text::APP_NAME));
+            let _ = title.set_attribute("tabindex", "-1");
+            if let Ok(title) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(title) {
+                let _ = title.focus();
+            }
+        }
+        None if attempt < 20 => {
+            gloo_timers::callback::Timeout::new(50, move || name_the_screen(attempt + 1))
+                .forget();
+        }
+        None => document.set_title(text::APP_NAME),
+    }
+}
+
 /// The text size chosen in 設定, applied to the whole document.
 #[derive(Clone, Copy)]
 pub struct TextSizeSetting(pub RwSignal<TextSize>);
@@ -156,6 +249,10 @@ pub fn App(
     }
     provide_context(AppSync(StoredValue::new_local(engine)));
     provide_context(AppStore(StoredValue::new_local(store.ok())));
+    provide_context(Flash {
+        message: RwSignal::new(None),
+        shown_on: RwSignal::new(None),
+    });
 
     let text_size = RwSignal::new(settings.text_size);
     Effect::new(move |_| apply_text_size(text_size.get()));
@@ -173,6 +270,8 @@ pub fn App(
                     <SyncStatusLine online=online />
                 </header>
                 <UpdateBanner ready=update_ready />
+                <RouteChanges />
+                <FlashLine />
                 {store_problem.map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                 <main class="content">
                     <Routes fallback=NotFound>
@@ -180,6 +279,11 @@ pub fn App(
                         <Route path=path!("/residents/new") view=NewResidentPage />
                         <Route path=path!("/residents/:id") view=ResidentPage />
                         <Route path=path!("/residents/:id/edit") view=ResidentEditPage />
+                        <Route path=path!("/residents/:id/visit") view=VisitPage />
+                        <Route path=path!("/residents/:id/manage") view=ResidentManagePage />
+                        <Route path=path!("/visits/:id/edit") view=VisitEditPage />
+                        <Route path=path!("/follow-ups") view=FollowUpsPage />
+                        <Route path=path!("/desk") view=DeskPage />
                         <Route path=path!("/salons") view=SalonsPage />
                         <Route path=path!("/resources") view=ResourcesPage />
                         <Route path=path!("/reports") view=ReportsPage />

@@ -99,6 +99,22 @@ impl SyncEngine {
         Ok(change)
     }
 
+    /// Saves changes made on this phone together, and drops the form's draft they came
+    /// from, in one transaction (`Store::save_all`): a visit with the follow-up it asks for
+    /// is saved whole or not at all.
+    pub async fn save_all(
+        &self,
+        drafts: Vec<Draft>,
+        form_draft: Option<String>,
+    ) -> Result<Vec<Change>, SaveError> {
+        let changes = self
+            .store
+            .save_all(drafts, form_draft, js_sys::Date::now(), random_bytes)
+            .await?;
+        self.status.unsent.update(|n| *n += changes.len());
+        Ok(changes)
+    }
+
     /// Starts a run unless one is under way.
     pub fn request(&self) {
         if self.running.replace(true) {
@@ -156,6 +172,7 @@ impl SyncEngine {
         }
         self.push_all(&session).await?;
         self.pull_all(&session).await?;
+        self.refresh_people(&session).await?;
         let _ = self.store.save_last_success(js_sys::Date::now()).await;
         Ok(())
     }
@@ -233,6 +250,23 @@ impl SyncEngine {
         }
     }
 
+    /// Reads who works in the user's districts again (someone joined, left, or was
+    /// renamed), so that names and the choice of a follow-up's owner stay current offline.
+    async fn refresh_people(&self, session: &Session) -> Result<(), ApiFailure> {
+        let mut people = Vec::new();
+        for district in &session.me.districts {
+            for person in api::people(&session.token, *district).await? {
+                if !people.iter().any(|p: &mimamori_core::api::Person| p.user_id == person.user_id) {
+                    people.push(person);
+                }
+            }
+        }
+        self.store
+            .save_people(&session.token, people)
+            .await
+            .map_err(store_failure)
+    }
+
     /// Exponential backoff with jitter, so that a district's phones coming back into signal
     /// together do not all knock at once.
     fn retry_later(&self) {
@@ -293,6 +327,12 @@ fn store_failure(error: crate::store::StoreError) -> ApiFailure {
         code: None,
         message: error.message_ja().to_owned(),
     }
+}
+
+/// A new record id (UUIDv7), made on this phone: for a record others must point to before
+/// it is saved (a visit and the follow-up it asks for, saved together).
+pub fn new_record_id() -> mimamori_core::record::RecordId {
+    mimamori_core::record::RecordId::new_v7(js_sys::Date::now() as u64, random_bytes())
 }
 
 /// Ten random bytes for a UUIDv7, from the browser's cryptographic generator.

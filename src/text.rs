@@ -124,3 +124,207 @@ pub fn refused_title(count: usize) -> String {
 
 pub const LOADING: &str = "読み込んでいます…";
 pub const CHECK_FIELDS: &str = "⚠の印がついた項目を直してから、もう一度保存してください。";
+
+// 見守りリスト and a resident's page.
+pub const WATCH_LIST: &str = "見守りリスト";
+pub const RECORD: &str = "記録";
+pub const LAST_VISIT: &str = "前回: ";
+pub const RESIDENT_KANA: &str = "ふりがな";
+pub const RESIDENT_AREA: &str = "町内";
+pub const RESIDENT_ADDRESS: &str = "住所";
+pub const RESIDENT_PHONE: &str = "電話番号";
+pub const RESIDENT_NOTE: &str = "メモ（任意）";
+pub const EMERGENCY_CONTACT: &str = "緊急連絡先";
+pub const CONTACT_NAME: &str = "緊急連絡先のお名前";
+pub const CONTACT_RELATION: &str = "続柄（長男・姪など）";
+pub const CONTACT_PHONE: &str = "緊急連絡先の電話番号";
+pub const VISIT_INTERVAL: &str = "訪問の間隔（日）";
+pub const WATCH_STATUS: &str = "見守りの状況";
+pub const STATUS_REASON: &str = "理由（入院・転居など）";
+pub const ASSIGNED: &str = "担当";
+pub const NOBODY_ASSIGNED: &str = "まだ決まっていません";
+pub const CONSENT: &str = "同意";
+pub const SHARE_WITH_CENTER: &str = "あんしんセンター（地域包括支援センター）と共有してよい";
+pub const YES: &str = "はい";
+pub const NO: &str = "いいえ";
+pub const MANAGE_RESIDENT: &str = "担当・状況を決める";
+pub const UNASSIGN_NOTE: &str =
+    "担当から外した方の端末からは、次の同期でこの方の記録が消えます。";
+pub const MORE_VISITS: &str = "もっと見る";
+pub const CORRECT: &str = "直す";
+pub const NEEDS_AT_A_GLANCE: &str = "最近の困りごと";
+pub const DRAFT_WAITING: &str = "書きかけの訪問の記録があります。「訪問を記録する」から続けられます。";
+pub const LOST_EDITS_TITLE: &str = "あなたの変更が、ほかの方の変更に置き換わりました";
+pub const NOTHING_CHANGED: &str = "変わったところはありません。";
+pub const TRY_AGAIN: &str = "もう一度読み込む";
+
+/// A name with さん.
+pub fn honorific(name: &str) -> String {
+    format!("{name}さん")
+}
+
+pub fn every_days(days: u16) -> String {
+    format!("{days}日ごと")
+}
+
+pub fn consent_line(date: &str, scope: &str, share: bool) -> String {
+    let center = if share {
+        "あんしんセンターと共有可"
+    } else {
+        "あんしんセンターとは共有しない"
+    };
+    format!("{date}（{scope}・{center}）")
+}
+
+pub fn lost_edit(field: &str, yours: &str, kept: &str) -> String {
+    format!("{field}: あなたの「{yours}」ではなく「{kept}」になっています。違っていれば直してください。")
+}
+
+pub fn need_count(need: &str, times: usize) -> String {
+    format!("{need}（{times}回）")
+}
+
+pub fn visited_by(name: &str) -> String {
+    format!("記録: {name}")
+}
+
+pub fn corrected_at(when: &str) -> String {
+    format!("（{when}に直しました）")
+}
+
+pub fn resident_saved(name: &str) -> String {
+    format!("{}の記録を保存しました。", honorific(name))
+}
+
+pub fn follow_ups_link(open: usize, overdue: usize) -> String {
+    match (open, overdue) {
+        (0, _) => "やること（フォローアップ）".to_owned(),
+        (n, 0) => format!("やること {n}件"),
+        (n, late) => format!("やること {n}件（⚠期限切れ{late}件）"),
+    }
+}
+
+// The visit.
+pub const SAVING: &str = "保存しています…";
+pub const SECTION_SIGNS: &str = "気づき（郵便物・においなど）";
+pub const SECTION_NEEDS: &str = "困りごと";
+pub const SECTION_ACTIONS: &str = "したこと（対応）";
+pub const SECTION_RESOURCES: &str = "紹介した資源";
+pub const RESOURCES_NOTE: &str = "紹介したもの（配食サービスのチラシ など）";
+pub const SECTION_FOLLOW_UP: &str = "あとでやること・次の訪問";
+pub const FOLLOW_UP_WHAT: &str = "あとでやること";
+pub const FOLLOW_UP_DUE: &str = "いつまでに";
+pub const FOLLOW_UP_OWNER: &str = "だれがやる";
+pub const OWNER_ME: &str = "わたし";
+pub const NEXT_VISIT: &str = "次の訪問の予定日";
+pub const SECTION_CO_VISITORS: &str = "一緒に訪問した人";
+pub const DRAFT_RESTORED: &str = "書きかけの記録を戻しました。";
+pub const DRAFT_DISCARDED: &str = "下書きを捨てました。";
+pub const DISCARD_DRAFT: &str = "下書きを捨てる";
+pub const DISCARD_DRAFT_CONFIRM: &str = "書きかけの内容を消します。よろしいですか？";
+pub const MUST_REPORT_TODAY: &str =
+    "今日のうちに、生活支援コーディネーター（SC）に電話で伝えてください。";
+pub const OPEN_EMERGENCY_GUIDE: &str = "緊急時の連絡先を開く";
+pub const ANSHIN_CENTER: &str = "あんしんセンター";
+
+pub fn owner_sc(name: &str) -> String {
+    format!("SC（{name}）")
+}
+
+pub fn visit_title(name: &str) -> String {
+    format!("{}の訪問", honorific(name))
+}
+
+pub fn visit_edit_title(name: &str) -> String {
+    format!("{}の訪問を直す", honorific(name))
+}
+
+pub fn visit_saved(name: &str) -> String {
+    format!("{}の訪問を保存しました。", honorific(name))
+}
+
+pub fn diagnosis_hint(word: &str) -> String {
+    format!("「{word}」のような病名や薬の名前は書かず、ようすを「気になる」にして、見たこと・聞いたことを書いてください。")
+}
+
+// Escalation.
+pub const EMERGENCY_TITLE: &str = "緊急のとき";
+pub const CALL_119: &str = "救急車・火事";
+pub const CALL_110: &str = "警察";
+pub const DO_NOT_ENTER_ALONE: &str = "ひとりで家の中に入らないでください。";
+pub const EMERGENCY_THEN: &str = "そのあと、生活支援コーディネーター（SC）に知らせてください。";
+pub const EMERGENCY_SAVED: &str = "訪問は保存しました。落ち着いたら書き足せます。";
+pub const CLOSE_GUIDE: &str = "閉じて記録に戻る";
+
+pub fn sc_called(name: &str) -> String {
+    if name.trim().is_empty() {
+        "生活支援コーディネーター（SC）".to_owned()
+    } else {
+        format!("SC {name}")
+    }
+}
+
+pub fn no_number(who: &str) -> String {
+    format!("{who}の電話番号は、まだ登録されていません。")
+}
+
+// Follow-ups.
+pub const FOLLOW_UPS_TITLE: &str = "やること（フォローアップ）";
+pub const FOLLOW_UPS_HELP: &str = "訪問のときに「あとでやる」と決めたことです。期限の過ぎたものが上にあります。";
+pub const FOLLOW_UPS_EMPTY: &str = "いま、あなたのやることはありません。";
+pub const FOLLOW_UPS_EMPTY_ALL: &str = "残っているやることはありません。";
+pub const FOLLOW_UPS_OPEN: &str = "この方のやること";
+pub const FINISH_FOLLOW_UP: &str = "済みにする";
+pub const FINISH_FOLLOW_UP_CONFIRM: &str = "済みにして保存";
+pub const DONE_NOTE: &str = "どうなったか（ひとこと・任意）";
+pub const FOLLOW_UP_DONE: &str = "済みにしました。";
+
+pub fn owned_by(name: &str) -> String {
+    format!("担当: {name}")
+}
+
+// The SC's desk.
+pub const DESK_TITLE: &str = "地区のようす（SC）";
+pub const DESK_FOLLOW_UPS: &str = "残っているやること（担当者別）";
+pub const DESK_STOPPED: &str = "休止・終了の方";
+pub const CONTACTS: &str = "地区の連絡先";
+pub const CONTACTS_HELP: &str =
+    "緊急時と「要連絡」の画面に出る番号です。ボランティアの端末にも届きます。";
+pub const CONTACTS_REFUSED: &str = "「地区のようす」の連絡先の欄で、もう一度入力してください。";
+pub const SC_NAME: &str = "SCのお名前";
+pub const SC_PHONE: &str = "SCの電話番号";
+pub const CENTER_NAME: &str = "あんしんセンターの名前";
+pub const CENTER_PHONE: &str = "あんしんセンターの電話番号";
+pub const DEVICES_TITLE: &str = "地区の端末";
+pub const DEVICES_NEED_SIGNAL: &str = "端末の一覧は、電波のある所で表示します。";
+pub const NEVER_SYNCED: &str = "まだ同期していません";
+pub const REVOKE: &str = "この端末を使えなくする";
+pub const REVOKED: &str = "使えなくしました（次に電波に入ったとき、記録が端末から消えます）";
+
+pub fn contacts_title(district: &str) -> String {
+    format!("{district}の連絡先")
+}
+
+pub fn desk_overdue(overdue: usize, active: usize) -> String {
+    format!("未訪問 {overdue}人（見守り中 {active}人）")
+}
+
+pub fn desk_concerns(days: i64, count: usize) -> String {
+    format!("この{days}日の 気になる・要連絡・緊急（{count}件）")
+}
+
+pub fn desk_unassigned(count: usize) -> String {
+    format!("担当のいない方（{count}人）")
+}
+
+pub fn last_seen(when: &str) -> String {
+    format!("最後の同期 {when}")
+}
+
+pub fn signed_in_at(when: &str) -> String {
+    format!("ログイン {when}")
+}
+
+pub fn revoke_confirm(who: &str) -> String {
+    format!("{who}を使えなくします。この端末の未送信の記録は届かなくなります。よろしいですか？")
+}

@@ -46,6 +46,7 @@ async fn fresh_in(test: &str, districts: &[DistrictId]) -> (Store, String) {
                 must_change_password: false,
             },
             districts: Vec::new(),
+            people: Vec::new(),
         })
         .await
         .unwrap();
@@ -77,6 +78,7 @@ fn visit_to(resident: RecordId, note: &str) -> Draft {
         needs: Default::default(),
         actions: Default::default(),
         referred_resources: vec![],
+        resources_note: String::new(),
         follow_up: None,
         note: note.into(),
     }))
@@ -198,6 +200,7 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         }),
         district: None,
         corrects: None,
+        deleted: false,
     };
     save(&store, edit, NOW_MS).await;
 
@@ -442,6 +445,7 @@ async fn a_refused_visit_leaves_the_history_and_its_correction_replaces_it() {
         body: Body::Visit(body),
         district: None,
         corrects: Some(refused.stamp),
+        deleted: false,
     };
     save(&store, corrected, NOW_MS + 2.0).await;
     assert!(store.quarantined().await.unwrap().is_empty());

@@ -69,6 +69,7 @@ mod page {
             token: answer.token,
             me: answer.me,
             districts: Vec::new(),
+            people: Vec::new(),
         };
         store.save_session(&session).await.map_err(fail)?;
         ENGINE.set(Some(SyncEngine::new(store)));
@@ -133,6 +134,7 @@ mod page {
             needs,
             actions,
             referred_resources: vec![],
+            resources_note: String::new(),
             follow_up: None,
             note: NOTES[n % NOTES.len()].into(),
         }))

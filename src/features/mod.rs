@@ -53,6 +53,8 @@ pub fn summary(body: &Body) -> String {
     match body {
         Body::Resident(patch) => watch::resident_summary(patch),
         Body::Visit(visit) => watch::visit_summary(visit),
+        Body::FollowUp(patch) => watch::follow_up_summary(patch),
+        Body::DistrictInfo(patch) => watch::contacts_summary(patch),
     }
 }
 
@@ -65,5 +67,14 @@ pub fn correction_form(refused: Quarantined, on_done: Callback<()>) -> AnyView {
         Body::Visit(_) => {
             view! { <watch::VisitCorrection refused=refused on_done=on_done /> }.into_any()
         }
+        Body::FollowUp(_) => {
+            view! { <watch::FollowUpCorrection refused=refused on_done=on_done /> }.into_any()
+        }
+        // The contacts' form on the desk is short: correcting means typing them again there.
+        Body::DistrictInfo(_) => view! {
+            <p class="setting-note">{text::CONTACTS_REFUSED}</p>
+            <leptos_router::components::A href="/desk" attr:class="button">{text::DESK_TITLE}</leptos_router::components::A>
+        }
+        .into_any(),
     }
 }

@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 use crate::text;
 
 mod json_text;
+mod latest;
 mod outbox;
 mod pull;
 mod quarantine;
@@ -20,6 +21,7 @@ mod records;
 mod schema;
 mod session;
 
+pub use latest::{Latest, LATEST};
 pub use outbox::{Draft, SaveError};
 pub use quarantine::QUARANTINE;
 pub use records::{LocalRecord, RECORDS};
@@ -36,6 +38,9 @@ pub const SETTINGS: &str = "settings";
 pub const OUTBOX: &str = "outbox";
 /// Sync bookkeeping: the server cursor, the last success (explicit keys).
 pub const SYNC_META: &str = "sync_meta";
+/// Forms as they are typed, so that nothing typed is lost to a call, a lock or a crash
+/// (explicit keys: `visit|<resident id>`).
+pub const DRAFTS: &str = "drafts";
 
 const SETTINGS_KEY: &str = "device";
 pub(crate) const LAST_SYNC_KEY: &str = "last_success_ms";
@@ -201,6 +206,37 @@ impl Store {
         let values = tx.store(store)?.get_all(None, None).await?;
         tx.done().await?;
         Ok(values)
+    }
+
+    /// A form's draft, as it was last typed.
+    pub async fn form_draft(&self, key: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        Ok(self
+            .get(DRAFTS, key)
+            .await?
+            .and_then(|v| v.as_string())
+            .and_then(|text| serde_json::from_str(&text).ok()))
+    }
+
+    /// Keeps a form's draft (as JSON text: one string across the wasm boundary).
+    pub async fn keep_form_draft(
+        &self,
+        key: &str,
+        draft: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.put(
+            DRAFTS,
+            &JsValue::from_str(&draft.to_string()),
+            Some(&JsValue::from_str(key)),
+        )
+        .await
+    }
+
+    /// Drops a form's draft (「下書きを捨てる」).
+    pub async fn drop_form_draft(&self, key: &str) -> Result<(), StoreError> {
+        let tx = self.db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+        tx.store(DRAFTS)?.delete(JsValue::from_str(key)).await?;
+        tx.done().await?;
+        Ok(())
     }
 
     pub async fn get(&self, store: &str, key: &str) -> Result<Option<JsValue>, StoreError> {

@@ -10,10 +10,11 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
+use super::latest::{note_children, Touched, LATEST};
 use super::quarantine::{QuarantineEntry, QUARANTINE};
 use super::records::{parent_of, LocalRecord, RECORDS};
 use super::session::{signed_in_as, SESSION_KEY};
-use super::{from_js, only, to_js, Session, Store, StoreError, OUTBOX, SYNC_META};
+use super::{from_js, only, to_js, Session, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct OutboxEntry {
@@ -58,6 +59,8 @@ pub struct Draft {
     /// The stamp of a refused change (of record `id`) that this one corrects: saving it
     /// takes that change out of the quarantine in the same transaction.
     pub corrects: Option<Hlc>,
+    /// A deletion of the record `id`.
+    pub deleted: bool,
 }
 
 impl Draft {
@@ -69,6 +72,7 @@ impl Draft {
             body,
             district: None,
             corrects: None,
+            deleted: false,
         }
     }
 }
@@ -123,19 +127,33 @@ impl Context for LocalContext {
 }
 
 impl Store {
-    /// Saves a change made on this phone, in one transaction: stamps it with the device's
-    /// clock, checks it with the server's rules, and writes the record's new view, its
-    /// outbox entry and the advanced clock together. One transaction (not one per step)
-    /// is what keeps a save as cheap as a plain IndexedDB write, and closing the app at any
-    /// moment leaves either all of it or none of it.
+    /// Saves a change made on this phone (see [`Store::save_all`]).
     pub async fn save_made_here(
         &self,
         draft: Draft,
         now_ms: f64,
         random: [u8; 10],
     ) -> Result<Change, SaveError> {
-        let mut scope = vec![RECORDS, OUTBOX, SYNC_META];
-        if draft.corrects.is_some() {
+        let mut changes = self.save_all(vec![draft], None, now_ms, || random).await?;
+        changes.pop().ok_or(SaveError::NotSignedIn)
+    }
+
+    /// Saves changes made on this phone together (a visit and the follow-up it asks for),
+    /// in one transaction: stamps each with the device's clock, checks each with the
+    /// server's rules, and writes the records' new views, their outbox entries, the advanced
+    /// clock, the latest-visit summaries, and the removal of the form's draft (`form_draft`)
+    /// together. If any change is refused by the rules, nothing is written. One transaction
+    /// (not one per step) is what keeps a save as cheap as a plain IndexedDB write, and
+    /// closing the app at any moment leaves either all of it or none of it.
+    pub async fn save_all(
+        &self,
+        drafts: Vec<Draft>,
+        form_draft: Option<String>,
+        now_ms: f64,
+        mut random: impl FnMut() -> [u8; 10],
+    ) -> Result<Vec<Change>, SaveError> {
+        let mut scope = vec![RECORDS, OUTBOX, SYNC_META, LATEST, DRAFTS];
+        if drafts.iter().any(|d| d.corrects.is_some()) {
             scope.push(QUARANTINE);
         }
         let tx = self.db.transaction(&scope, TransactionMode::ReadWrite)?;
@@ -143,24 +161,9 @@ impl Store {
         let outbox = tx.store(OUTBOX)?;
         let meta = tx.store(SYNC_META)?;
 
-        // Every read is issued at once and so are the writes: IndexedDB runs a transaction's
-        // requests in order anyway, and waiting for each in turn costs a task per request.
-        let id = draft
-            .id
-            .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random));
-        let id_text = id.to_string();
-        // Only the record the change hangs from matters: read that one, not the whole list.
-        let parent = draft.body.parent();
-        let (session, last_stamp, held_parent, existing) = futures::try_join!(
+        let (session, last_stamp) = futures::try_join!(
             meta.get(JsValue::from_str(SESSION_KEY)),
             meta.get(JsValue::from_str(CLOCK_KEY)),
-            async {
-                match parent {
-                    Some((_, parent)) => records.get(JsValue::from_str(&parent.to_string())).await,
-                    None => Ok(None),
-                }
-            },
-            records.get(JsValue::from_str(&id_text)),
         )?;
         let session: Session = match session {
             Some(value) if !value.is_undefined() => {
@@ -169,91 +172,135 @@ impl Store {
             _ => return Err(SaveError::NotSignedIn),
         };
         let me = session.me;
-        let held_parent = held_parent.filter(|v| !v.is_undefined());
-        let existing = existing.filter(|v| !v.is_undefined());
-        // A record goes to its parent's district, an edit stays where its record is, a new
-        // record goes where the user chose; always one of the user's own districts.
-        let recorded = held_parent
-            .as_ref()
-            .and_then(js_district)
-            .or_else(|| existing.as_ref().and_then(js_district));
-        let district = recorded
-            .or(draft.district)
-            .or_else(|| me.districts.first().copied())
-            .filter(|d| me.districts.contains(d))
-            .ok_or(SaveError::NoDistrict)?;
-        let last_stamp = last_stamp.and_then(|v| v.as_string());
-        let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
-        let change = Change {
-            id,
-            district_id: Some(district),
-            author: me.user_id,
-            device: me.device_id,
-            stamp,
-            base: draft.base,
-            deleted: false,
-            body: draft.body,
-        };
-        let known_parent = parent.filter(|(kind, _)| {
-            held_parent.as_ref().and_then(js_kind).as_deref() == Some(kind.as_str())
-        });
-        let context = LocalContext {
-            now_ms: now_ms as i64,
-            known_parent,
-        };
-        // Nothing has been written yet: returning here commits an empty transaction.
-        validate_change(&change, &context).map_err(SaveError::Invalid)?;
+        let mut last_stamp = last_stamp.and_then(|v| v.as_string());
 
-        let existing: Option<LocalRecord> = existing.map(from_js).transpose()?;
-        let id = id_text;
-        let mut pending: Vec<Change> = Vec::new();
-        // A record never seen here has nothing waiting in the outbox: skip the index read.
-        if existing.is_some() {
-            for value in outbox
-                .index("by_record")?
-                .get_all(Some(only(&JsValue::from_str(&id))?), None)
-                .await?
-            {
-                pending.push(from_js::<OutboxEntry>(value)?.change);
-            }
+        // First every change is made and checked; only then is anything written.
+        let mut made: Vec<(Change, Option<LocalRecord>, Option<Hlc>)> = Vec::new();
+        for draft in drafts {
+            let id = draft
+                .id
+                .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random()));
+            // Every read is issued at once: IndexedDB runs a transaction's requests in order
+            // anyway, and waiting for each in turn costs a task per request. Only the record
+            // the change hangs from matters: that one, not the whole list.
+            let parent = draft.body.parent();
+            let (held_parent, existing) = futures::try_join!(
+                async {
+                    match parent {
+                        Some((_, parent)) => {
+                            records.get(JsValue::from_str(&parent.to_string())).await
+                        }
+                        None => Ok(None),
+                    }
+                },
+                records.get(JsValue::from_str(&id.to_string())),
+            )?;
+            let held_parent = held_parent.filter(|v| !v.is_undefined());
+            let existing = existing.filter(|v| !v.is_undefined());
+            // A record goes to its parent's district, an edit stays where its record is, a
+            // new record goes where the user chose; always one of the user's own districts.
+            let recorded = held_parent
+                .as_ref()
+                .and_then(js_district)
+                .or_else(|| existing.as_ref().and_then(js_district));
+            let district = recorded
+                .or(draft.district)
+                .or_else(|| me.districts.first().copied())
+                .filter(|d| me.districts.contains(d))
+                .ok_or(SaveError::NoDistrict)?;
+            let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
+            last_stamp = Some(stamp.to_string());
+            let change = Change {
+                id,
+                district_id: Some(district),
+                author: me.user_id,
+                device: me.device_id,
+                stamp,
+                base: draft.base,
+                deleted: draft.deleted,
+                body: draft.body,
+            };
+            let known_parent = parent.filter(|(kind, parent_id)| {
+                held_parent.as_ref().and_then(js_kind).as_deref() == Some(kind.as_str())
+                    || made.iter().any(|(c, _, _)| c.id == *parent_id && c.kind() == *kind)
+            });
+            let context = LocalContext {
+                now_ms: now_ms as i64,
+                known_parent,
+            };
+            // Nothing has been written yet: returning here commits an empty transaction.
+            validate_change(&change, &context).map_err(SaveError::Invalid)?;
+            let existing: Option<LocalRecord> = existing.map(from_js).transpose()?;
+            made.push((change, existing, draft.corrects));
         }
-        pending.push(change.clone());
-        let server_state = existing.as_ref().and_then(|r| r.server_state.clone());
-        let view = local_view(
-            change.kind(),
-            server_state.as_ref(),
-            &pending.iter().collect::<Vec<_>>(),
-        );
-        let record = LocalRecord {
-            id: id.clone(),
-            kind: change.kind(),
-            seq: existing.as_ref().map_or(0, |r| r.seq),
-            parent_id: parent_of(change.kind(), view.as_ref()),
-            server_state,
-            view,
-            district_id: change.district_id,
-        };
-        let entry = OutboxEntry {
-            id: entry_key(&change),
-            record_id: id,
-            created_at: now_ms,
-            change: change.clone(),
-        };
-        let (record, entry) = (to_js(&record)?, to_js(&entry)?);
-        let stamp = JsValue::from_str(&change.stamp.to_string());
-        let clock_key = JsValue::from_str(CLOCK_KEY);
-        futures::try_join!(
-            records.put(&record, None),
-            outbox.put(&entry, None),
-            meta.put(&stamp, Some(&clock_key)),
-        )?;
-        if let Some(refused) = draft.corrects {
+
+        let mut touched = Vec::new();
+        let mut writes = Vec::new();
+        for (change, existing, corrects) in &made {
+            let id = change.id.to_string();
+            let mut pending: Vec<Change> = Vec::new();
+            // A record never seen here has nothing waiting in the outbox: skip the index read.
+            if existing.is_some() {
+                for value in outbox
+                    .index("by_record")?
+                    .get_all(Some(only(&JsValue::from_str(&id))?), None)
+                    .await?
+                {
+                    pending.push(from_js::<OutboxEntry>(value)?.change);
+                }
+            }
+            pending.push(change.clone());
+            let server_state = existing.as_ref().and_then(|r| r.server_state.clone());
+            let view = local_view(
+                change.kind(),
+                server_state.as_ref(),
+                &pending.iter().collect::<Vec<_>>(),
+            );
+            let record = LocalRecord {
+                id: id.clone(),
+                kind: change.kind(),
+                seq: existing.as_ref().map_or(0, |r| r.seq),
+                parent_id: parent_of(change.kind(), view.as_ref()),
+                server_state,
+                view,
+                district_id: change.district_id,
+            };
+            touched.push(Touched::of(&record));
+            let entry = OutboxEntry {
+                id: entry_key(change),
+                record_id: id,
+                created_at: now_ms,
+                change: change.clone(),
+            };
+            writes.push((
+                to_js(&record)?,
+                to_js(&entry)?,
+                corrects.map(|refused| format!("{refused}|{}", change.id)),
+            ));
+        }
+        // The writes are issued at once too.
+        let mut puts = Vec::with_capacity(writes.len() * 2);
+        for (record, entry, _) in &writes {
+            puts.push(records.put(record, None));
+            puts.push(outbox.put(entry, None));
+        }
+        futures::future::try_join_all(puts).await?;
+        // The correction and the refused original are never both gone.
+        for key in writes.iter().filter_map(|(_, _, key)| key.as_ref()) {
             tx.store(QUARANTINE)?
-                .delete(JsValue::from_str(&format!("{refused}|{}", change.id)))
+                .delete(JsValue::from_str(key))
                 .await?;
         }
+        if let Some(stamp) = &last_stamp {
+            meta.put(&JsValue::from_str(stamp), Some(&JsValue::from_str(CLOCK_KEY)))
+                .await?;
+        }
+        note_children(&records, &tx.store(LATEST)?, touched).await?;
+        if let Some(key) = form_draft {
+            tx.store(DRAFTS)?.delete(JsValue::from_str(&key)).await?;
+        }
         tx.done().await?;
-        Ok(change)
+        Ok(made.into_iter().map(|(c, _, _)| c).collect())
     }
 
     /// The oldest waiting changes, at most `max`.
@@ -297,7 +344,7 @@ impl Store {
             return Ok(false);
         };
         let tx = self.db.transaction(
-            &[OUTBOX, QUARANTINE, RECORDS, SYNC_META],
+            &[OUTBOX, QUARANTINE, RECORDS, SYNC_META, LATEST],
             TransactionMode::ReadWrite,
         )?;
         if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
@@ -346,6 +393,7 @@ impl Store {
         let mut refused_ids: Vec<String> = refused_records;
         refused_ids.sort();
         refused_ids.dedup();
+        let mut touched = Vec::new();
         for id in refused_ids {
             let key = JsValue::from_str(&id);
             let Some(value) = records
@@ -372,10 +420,13 @@ impl Store {
             record.parent_id = parent_of(record.kind, record.view.as_ref());
             if record.view.is_none() && record.server_state.is_none() {
                 records.delete(key).await?;
+                touched.push(Touched::removed(id));
             } else {
                 records.put(&to_js(&record)?, None).await?;
+                touched.push(Touched::of(&record));
             }
         }
+        note_children(&records, &tx.store(LATEST)?, touched).await?;
         tx.done().await?;
         Ok(true)
     }

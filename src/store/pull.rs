@@ -5,6 +5,7 @@ use mimamori_core::sync::PullResponse;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
+use super::latest::{note_children, Touched, LATEST};
 use super::outbox::OutboxEntry;
 use super::records::{parent_of, LocalRecord, RECORDS};
 use super::session::signed_in_as;
@@ -23,7 +24,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let tx = self
             .db
-            .transaction(&[RECORDS, OUTBOX, SYNC_META], TransactionMode::ReadWrite)?;
+            .transaction(&[RECORDS, OUTBOX, SYNC_META, LATEST], TransactionMode::ReadWrite)?;
         if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
             return Ok(false);
         }
@@ -49,6 +50,7 @@ impl Store {
             .into_iter();
         let mut puts = Vec::new();
         let mut removals = Vec::new();
+        let mut touched = Vec::new();
         for write in writes {
             match write {
                 LocalWrite::Put {
@@ -75,15 +77,19 @@ impl Store {
                         parent_id,
                         district_id: district,
                     };
+                    touched.push(Touched::of(&record));
                     puts.push((to_js(&record)?, None));
                 }
                 LocalWrite::Remove { id } => {
-                    removals.push(records.delete(JsValue::from_str(&id.to_string())))
+                    let id = id.to_string();
+                    removals.push(records.delete(JsValue::from_str(&id)));
+                    touched.push(Touched::removed(id));
                 }
             }
         }
         futures::future::try_join_all(removals).await?;
         records.put_all(puts.into_iter()).await?;
+        note_children(&records, &tx.store(LATEST)?, touched).await?;
         tx.store(SYNC_META)?
             .put(
                 &JsValue::from_f64(page.cursor as f64),

@@ -9,14 +9,16 @@
 use rexie::{Index, ObjectStore, TransactionMode};
 use wasm_bindgen::JsValue;
 
+use super::latest::LATEST;
 use super::pull::CURSOR_KEY;
 use super::records::{parent_of, LocalRecord, RECORDS};
-use super::{from_js, to_js, Store, StoreError, OUTBOX, QUARANTINE, SETTINGS, SYNC_META};
+use super::{from_js, to_js, Store, StoreError, DRAFTS, OUTBOX, QUARANTINE, SETTINGS, SYNC_META};
 
 /// Bump when [`object_stores`] changes, and keep every older version's stores listed.
 /// 5: records name their parent (`parent_id`, index `by_parent`) for every kind, instead of
-/// a visit's `resident_id`.
-pub const SCHEMA_VERSION: u32 = 5;
+/// a visit's `resident_id`. 6: `latest` (each record's latest child: a resident's last
+/// visit) and `drafts` (forms as they are typed).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The object stores of schema `version`.
 pub(super) fn object_stores(version: u32) -> Vec<ObjectStore> {
@@ -46,18 +48,45 @@ pub(super) fn object_stores(version: u32) -> Vec<ObjectStore> {
         stores.push(records);
         stores.push(ObjectStore::new(QUARANTINE).key_path("id"));
     }
+    if version >= 6 {
+        stores.push(
+            ObjectStore::new(LATEST)
+                .key_path("parent")
+                .add_index(Index::new("by_child", "child")),
+        );
+        stores.push(ObjectStore::new(DRAFTS));
+    }
     stores
 }
 
 /// Marks in `sync_meta` of the data passes done.
 const DISTRICTS_MARK: &str = "records_know_districts";
 const PARENTS_MARK: &str = "records_name_parents";
+const LATEST_MARK: &str = "latest_children_known";
 
 /// Brings stored data to what `version` reads, once per pass.
 pub(super) async fn upgrade_data(store: &Store, version: u32) -> Result<(), StoreError> {
     if version >= 5 {
         name_parents(store).await?;
     }
+    if version >= 6 {
+        know_latest_children(store).await?;
+    }
+    Ok(())
+}
+
+/// Schema 6: the latest child of every record, worked out once from what is held.
+async fn know_latest_children(store: &Store) -> Result<(), StoreError> {
+    let tx = store
+        .db
+        .transaction(&[RECORDS, LATEST, SYNC_META], TransactionMode::ReadWrite)?;
+    let meta = tx.store(SYNC_META)?;
+    if !marked(&meta, LATEST_MARK).await? {
+        Store::rebuild_latest(&tx.store(RECORDS)?, &tx.store(LATEST)?).await?;
+        meta.put(&JsValue::TRUE, Some(&JsValue::from_str(LATEST_MARK)))
+            .await?;
+    }
+    tx.done().await?;
     Ok(())
 }
 

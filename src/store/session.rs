@@ -4,7 +4,9 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use super::{from_js, to_js, Store, StoreError, OUTBOX, QUARANTINE, RECORDS, SYNC_META};
+use super::{
+    from_js, to_js, Store, StoreError, DRAFTS, LATEST, OUTBOX, QUARANTINE, RECORDS, SYNC_META,
+};
 
 pub(super) const SESSION_KEY: &str = "session";
 
@@ -17,6 +19,23 @@ pub struct Session {
     /// can be offered with no signal.
     #[serde(default)]
     pub districts: Vec<mimamori_core::api::District>,
+    /// The people of those districts, read at sign-in and after each sync, so that a visit
+    /// says who made it and a follow-up can be handed to someone with no signal.
+    #[serde(default)]
+    pub people: Vec<mimamori_core::api::Person>,
+}
+
+impl Session {
+    /// The name of `user` as the district knows them (`None` for someone not on the list).
+    pub fn name_of(&self, user: mimamori_core::record::UserId) -> Option<&str> {
+        if user == self.me.user_id {
+            return Some(&self.me.display_name);
+        }
+        self.people
+            .iter()
+            .find(|p| p.user_id == user)
+            .map(|p| p.display_name.as_str())
+    }
 }
 
 impl Store {
@@ -34,6 +53,31 @@ impl Store {
             Some(&JsValue::from_str(SESSION_KEY)),
         )
         .await
+    }
+
+    /// Keeps the district's people in the session, unless the session holding `token` has
+    /// ended meanwhile.
+    pub async fn save_people(
+        &self,
+        token: &str,
+        people: Vec<mimamori_core::api::Person>,
+    ) -> Result<(), StoreError> {
+        let tx = self.db.transaction(&[SYNC_META], TransactionMode::ReadWrite)?;
+        let meta = tx.store(SYNC_META)?;
+        if let Some(value) = meta
+            .get(JsValue::from_str(SESSION_KEY))
+            .await?
+            .filter(|v| !v.is_undefined())
+        {
+            let mut session: Session = from_js(value)?;
+            if session.token == token && session.people != people {
+                session.people = people;
+                meta.put(&to_js(&session)?, Some(&JsValue::from_str(SESSION_KEY)))
+                    .await?;
+            }
+        }
+        tx.done().await?;
+        Ok(())
     }
 
     pub async fn save_last_success(&self, at_ms: f64) -> Result<(), StoreError> {
@@ -58,9 +102,10 @@ pub(super) async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<boo
 }
 
 impl Store {
-    /// Erases everything of the signed-in user (a revoked device); settings stay.
+    /// Erases everything of the signed-in user (a revoked device): records, what waits, what
+    /// was refused, the latest visits, drafts; settings stay.
     pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
-        let stores = [RECORDS, OUTBOX, QUARANTINE, SYNC_META];
+        let stores = [RECORDS, OUTBOX, QUARANTINE, SYNC_META, LATEST, DRAFTS];
         let tx = self.db.transaction(&stores, TransactionMode::ReadWrite)?;
         for store in stores {
             tx.store(store)?.clear().await?;

@@ -1,8 +1,10 @@
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
 
 /// Something chosen by a big button: its stable code (for tests and styles) and its label.
-pub trait Choice: Copy + PartialEq + Send + Sync + 'static {
+pub trait Choice: Copy + Ord + Send + Sync + 'static {
     fn code(self) -> &'static str;
     fn label(self) -> String;
 }
@@ -18,11 +20,16 @@ macro_rules! vocabulary_choices {
 
 vocabulary_choices!(
     mimamori_core::kinds::VisitMethod,
-    mimamori_core::kinds::Outcome
+    mimamori_core::kinds::Outcome,
+    mimamori_core::kinds::WarningSign,
+    mimamori_core::kinds::Need,
+    mimamori_core::kinds::Action,
+    mimamori_core::kinds::WatchStatus
 );
 
 /// One button per option, the chosen one pressed (`aria-pressed`, shown also by its border
 /// and weight, not by colour alone). `data-<attribute>` carries each option's code.
+/// `on_choose` hears each tap (緊急 acts at once).
 #[component]
 pub fn ChoiceGroup<T: Choice>(
     legend: &'static str,
@@ -30,6 +37,7 @@ pub fn ChoiceGroup<T: Choice>(
     chosen: RwSignal<T>,
     /// The data attribute naming the options: `"outcome"` gives `data-outcome="fine"`.
     attribute: &'static str,
+    #[prop(optional)] on_choose: Option<Callback<T>>,
 ) -> impl IntoView {
     view! {
         <fieldset class="choices">
@@ -38,7 +46,39 @@ pub fn ChoiceGroup<T: Choice>(
                 let button = view! {
                     <button type="button" class="choice"
                         aria-pressed=move || (chosen.get() == option).to_string()
-                        on:click=move |_| chosen.set(option)>{option.label()}</button>
+                        on:click=move |_| {
+                            chosen.set(option);
+                            if let Some(on_choose) = on_choose {
+                                on_choose.run(option);
+                            }
+                        }>{option.label()}</button>
+                };
+                button.add_any_attr(custom_attribute(format!("data-{attribute}"), option.code()))
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// One button per option, any number pressed (a checklist: 気づき, 困りごと, 対応).
+#[component]
+pub fn ChecklistGroup<T: Choice>(
+    legend: &'static str,
+    options: Vec<T>,
+    chosen: RwSignal<BTreeSet<T>>,
+    attribute: &'static str,
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend class="sr-only">{legend}</legend>
+            {options.into_iter().map(|option| {
+                let button = view! {
+                    <button type="button" class="choice"
+                        aria-pressed=move || chosen.with(|c| c.contains(&option)).to_string()
+                        on:click=move |_| chosen.update(|c| {
+                            if !c.remove(&option) {
+                                c.insert(option);
+                            }
+                        })>{option.label()}</button>
                 };
                 button.add_any_attr(custom_attribute(format!("data-{attribute}"), option.code()))
             }).collect_view()}

@@ -11,7 +11,7 @@ mod sync_status;
 mod update_banner;
 
 pub use bottom_nav::BottomNav;
-pub use choice_group::ChoiceGroup;
+pub use choice_group::{ChecklistGroup, ChoiceGroup};
 pub use empty_state::EmptyState;
 pub use field::{FieldErrors, FormField};
 pub use form_message::{FormMessage, Message};

@@ -42,6 +42,11 @@ impl Role {
         matches!(self, Self::City | Self::Admin)
     }
 
+    /// The district's SC: keeps its lists, reads its desk, receives its follow-ups.
+    pub fn is_coordinator(self) -> bool {
+        self == Self::Coordinator
+    }
+
     /// May list and revoke devices (of people in districts they can see).
     pub fn manages_devices(self) -> bool {
         matches!(self, Self::Coordinator | Self::Admin)

@@ -34,6 +34,20 @@ pub struct Person {
     pub role: crate::account::Role,
 }
 
+/// A device as coordinators see it in the device list (`GET /api/v1/devices`): whose it is,
+/// what they named it, when it was signed in and last synced (ISO 8601, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: crate::record::DeviceId,
+    pub user_id: crate::record::UserId,
+    pub login_id: String,
+    pub display_name: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_seen_at: Option<String>,
+    pub revoked: bool,
+}
+
 /// `POST /api/v1/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

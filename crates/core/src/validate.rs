@@ -281,6 +281,7 @@ mod tests {
             needs: BTreeSet::new(),
             actions: BTreeSet::new(),
             referred_resources: Vec::new(),
+            resources_note: String::new(),
             follow_up: None,
             note: String::new(),
         }

@@ -267,11 +267,14 @@ pub fn visit_line(
 
 /// Newest first.
 pub fn sort_history(lines: &mut [VisitLine]) {
-    lines.sort_by(|a, b| {
-        b.visited_at_ms
-            .cmp(&a.visited_at_ms)
-            .then_with(|| b.id.cmp(&a.id))
-    });
+    lines.sort_by(history_order);
+}
+
+/// The history's order: newest first (the later-made first, for one time).
+pub fn history_order(a: &VisitLine, b: &VisitLine) -> std::cmp::Ordering {
+    b.visited_at_ms
+        .cmp(&a.visited_at_ms)
+        .then_with(|| b.id.cmp(&a.id))
 }
 
 /// The needs noted over the latest `last` visits, the most often noted first: what a

@@ -155,6 +155,7 @@ fn visit(resident: RecordId, at_ms: i64, outcome: Outcome, needs: &[Need]) -> Vi
         needs: needs.iter().copied().collect(),
         actions: BTreeSet::new(),
         referred_resources: vec![],
+        resources_note: String::new(),
         follow_up: None,
         note: String::new(),
     }

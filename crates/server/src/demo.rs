@@ -5,7 +5,10 @@
 use mimamori_core::account::Role;
 use mimamori_core::districts::TAKASAKI_DISTRICTS;
 
+use mimamori_core::record::DistrictId;
+
 use crate::admin::{self, UserSpec};
+use crate::demo_district;
 use crate::storage::Storage;
 
 /// Every demo account's password; printed at start, and the database is a demo's.
@@ -58,9 +61,20 @@ pub async fn load(storage: &dyn Storage) -> anyhow::Result<()> {
         };
         admin::create_user(storage, spec, Some(DEMO_PASSWORD)).await?;
     }
-    tracing::info!(added, "demo data loaded");
+    let noritsuke = storage
+        .list_districts()
+        .await?
+        .into_iter()
+        .find(|d| d.name == "乗附")
+        .map(|d| DistrictId(d.id))
+        .ok_or_else(|| anyhow::anyhow!("乗附 missing from the districts"))?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
+    let records = demo_district::load(storage, noritsuke, now_ms).await?;
+    tracing::info!(added, records, "demo data loaded");
     println!(
-        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts)",
+        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts, {records} records in 乗附)",
         DEMO_ACCOUNTS.len()
     );
     print_logins();

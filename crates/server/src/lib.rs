@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod connections;
 pub mod demo;
+mod demo_district;
 pub mod gate;
 pub mod http;
 pub mod proxy;

@@ -79,6 +79,7 @@ fn SignInForm() -> impl IntoView {
                         token: answer.token,
                         me: answer.me,
                         districts,
+                        people: Vec::new(),
                     };
                     sync.signed_in(session).await;
                     password.set(String::new());

@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use mimamori_core::kinds::{edit_patch, field_label_ja, limits, ResidentPatch, TEXT_FIELDS};
+use mimamori_core::kinds::{
+    edit_patch, field_label_ja, limits, normalize_phone, EmergencyContact, ResidentPatch,
+    TEXT_FIELDS,
+};
 use mimamori_core::merge::LwwRecord;
 use mimamori_core::record::{Body, RecordId};
 
@@ -18,11 +21,18 @@ use crate::widgets::{FieldErrors, FormField, FormMessage, Loading, Message};
 fn max_chars(field: &str) -> usize {
     match field {
         "address" => limits::resident::MAX_ADDRESS_CHARS,
+        "area" => limits::resident::MAX_AREA_CHARS,
         "phone" => limits::resident::MAX_PHONE_CHARS,
         "note" => limits::resident::MAX_NOTE_CHARS,
         _ => limits::resident::MAX_NAME_CHARS,
     }
 }
+
+const CONTACT_FIELDS: [&str; 3] = [
+    "emergency_contact.name",
+    "emergency_contact.relation",
+    "emergency_contact.phone",
+];
 
 /// The record being edited: while reading, held (read once), or not on this phone.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +56,10 @@ pub fn ResidentEditPage() -> impl IntoView {
         .iter()
         .map(|field| (*field, RwSignal::new(String::new())))
         .collect();
+    let contact_name = RwSignal::new(String::new());
+    let contact_relation = RwSignal::new(String::new());
+    let contact_phone = RwSignal::new(String::new());
+    let held_contact = StoredValue::new(EmergencyContact::default());
 
     // Read once: a sync while typing must not replace what is being typed.
     {
@@ -67,6 +81,14 @@ pub fn ResidentEditPage() -> impl IntoView {
                     for (field, value) in &fields {
                         value.set(record.text(field));
                     }
+                    let contact = record
+                        .current::<ResidentPatch>()
+                        .and_then(|p| p.emergency_contact)
+                        .unwrap_or_default();
+                    contact_name.set(contact.name.clone());
+                    contact_relation.set(contact.relation.clone());
+                    contact_phone.set(contact.phone.clone());
+                    held_contact.set_value(contact);
                     held.set(Held::Record(record));
                 }
                 _ => held.set(Held::NotHere),
@@ -84,9 +106,22 @@ pub fn ResidentEditPage() -> impl IntoView {
             };
             let edits: Vec<(&str, String)> = fields
                 .iter()
-                .map(|(field, value)| (*field, value.get_untracked()))
+                .map(|(field, value)| {
+                    let typed = value.get_untracked();
+                    // 全角 digits typed on a Japanese keyboard are what the rule takes.
+                    let typed = if *field == "phone" { normalize_phone(&typed) } else { typed };
+                    (*field, typed)
+                })
                 .collect();
-            let patch = edit_patch(&record, edits.iter().map(|(f, v)| (*f, v.as_str())));
+            let mut patch = edit_patch(&record, edits.iter().map(|(f, v)| (*f, v.as_str())));
+            let contact = EmergencyContact {
+                name: contact_name.get_untracked().trim().to_owned(),
+                relation: contact_relation.get_untracked().trim().to_owned(),
+                phone: normalize_phone(&contact_phone.get_untracked()),
+            };
+            if contact != held_contact.get_value() {
+                patch.emergency_contact = Some(contact);
+            }
             let back = format!("/residents/{id}");
             if patch == ResidentPatch::default() {
                 navigate(&back, Default::default());
@@ -101,10 +136,12 @@ pub fn ResidentEditPage() -> impl IntoView {
                 body: Body::Resident(patch),
                 district: None,
                 corrects: None,
+                deleted: false,
             };
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                if save_form(sync, draft, TEXT_FIELDS, errors, message)
+                let shown: Vec<&str> = TEXT_FIELDS.iter().copied().chain(CONTACT_FIELDS).collect();
+                if save_form(sync, draft, &shown, errors, message)
                     .await
                     .is_some()
                 {
@@ -132,8 +169,22 @@ pub fn ResidentEditPage() -> impl IntoView {
                     </FormField>
                 }
             }).collect_view()}
-            <FormMessage message=message />
-            <button class="button primary" type="submit" data-action="save-resident-edit">{text::SAVE}</button>
+            <fieldset class="group">
+                <legend>{text::EMERGENCY_CONTACT}</legend>
+                <FormField label=text::CONTACT_NAME field="emergency_contact.name" errors=errors>
+                    <input type="text" name="contact_name" maxlength=limits::resident::MAX_NAME_CHARS.to_string() bind:value=contact_name />
+                </FormField>
+                <FormField label=text::CONTACT_RELATION field="emergency_contact.relation" errors=errors>
+                    <input type="text" name="contact_relation" maxlength=limits::resident::MAX_RELATION_CHARS.to_string() bind:value=contact_relation />
+                </FormField>
+                <FormField label=text::CONTACT_PHONE field="emergency_contact.phone" errors=errors>
+                    <input type="tel" name="contact_phone" maxlength=limits::resident::MAX_PHONE_CHARS.to_string() bind:value=contact_phone />
+                </FormField>
+            </fieldset>
+            <div class="save-bar">
+                <FormMessage message=message />
+                <button class="button primary save-button" type="submit" data-action="save-resident-edit">{text::SAVE}</button>
+            </div>
         </form>
     };
     // The form is made once and only shown once the record is read, so typing is never reset.

@@ -1,7 +1,10 @@
-//! 見守りリスト: the residents this phone holds, and the way to register one.
+//! 見守りリスト: the residents being visited, 未訪問 first, each with their last visit as
+//! people say it and a 記録 button that opens a new visit for them; the way to one's
+//! follow-ups, to the SC's desk, and to register someone.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use mimamori_core::watch::WatchRow;
 
 use super::queries;
 use crate::app::AppStore;
@@ -9,20 +12,47 @@ use crate::engine::SyncStatus;
 use crate::text;
 use crate::widgets::{load, Loading, QuarantineList};
 
+#[derive(Clone, PartialEq)]
+struct ListData {
+    rows: Vec<WatchRow>,
+    my_follow_ups: usize,
+    overdue_follow_ups: usize,
+}
+
+async fn read(store: Option<crate::store::Store>) -> ListData {
+    let Some(store) = store else {
+        return ListData {
+            rows: Vec::new(),
+            my_follow_ups: 0,
+            overdue_follow_ups: 0,
+        };
+    };
+    let me = queries::people(&store).await.me;
+    let (rows, follow_ups) = futures::join!(
+        queries::watch_rows(&store),
+        queries::follow_ups(&store, me)
+    );
+    let follow_ups = follow_ups.unwrap_or_default();
+    let today = queries::today();
+    ListData {
+        rows: rows.unwrap_or_default(),
+        overdue_follow_ups: follow_ups
+            .iter()
+            .filter(|f| f.row.due.is_some_and(|d| d < today))
+            .count(),
+        my_follow_ups: follow_ups.len(),
+    }
+}
+
 #[component]
 pub fn WatchPage() -> impl IntoView {
     let status = use_context::<SyncStatus>();
     let store = expect_context::<AppStore>();
-    let residents = load(
-        || (),
-        move |()| async move {
-            match store.get() {
-                Some(store) => queries::residents(&store).await.unwrap_or_default(),
-                None => Vec::new(),
-            }
-        },
-    );
+    let data = load(|| (), move |()| read(store.get()));
     let signed_in = move || status.is_some_and(|s| s.me.get().is_some());
+    let coordinator = move || {
+        status.is_some_and(|s| s.me.get().is_some_and(|me| me.role.is_coordinator()))
+    };
     view! {
         <section class="page">
             <h2 class="page-title">{text::WATCH_TITLE}</h2>
@@ -36,30 +66,52 @@ pub fn WatchPage() -> impl IntoView {
                     </div>
                 }
             >
-                {move || match residents.get() {
+                <div class="button-row top-links">
+                    <Show when=coordinator>
+                        <A href="/desk" attr:class="button" attr:data-action="open-desk">{text::DESK_TITLE}</A>
+                    </Show>
+                    <A href="/follow-ups" attr:class="button" attr:data-action="open-follow-ups">
+                        {move || {
+                            let (all, late) = data
+                                .get()
+                                .map_or((0, 0), |d| (d.my_follow_ups, d.overdue_follow_ups));
+                            text::follow_ups_link(all, late)
+                        }}
+                    </A>
+                </div>
+                {move || match data.get() {
                     None => view! { <Loading /> }.into_any(),
-                    Some(rows) if rows.is_empty() => {
+                    Some(data) if data.rows.is_empty() => {
                         view! { <p class="empty-message">{text::RESIDENTS_EMPTY}</p> }.into_any()
                     }
-                    Some(rows) => view! {
-                        <ul class="list" aria-label=text::WATCH_TITLE>
-                            {rows.into_iter().map(|row| {
-                                let id = row.id.to_string();
-                                view! {
-                                    <li>
-                                        <A href=format!("/residents/{id}") attr:class="list-item" attr:data-resident=id.clone()>
-                                            {row.name}
-                                        </A>
-                                    </li>
-                                }
-                            }).collect_view()}
+                    Some(data) => view! {
+                        <ul class="list watch-list" aria-label=text::WATCH_LIST>
+                            {data.rows.into_iter().map(|row| view! { <WatchItem row=row /> }).collect_view()}
                         </ul>
                     }.into_any(),
                 }}
-                <A href="/residents/new" attr:class="button primary wide" attr:data-action="add-resident">
+                <A href="/residents/new" attr:class="button wide" attr:data-action="add-resident">
                     {text::ADD_RESIDENT}
                 </A>
             </Show>
         </section>
+    }
+}
+
+/// One resident: who, when they are due, the last visit, and 記録.
+#[component]
+fn WatchItem(row: WatchRow) -> impl IntoView {
+    let id = row.id.to_string();
+    let overdue = row.standing.is_overdue();
+    view! {
+        <li class="watch-item" data-resident=id.clone() data-overdue=overdue.to_string()>
+            <A href=format!("/residents/{id}") attr:class="watch-who">
+                <span class="watch-name">{row.name}</span>
+                <span class="watch-standing">{if overdue { "⚠ " } else { "" }}{row.standing.text()}</span>
+                <span class="watch-last">{text::LAST_VISIT}{row.last_visit}</span>
+            </A>
+            <A href=format!("/residents/{id}/visit") attr:class="button primary record-button"
+                attr:data-action="record-visit">{text::RECORD}</A>
+        </li>
     }
 }

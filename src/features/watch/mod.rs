@@ -1,21 +1,31 @@
-//! 見守り: the residents this phone holds, registering and correcting one, a resident's
-//! page with their visits, logging a visit, and correcting refused ones.
+//! 見守り: the watch list (未訪問 first), a resident's page, the visit (with escalation in
+//! the moment and drafts), follow-ups, the SC's desk and their decisions about a resident,
+//! registering and correcting residents, and correcting refused changes.
 
 mod conflicts;
+mod desk;
 mod edit;
+mod emergency;
+mod follow_ups;
 mod list;
-mod queries;
+mod manage;
+pub mod queries;
 mod register;
 mod resident;
+mod visit;
 mod visit_form;
 
+pub use desk::DeskPage;
 pub use edit::ResidentEditPage;
+pub use follow_ups::{follow_up_summary, FollowUpCorrection, FollowUpsPage};
 pub use list::WatchPage;
+pub use manage::ResidentManagePage;
 pub use register::{NewResidentPage, ResidentCorrection};
 pub use resident::ResidentPage;
+pub use visit::{VisitEditPage, VisitPage};
 pub use visit_form::VisitCorrection;
 
-use mimamori_core::kinds::{ResidentPatch, VisitBody};
+use mimamori_core::kinds::{DistrictInfoPatch, ResidentPatch, VisitBody};
 
 use crate::text;
 
@@ -41,4 +51,13 @@ pub fn visit_summary(visit: &VisitBody) -> String {
         visit.outcome.label_ja(),
         note
     )
+}
+
+/// A change of the district's contacts in a few words (the quarantine's line).
+pub fn contacts_summary(patch: &DistrictInfoPatch) -> String {
+    let words: Vec<&str> = [&patch.sc_name, &patch.sc_phone, &patch.center_name, &patch.center_phone]
+        .into_iter()
+        .filter_map(|v| v.as_deref())
+        .collect();
+    format!("{}: {}", text::CONTACTS, words.join(" "))
 }

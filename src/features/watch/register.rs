@@ -4,26 +4,89 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use mimamori_core::api::District;
-use mimamori_core::kinds::{field_label_ja, limits, Consent, ResidentPatch};
+use mimamori_core::kinds::{
+    field_label_ja, limits, normalize_phone, Consent, EmergencyContact, ResidentPatch,
+    DEFAULT_VISIT_INTERVAL_DAYS,
+};
 use mimamori_core::record::{Body, DistrictId};
 use mimamori_core::sync::replica::Quarantined;
 
-use crate::app::{AppStore, AppSync};
+use crate::app::{AppStore, AppSync, Flash};
 use crate::engine::SyncStatus;
 use crate::features::save_form;
 use crate::store::Draft;
 use crate::widgets::{FieldErrors, FormField, FormMessage, Message};
 use crate::{local_time, text};
 
-const FIELDS_SHOWN: &[&str] = &["name", "consent.scope", "consent"];
+const FIELDS_SHOWN: &[&str] = &[
+    "name",
+    "kana",
+    "area",
+    "address",
+    "phone",
+    "emergency_contact.name",
+    "emergency_contact.relation",
+    "emergency_contact.phone",
+    "visit_interval_days",
+    "consent.scope",
+    "consent",
+    "note",
+];
+
+/// A text field of the registration form: its change field, label, input name and limit.
+struct TextInput {
+    field: &'static str,
+    label: &'static str,
+    name: &'static str,
+    max: usize,
+    kind: &'static str,
+    value: RwSignal<String>,
+}
+
+fn input(field: &'static str, label: &'static str, name: &'static str, max: usize, kind: &'static str) -> TextInput {
+    TextInput {
+        field,
+        label,
+        name,
+        max,
+        kind,
+        value: RwSignal::new(String::new()),
+    }
+}
+
+fn text_field(input: &TextInput, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let value = input.value;
+    let view = if input.kind == "textarea" {
+        view! { <textarea name=input.name maxlength=input.max.to_string() rows="3" bind:value=value></textarea> }.into_any()
+    } else {
+        view! { <input type=input.kind name=input.name maxlength=input.max.to_string() bind:value=value /> }.into_any()
+    };
+    view! { <FormField label=input.label field=input.field errors=errors>{view}</FormField> }
+}
+
+fn typed(value: RwSignal<String>) -> Option<String> {
+    Some(value.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
+}
 
 #[component]
 pub fn NewResidentPage() -> impl IntoView {
+    use limits::resident as max;
     let sync = expect_context::<AppSync>();
     let status = expect_context::<SyncStatus>();
     let store = expect_context::<AppStore>();
-    let name = RwSignal::new(String::new());
+    let flash = expect_context::<Flash>();
+    let name = input("name", text::RESIDENT_NAME, "resident_name", max::MAX_NAME_CHARS, "text");
+    let kana = input("kana", text::RESIDENT_KANA, "resident_kana", max::MAX_NAME_CHARS, "text");
+    let area = input("area", text::RESIDENT_AREA, "resident_area", max::MAX_AREA_CHARS, "text");
+    let address = input("address", text::RESIDENT_ADDRESS, "resident_address", max::MAX_ADDRESS_CHARS, "text");
+    let phone = input("phone", text::RESIDENT_PHONE, "resident_phone", max::MAX_PHONE_CHARS, "tel");
+    let contact_name = input("emergency_contact.name", text::CONTACT_NAME, "contact_name", max::MAX_NAME_CHARS, "text");
+    let contact_relation = input("emergency_contact.relation", text::CONTACT_RELATION, "contact_relation", max::MAX_RELATION_CHARS, "text");
+    let contact_phone = input("emergency_contact.phone", text::CONTACT_PHONE, "contact_phone", max::MAX_PHONE_CHARS, "tel");
+    let note = input("note", text::RESIDENT_NOTE, "resident_note", max::MAX_NOTE_CHARS, "textarea");
+    let interval = RwSignal::new(DEFAULT_VISIT_INTERVAL_DAYS.to_string());
     let scope = RwSignal::new(text::DEFAULT_CONSENT_SCOPE.to_owned());
+    let share = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let message = RwSignal::new(None::<Message>);
     let navigate = use_navigate();
@@ -37,27 +100,53 @@ pub fn NewResidentPage() -> impl IntoView {
             districts.set(session.districts);
         }
     });
+    let values = (name.value, kana.value, area.value, address.value, phone.value);
+    let contact = (contact_name.value, contact_relation.value, contact_phone.value);
+    let note_value = note.value;
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(me) = status.me.get() else {
             message.set(Some(Message::Problem(text::SIGN_IN_FIRST.to_owned())));
             return;
         };
+        let (name, kana, area, address, phone) = values;
+        let (contact_name, contact_relation, contact_phone) = contact;
+        let emergency_contact = EmergencyContact {
+            name: typed(contact_name).unwrap_or_default(),
+            relation: typed(contact_relation).unwrap_or_default(),
+            phone: typed(contact_phone).map(|p| normalize_phone(&p)).unwrap_or_default(),
+        };
         let patch = ResidentPatch {
-            name: Some(name.get().trim().to_owned()),
-            assigned_volunteers: Some([me.user_id].into_iter().collect()),
+            name: Some(name.get_untracked().trim().to_owned()),
+            kana: typed(kana),
+            area: typed(area),
+            address: typed(address),
+            phone: typed(phone).map(|p| normalize_phone(&p)),
+            emergency_contact: (emergency_contact != EmergencyContact::default())
+                .then_some(emergency_contact),
+            visit_interval_days: Some(interval.get_untracked().trim().parse().unwrap_or(0)),
+            // A volunteer visits whom they register; the SC assigns someone afterwards.
+            assigned_volunteers: Some(if me.role.is_coordinator() {
+                Default::default()
+            } else {
+                [me.user_id].into_iter().collect()
+            }),
             consent: Some(Consent {
                 date: local_time::today(),
-                scope: scope.get().trim().to_owned(),
+                scope: scope.get_untracked().trim().to_owned(),
+                share_with_center: share.get_untracked(),
                 taken_by: me.user_id,
             }),
+            note: typed(note_value),
             ..ResidentPatch::default()
         };
         let navigate = navigate.clone();
+        let saved = text::resident_saved(name.get_untracked().trim());
         let mut draft = Draft::new(Body::Resident(patch));
-        draft.district = district.get();
+        draft.district = district.get_untracked();
         leptos::task::spawn_local(async move {
             if let Some(id) = save_form(sync, draft, FIELDS_SHOWN, errors, message).await {
+                flash.show(saved);
                 navigate(&format!("/residents/{id}"), Default::default());
             }
         });
@@ -65,15 +154,33 @@ pub fn NewResidentPage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::ADD_RESIDENT}</h2>
+            <p class="setting-note">{text::CONSENT_NOTE}</p>
             <form class="form" on:submit=submit>
-                <FormField label=text::RESIDENT_NAME field="name" errors=errors>
-                    <input type="text" name="resident_name"
-                        maxlength=limits::resident::MAX_NAME_CHARS.to_string() bind:value=name required />
+                {text_field(&name, errors)}
+                {text_field(&kana, errors)}
+                {text_field(&area, errors)}
+                {text_field(&address, errors)}
+                {text_field(&phone, errors)}
+                <fieldset class="group">
+                    <legend>{text::EMERGENCY_CONTACT}</legend>
+                    {text_field(&contact_name, errors)}
+                    {text_field(&contact_relation, errors)}
+                    {text_field(&contact_phone, errors)}
+                </fieldset>
+                <FormField label=text::VISIT_INTERVAL field="visit_interval_days" errors=errors>
+                    <input type="number" inputmode="numeric" min="1" max="365" name="visit_interval_days" bind:value=interval />
                 </FormField>
                 <FormField label=text::CONSENT_SCOPE field="consent.scope" errors=errors>
                     <input type="text" name="consent_scope"
                         maxlength=limits::resident::MAX_CONSENT_SCOPE_CHARS.to_string() bind:value=scope required />
                 </FormField>
+                <button type="button" class="switch" role="switch" data-action="share-with-center"
+                    aria-checked=move || share.get().to_string()
+                    on:click=move |_| share.update(|s| *s = !*s)>
+                    <span class="switch-label">{text::SHARE_WITH_CENTER}</span>
+                    <span class="switch-state">{move || if share.get() { text::YES } else { text::NO }}</span>
+                </button>
+                {text_field(&note, errors)}
                 <Show when=move || { districts.with(Vec::len) > 1 }>
                     <fieldset class="choices">
                         <legend>{text::DISTRICT}</legend>
@@ -87,9 +194,10 @@ pub fn NewResidentPage() -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                 </Show>
-                <p class="setting-note">{text::CONSENT_NOTE}</p>
-                <FormMessage message=message />
-                <button class="button primary" type="submit" data-action="save-resident">{text::SAVE}</button>
+                <div class="save-bar">
+                    <FormMessage message=message />
+                    <button class="button primary save-button" type="submit" data-action="save-resident">{text::SAVE}</button>
+                </div>
             </form>
         </section>
     }
@@ -112,6 +220,7 @@ pub fn ResidentCorrection(refused: Quarantined, on_done: Callback<()>) -> impl I
         ("kana", patch.kana.clone()),
         ("address", patch.address.clone()),
         ("phone", patch.phone.clone()),
+        ("area", patch.area.clone()),
         ("note", patch.note.clone()),
     ]
     .into_iter()
@@ -131,7 +240,8 @@ pub fn ResidentCorrection(refused: Quarantined, on_done: Callback<()>) -> impl I
                     "name" => corrected.name = value,
                     "kana" => corrected.kana = value,
                     "address" => corrected.address = value,
-                    "phone" => corrected.phone = value,
+                    "phone" => corrected.phone = value.map(|p| normalize_phone(&p)),
+                    "area" => corrected.area = value,
                     _ => corrected.note = value,
                 }
             }
@@ -144,6 +254,7 @@ pub fn ResidentCorrection(refused: Quarantined, on_done: Callback<()>) -> impl I
                 body: Body::Resident(corrected),
                 district: change.district_id,
                 corrects: Some(change.stamp),
+                deleted: false,
             };
             let shown: Vec<&str> = texts
                 .iter()

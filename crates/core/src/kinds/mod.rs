@@ -116,6 +116,12 @@ pub trait Kind: 'static {
         None
     }
 
+    /// When what the record tells of happened (a visit's time), for kinds whose latest one
+    /// under a parent is worth knowing at a glance (a resident's last visit).
+    fn occurred_at(_body: &Self::Body) -> Option<i64> {
+        None
+    }
+
     /// A plausible body for tests and the simulation, chosen by `n`, referring to `parent`
     /// where the kind has one. Deterministic.
     fn sample(n: u64, author: UserId, now_ms: i64, parent: Option<RecordId>) -> Self::Body;
@@ -266,6 +272,11 @@ macro_rules! kinds {
 
             pub fn parent(&self) -> Option<(RecordKind, RecordId)> {
                 match self { $(Self::$variant(body) => <$kind as Kind>::parent(body),)+ }
+            }
+
+            /// When what it tells of happened ([`Kind::occurred_at`]).
+            pub fn occurred_at(&self) -> Option<i64> {
+                match self { $(Self::$variant(body) => <$kind as Kind>::occurred_at(body),)+ }
             }
 
             /// The kind's own field checks.

@@ -28,6 +28,8 @@ pub mod limits {
     /// More visitors than this on one doorstep is a data error, not a visit.
     pub const MAX_VISITORS: usize = 5;
     pub const MAX_REFERRED_RESOURCES: usize = 20;
+    /// 紹介した資源, written freely until the directory's entries can be pointed to.
+    pub const MAX_RESOURCES_NOTE_CHARS: usize = 200;
 }
 use limits::*;
 
@@ -136,6 +138,9 @@ pub struct VisitBody {
     /// Resource entries pointed to (with 資源を紹介).
     #[serde(default)]
     pub referred_resources: Vec<RecordId>,
+    /// 紹介した資源, in the visitor's words (「配食サービスのチラシを渡した」).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resources_note: String,
     /// Serialised as `follow_up` for the visits stored before follow-ups were records.
     #[serde(default)]
     pub follow_up: Option<VisitPlan>,
@@ -194,6 +199,7 @@ impl Kind for Visit {
                 errors.add("follow_up.next_visit", Problem::BeforeVisit);
             }
         }
+        errors.note("resources_note", &body.resources_note, MAX_RESOURCES_NOTE_CHARS);
         errors.note("note", &body.note, MAX_NOTE_CHARS);
     }
 
@@ -213,6 +219,10 @@ impl Kind for Visit {
         }
     }
 
+    fn occurred_at(body: &VisitBody) -> Option<i64> {
+        Some(body.visited_at_ms)
+    }
+
     fn sample(n: u64, author: UserId, now_ms: i64, parent: Option<RecordId>) -> VisitBody {
         let outcome = Outcome::ALL[(n % Outcome::ALL.len() as u64) as usize];
         VisitBody {
@@ -229,6 +239,7 @@ impl Kind for Visit {
             needs: BTreeSet::new(),
             actions: BTreeSet::new(),
             referred_resources: vec![],
+            resources_note: String::new(),
             follow_up: None,
             note: [
                 "お元気でした",

@@ -64,6 +64,7 @@ fn visit(author: UserId, note: &str) -> Body {
         needs: BTreeSet::new(),
         actions: BTreeSet::new(),
         referred_resources: vec![],
+        resources_note: String::new(),
         follow_up: None,
         note: note.into(),
     })

@@ -160,6 +160,7 @@ pub(crate) fn visit(resident: RecordId, by: UserId, note: &str) -> RecordBody {
         needs: BTreeSet::new(),
         actions: BTreeSet::new(),
         referred_resources: vec![],
+        resources_note: String::new(),
         follow_up: None,
         note: note.into(),
     })

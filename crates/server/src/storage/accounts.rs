@@ -27,18 +27,7 @@ pub struct UserAccount {
     pub districts: Vec<DistrictId>,
 }
 
-/// A device as coordinators see it in the device list.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DeviceInfo {
-    pub id: DeviceId,
-    pub user_id: UserId,
-    pub login_id: String,
-    pub display_name: String,
-    pub name: String,
-    pub created_at: String,
-    pub last_seen_at: Option<String>,
-    pub revoked: bool,
-}
+pub use mimamori_core::api::DeviceInfo;
 
 /// What a bearer token resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -454,6 +454,7 @@ impl Simulation {
             needs: BTreeSet::new(),
             actions: BTreeSet::new(),
             referred_resources: vec![],
+            resources_note: String::new(),
             follow_up: None,
             note: note.into(),
         })

@@ -1,0 +1,405 @@
+//! The SC's desk (`/desk`): the district at a glance. 未訪問 first; the last 14 days'
+//! 気になる・要連絡・緊急; open follow-ups by owner; the residents nobody visits; those
+//! paused or ended; the district's contacts (the numbers the emergency guide shows); and
+//! the district's phones, with revoking one (a lost phone) after a confirmation.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use mimamori_core::api::DeviceInfo;
+use mimamori_core::calendar::say_day_and_time;
+use mimamori_core::kinds::{district_info_id, limits, DistrictInfoPatch, WatchStatus};
+use mimamori_core::record::{Body, DistrictId, RecordId};
+use mimamori_core::watch::{recent_concerns, watch_list, WatchRow};
+
+use super::follow_ups::FollowUpCard;
+use super::queries::{self, FollowUpItem};
+use crate::api::{self, ApiFailure};
+use crate::app::{AppStore, AppSync};
+use crate::features::save_form;
+use crate::store::Draft;
+use crate::widgets::{load, FieldErrors, FormField, FormMessage, Loading, Message};
+use crate::{local_time, text};
+
+/// How far back the desk looks for visits someone should hear about.
+const CONCERN_DAYS: i64 = 14;
+
+#[derive(Clone, PartialEq)]
+struct Concern {
+    resident: RecordId,
+    name: String,
+    text: String,
+    author: String,
+}
+
+#[derive(Clone, PartialEq)]
+struct Desk {
+    overdue: Vec<WatchRow>,
+    active: usize,
+    concerns: Vec<Concern>,
+    follow_ups: Vec<(String, Vec<FollowUpItem>)>,
+    unassigned: Vec<(RecordId, String)>,
+    stopped: Vec<(RecordId, String, String)>,
+    districts: Vec<(DistrictId, String)>,
+}
+
+async fn read_desk() -> Option<Desk> {
+    let store = expect_context::<AppStore>().get()?;
+    let session = store.session().await.ok().flatten()?;
+    let people = queries::People::of(Some(&session));
+    let (residents, last, visits, follow_ups) = futures::join!(
+        queries::residents(&store),
+        queries::last_visits(&store),
+        queries::all_visits(&store),
+        queries::follow_ups(&store, None),
+    );
+    let residents = residents.ok()?;
+    let today = local_time::today();
+    let rows = watch_list(&residents, &last.ok()?, today);
+    let names: BTreeMap<RecordId, String> =
+        residents.iter().map(|r| (r.id, r.name.clone())).collect();
+    let visits = visits.ok()?;
+    let authors: BTreeMap<RecordId, _> = visits.iter().map(|(id, a, _)| (*id, *a)).collect();
+    let concerns = recent_concerns(
+        visits.iter().map(|(id, _, v)| (*id, v)),
+        |ms| local_time::minute_at(ms as f64),
+        today,
+        CONCERN_DAYS,
+    )
+    .into_iter()
+    .map(|(id, visit)| {
+        let at = local_time::minute_at(visit.visited_at_ms as f64);
+        Concern {
+            resident: visit.resident_id,
+            name: names.get(&visit.resident_id).cloned().unwrap_or_default(),
+            text: format!(
+                "{} {} {}",
+                say_day_and_time(at.date, at.hour, at.minute, today),
+                visit.outcome.label_ja(),
+                visit.note
+            )
+            .trim()
+            .to_owned(),
+            author: authors.get(&id).map(|a| people.name(*a)).unwrap_or_default(),
+        }
+    })
+    .collect();
+    let mut by_owner: BTreeMap<String, Vec<FollowUpItem>> = BTreeMap::new();
+    for item in follow_ups.unwrap_or_default() {
+        by_owner.entry(item.owner.clone()).or_default().push(item);
+    }
+    Some(Desk {
+        active: rows.len(),
+        overdue: rows.into_iter().filter(|r| r.standing.is_overdue()).collect(),
+        concerns,
+        follow_ups: by_owner.into_iter().collect(),
+        unassigned: residents
+            .iter()
+            .filter(|r| r.status == WatchStatus::Active && r.assigned.is_empty())
+            .map(|r| (r.id, r.name.clone()))
+            .collect(),
+        stopped: residents
+            .iter()
+            .filter(|r| r.status != WatchStatus::Active)
+            .map(|r| {
+                let reason = r
+                    .patch
+                    .status
+                    .as_ref()
+                    .map(|s| s.reason.clone())
+                    .unwrap_or_default();
+                (r.id, r.name.clone(), format!("{} {}", r.status.label_ja(), reason).trim().to_owned())
+            })
+            .collect(),
+        districts: session
+            .me
+            .districts
+            .iter()
+            .map(|id| {
+                let name = session
+                    .districts
+                    .iter()
+                    .find(|d| d.id == id.0)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_else(|| text::DISTRICT.to_owned());
+                (*id, name)
+            })
+            .collect(),
+    })
+}
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let desk = load(|| (), move |()| read_desk());
+    view! {
+        <section class="page desk">
+            <h2 class="page-title">{text::DESK_TITLE}</h2>
+            {move || match desk.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
+                Some(Some(desk)) => view! { <DeskBody desk=desk /> }.into_any(),
+            }}
+            <A href="/" attr:class="button">{text::BACK_TO_LIST}</A>
+        </section>
+    }
+}
+
+fn resident_link(id: RecordId, name: &str) -> impl IntoView {
+    let name = name.to_owned();
+    view! { <A href=format!("/residents/{id}") attr:class="list-item">{text::honorific(&name)}</A> }
+}
+
+#[component]
+fn DeskBody(desk: Desk) -> impl IntoView {
+    let Desk {
+        overdue,
+        active,
+        concerns,
+        follow_ups,
+        unassigned,
+        stopped,
+        districts,
+    } = desk;
+    view! {
+        <h3 class="section-title" data-desk="overdue">{text::desk_overdue(overdue.len(), active)}</h3>
+        <ul class="list">
+            {overdue.into_iter().map(|row| view! {
+                <li class="desk-row">
+                    {resident_link(row.id, &row.name)}
+                    <span class="watch-standing">{"⚠ "}{row.standing.text()}{"・"}{row.last_visit.clone()}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <h3 class="section-title" data-desk="concerns">{text::desk_concerns(CONCERN_DAYS, concerns.len())}</h3>
+        <ul class="list">
+            {concerns.into_iter().map(|c| view! {
+                <li class="desk-row" data-concern="">
+                    {resident_link(c.resident, &c.name)}
+                    <span>{c.text}</span>
+                    <span class="visit-meta">{text::visited_by(&c.author)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <h3 class="section-title" data-desk="follow-ups">{text::DESK_FOLLOW_UPS}</h3>
+        {if follow_ups.is_empty() {
+            view! { <p class="setting-note">{text::FOLLOW_UPS_EMPTY_ALL}</p> }.into_any()
+        } else {
+            follow_ups.into_iter().map(|(owner, items)| view! {
+                <h4 class="owner-title">{text::owned_by(&owner)}{format!("（{}件）", items.len())}</h4>
+                <ul class="list">
+                    {items.into_iter().map(|item| view! {
+                        <li><FollowUpCard row=item.row resident=Some(item.resident) owner=None /></li>
+                    }).collect_view()}
+                </ul>
+            }).collect_view().into_any()
+        }}
+        <h3 class="section-title" data-desk="unassigned">{text::desk_unassigned(unassigned.len())}</h3>
+        <ul class="list">
+            {unassigned.into_iter().map(|(id, name)| view! { <li>{resident_link(id, &name)}</li> }).collect_view()}
+        </ul>
+        {(!stopped.is_empty()).then(|| view! {
+            <h3 class="section-title">{text::DESK_STOPPED}</h3>
+            <ul class="list">
+                {stopped.into_iter().map(|(id, name, why)| view! {
+                    <li class="desk-row">{resident_link(id, &name)}<span>{why}</span></li>
+                }).collect_view()}
+            </ul>
+        })}
+        {districts.into_iter().map(|(id, name)| view! { <ContactsForm district=id name=name /> }).collect_view()}
+        <Devices />
+    }
+}
+
+/// The district's SC and あんしんセンター numbers, which the emergency guide and 要連絡 show.
+#[component]
+fn ContactsForm(district: DistrictId, name: String) -> impl IntoView {
+    let store = expect_context::<AppStore>();
+    let sync = expect_context::<AppSync>();
+    let sc_name = RwSignal::new(String::new());
+    let sc_phone = RwSignal::new(String::new());
+    let center_name = RwSignal::new(String::new());
+    let center_phone = RwSignal::new(String::new());
+    let stored = StoredValue::new_local(DistrictInfoPatch::default());
+    let base = StoredValue::new_local(None);
+    let errors = RwSignal::new(FieldErrors::default());
+    let message = RwSignal::new(None::<Message>);
+    // Read once: a sync while typing must not replace what is typed.
+    leptos::task::spawn_local(async move {
+        let Some(store) = store.get() else { return };
+        if let Ok((contacts, record)) = queries::contacts(&store, district).await {
+            sc_name.set(contacts.sc_name.clone().unwrap_or_default());
+            sc_phone.set(contacts.sc_phone.clone().unwrap_or_default());
+            center_name.set(contacts.center_name.clone().unwrap_or_default());
+            center_phone.set(contacts.center_phone.clone().unwrap_or_default());
+            base.set_value(record.and_then(|r| r.newest_stamp()));
+            stored.set_value(contacts);
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let held = stored.get_value();
+        let changed = |now: RwSignal<String>, was: &Option<String>| {
+            let now = now.get_untracked().trim().to_owned();
+            (now != was.clone().unwrap_or_default()).then_some(now)
+        };
+        let patch = DistrictInfoPatch {
+            sc_name: changed(sc_name, &held.sc_name),
+            sc_phone: changed(sc_phone, &held.sc_phone)
+                .map(|p| mimamori_core::kinds::normalize_phone(&p)),
+            center_name: changed(center_name, &held.center_name),
+            center_phone: changed(center_phone, &held.center_phone)
+                .map(|p| mimamori_core::kinds::normalize_phone(&p)),
+        };
+        if patch == DistrictInfoPatch::default() {
+            message.set(Some(Message::Done(text::NOTHING_CHANGED.to_owned())));
+            return;
+        }
+        let draft = Draft {
+            id: Some(district_info_id(district)),
+            base: base.get_value(),
+            district: Some(district),
+            ..Draft::new(Body::DistrictInfo(patch.clone()))
+        };
+        leptos::task::spawn_local(async move {
+            let fields = ["sc_name", "sc_phone", "center_name", "center_phone"];
+            if save_form(sync, draft, &fields, errors, message).await.is_some() {
+                let mut h = stored.get_value();
+                {
+                    for (was, now) in [
+                        (&mut h.sc_name, patch.sc_name),
+                        (&mut h.sc_phone, patch.sc_phone),
+                        (&mut h.center_name, patch.center_name),
+                        (&mut h.center_phone, patch.center_phone),
+                    ] {
+                        if now.is_some() {
+                            *was = now;
+                        }
+                    }
+                }
+                stored.set_value(h);
+                message.set(Some(Message::Done(text::SAVED.to_owned())));
+            }
+        });
+    };
+    let max_name = || limits::district_info::MAX_NAME_CHARS.to_string();
+    let max_phone = || limits::district_info::MAX_PHONE_CHARS.to_string();
+    view! {
+        <form class="form setting" on:submit=submit data-contacts=district.0.to_string()>
+            <h3 class="setting-title">{text::contacts_title(&name)}</h3>
+            <p class="setting-note">{text::CONTACTS_HELP}</p>
+            <FormField label=text::SC_NAME field="sc_name" errors=errors>
+                <input type="text" name="sc_name" maxlength=max_name() bind:value=sc_name />
+            </FormField>
+            <FormField label=text::SC_PHONE field="sc_phone" errors=errors>
+                <input type="tel" name="sc_phone" maxlength=max_phone() bind:value=sc_phone />
+            </FormField>
+            <FormField label=text::CENTER_NAME field="center_name" errors=errors>
+                <input type="text" name="center_name" maxlength=max_name() bind:value=center_name />
+            </FormField>
+            <FormField label=text::CENTER_PHONE field="center_phone" errors=errors>
+                <input type="tel" name="center_phone" maxlength=max_phone() bind:value=center_phone />
+            </FormField>
+            <FormMessage message=message />
+            <button type="submit" class="button primary" data-action="save-contacts">{text::SAVE}</button>
+        </form>
+    }
+}
+
+/// When a device was signed in or last seen, as people say it.
+fn when(iso: &str) -> String {
+    let ms = js_sys::Date::parse(iso);
+    if ms.is_nan() {
+        return iso.to_owned();
+    }
+    let at = local_time::minute_at(ms);
+    say_day_and_time(at.date, at.hour, at.minute, local_time::today())
+}
+
+/// The district's phones: read from the server (only with signal), each revocable.
+#[component]
+fn Devices() -> impl IntoView {
+    let sync = expect_context::<AppSync>();
+    let devices = RwSignal::new(None::<Result<Vec<DeviceInfo>, String>>);
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            let Some(token) = sync.token().await else {
+                devices.set(Some(Err(text::SIGN_IN_FIRST.to_owned())));
+                return;
+            };
+            devices.set(Some(match api::devices(&token).await {
+                Ok(list) => Ok(list),
+                Err(ApiFailure::Offline) => Err(text::DEVICES_NEED_SIGNAL.to_owned()),
+                Err(other) => Err(other.message_ja()),
+            }));
+        });
+    };
+    reload();
+    view! {
+        <div class="setting" data-devices="">
+            <h3 class="setting-title">{text::DEVICES_TITLE}</h3>
+            {move || match devices.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(why)) => view! {
+                    <p class="setting-note">{why}</p>
+                    <button type="button" class="button" on:click=move |_| reload()>{text::TRY_AGAIN}</button>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="list">
+                        {list.into_iter().map(|device| view! { <DeviceItem device=device on_revoked=Callback::new(move |()| reload()) /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
+    let sync = expect_context::<AppSync>();
+    let confirming = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let id = device.id;
+    let who = format!("{}（{}）", device.display_name, device.name);
+    let seen = device
+        .last_seen_at
+        .as_deref()
+        .map_or_else(|| text::NEVER_SYNCED.to_owned(), |at| text::last_seen(&when(at)));
+    let revoke = move |_| {
+        leptos::task::spawn_local(async move {
+            let Some(token) = sync.token().await else { return };
+            match api::revoke_device(&token, id).await {
+                Ok(_) => on_revoked.run(()),
+                Err(ApiFailure::Offline) => problem.set(Some(text::DEVICES_NEED_SIGNAL.to_owned())),
+                Err(other) => problem.set(Some(other.message_ja())),
+            }
+        });
+    };
+    let confirm_text = text::revoke_confirm(&who);
+    view! {
+        <li class="device" data-device=id.0.to_string() data-revoked=device.revoked.to_string()>
+            <p class="device-who">{who}</p>
+            <p class="setting-note">{text::signed_in_at(&when(&device.created_at))}{"・"}{seen}</p>
+            {if device.revoked {
+                view! { <p class="setting-note">{text::REVOKED}</p> }.into_any()
+            } else {
+                view! {
+                    <Show when=move || !confirming.get()>
+                        <button type="button" class="button" data-action="revoke-device"
+                            on:click=move |_| confirming.set(true)>{text::REVOKE}</button>
+                    </Show>
+                    <Show when=move || confirming.get()>
+                        <div class="confirm" role="alertdialog">
+                            <p>{confirm_text.clone()}</p>
+                            <div class="button-row">
+                                <button type="button" class="button" data-action="revoke-device-confirm" on:click=revoke>{text::REVOKE}</button>
+                                <button type="button" class="button" on:click=move |_| confirming.set(false)>{text::CANCEL}</button>
+                            </div>
+                        </div>
+                    </Show>
+                }.into_any()
+            }}
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+        </li>
+    }
+}
