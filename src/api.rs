@@ -3,11 +3,11 @@
 
 use gloo_net::http::{Request, Response};
 use mimamori_core::api::{
-    ChangePasswordRequest, DeviceInfo, District, ErrorBody, ErrorCode, LoginRequest,
-    LoginResponse, Me, Person,
+    ChangePasswordRequest, DeviceInfo, District, ErrorBody, ErrorCode, LoginRequest, LoginResponse,
+    Me, Person,
 };
-use mimamori_core::record::{DeviceId, DistrictId};
 use mimamori_core::record::Change;
+use mimamori_core::record::{DeviceId, DistrictId};
 use mimamori_core::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
 

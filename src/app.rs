@@ -38,10 +38,10 @@ impl AppStore {
 pub struct AppSync(pub StoredValue<Option<SyncEngine>, LocalStorage>);
 
 impl AppSync {
-    /// Asks for a sync now (the button; screens after saving).
-    pub fn request(self) {
+    /// 今すぐ同期: a sync the user waits to hear about.
+    pub fn request_now(self) {
         if let Some(engine) = self.0.get_value() {
-            engine.request();
+            engine.request_now();
         }
     }
 
@@ -202,8 +202,7 @@ fn name_the_screen(attempt: u32) {
             }
         }
         None if attempt < 20 => {
-            gloo_timers::callback::Timeout::new(50, move || name_the_screen(attempt + 1))
-                .forget();
+            gloo_timers::callback::Timeout::new(50, move || name_the_screen(attempt + 1)).forget();
         }
         None => document.set_title(text::APP_NAME),
     }
@@ -265,7 +264,7 @@ pub fn App(
     view! {
         <Router>
             <div class="shell">
-                <header class="app-header">
+                <header class="app-header" data-online=move || online.get().to_string()>
                     <h1 class="app-title">{text::APP_NAME}</h1>
                     <SyncStatusLine online=online />
                 </header>

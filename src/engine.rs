@@ -32,6 +32,8 @@ pub struct SyncStatus {
     pub problem: RwSignal<Option<String>>,
     /// The signed-in user, or `None`.
     pub me: RwSignal<Option<Me>>,
+    /// A calm word after 今すぐ同期 could not reach the server (offline is not a problem).
+    pub notice: RwSignal<Option<String>>,
 }
 
 /// The engine: the store, the status, and the one-run-at-a-time guard.
@@ -43,6 +45,8 @@ pub struct SyncEngine {
     /// Asked for while a run was under way (a save during the push): run once more after.
     again: Rc<Cell<bool>>,
     failures: Rc<Cell<u32>>,
+    /// The user pressed 今すぐ同期 and waits to hear how it went.
+    asked: Rc<Cell<bool>>,
 }
 
 impl SyncEngine {
@@ -53,6 +57,7 @@ impl SyncEngine {
             syncing: RwSignal::new(false),
             problem: RwSignal::new(None),
             me: RwSignal::new(None),
+            notice: RwSignal::new(None),
         };
         Self {
             store,
@@ -60,6 +65,7 @@ impl SyncEngine {
             running: Rc::default(),
             again: Rc::default(),
             failures: Rc::default(),
+            asked: Rc::default(),
         }
     }
 
@@ -115,6 +121,13 @@ impl SyncEngine {
         Ok(changes)
     }
 
+    /// A run the user asked for (今すぐ同期): if it cannot reach the server, they are told.
+    pub fn request_now(&self) {
+        self.asked.set(true);
+        self.status.notice.set(None);
+        self.request();
+    }
+
     /// Starts a run unless one is under way.
     pub fn request(&self) {
         if self.running.replace(true) {
@@ -129,6 +142,15 @@ impl SyncEngine {
             engine.status.syncing.set(false);
             engine.running.set(false);
             engine.refresh_counts().await;
+            let asked = engine.asked.replace(false);
+            match &outcome {
+                Err(ApiFailure::Offline) if asked => engine
+                    .status
+                    .notice
+                    .set(Some(crate::text::SYNC_OFFLINE_NOTICE.to_owned())),
+                Ok(()) => engine.status.notice.set(None),
+                Err(_) => {}
+            }
             match outcome {
                 Ok(()) => {
                     engine.failures.set(0);
@@ -256,7 +278,10 @@ impl SyncEngine {
         let mut people = Vec::new();
         for district in &session.me.districts {
             for person in api::people(&session.token, *district).await? {
-                if !people.iter().any(|p: &mimamori_core::api::Person| p.user_id == person.user_id) {
+                if !people
+                    .iter()
+                    .any(|p: &mimamori_core::api::Person| p.user_id == person.user_id)
+                {
                     people.push(person);
                 }
             }

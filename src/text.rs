@@ -20,7 +20,12 @@ pub const RESOURCES_EMPTY_DETAIL: &str =
     "買い物・移動・配食などの支援の一覧は、今後の更新で見られるようになります。";
 pub const REPORTS_TITLE: &str = "記録・報告";
 pub const REPORTS_EMPTY: &str = "まだ記録がありません。";
-pub const REPORTS_EMPTY_DETAIL: &str = "訪問やサロンの記録がたまると、月ごとの集計がここに出ます。";
+pub const REPORTS_EMPTY_DETAIL: &str = "訪問を記録すると、ここに件数と最近の訪問が出ます。";
+pub const LATEST_VISITS: &str = "最近の訪問";
+
+pub fn visits_in_days(days: i64, count: usize) -> String {
+    format!("この{days}日の訪問 {count}件")
+}
 pub const NOT_FOUND_TITLE: &str = "このページはありません";
 pub const NOT_FOUND_LINK: &str = "見守りの画面に戻る";
 
@@ -42,11 +47,12 @@ pub const STORAGE_FAILED: &str = "この端末に保存できませんでした�
 
 pub const SYNC_NOW: &str = "今すぐ同期";
 pub const SYNCING: &str = "同期中…";
+pub const SYNC_OFFLINE_NOTICE: &str =
+    "電波がないため、いまは送れませんでした。記録はこの端末に保存されています。電波のある所で自動的に送ります。";
 pub const ACCOUNT_TITLE: &str = "ログイン";
 pub const LOGIN_ID: &str = "ログインID";
 pub const PASSWORD: &str = "パスワード";
 pub const DEVICE_NAME: &str = "この端末の名前";
-pub const DEFAULT_DEVICE_NAME: &str = "わたしのスマホ";
 pub const SIGN_IN: &str = "ログインする";
 pub const SIGN_IN_MISSING: &str = "ログインIDとパスワードを入力してください。";
 pub const SIGN_IN_OFFLINE: &str =
@@ -62,11 +68,22 @@ pub fn unsent_before_sign_out(count: usize) -> String {
 }
 
 pub const EXPORT_UNSENT: &str = "未送信の記録をファイルに保存";
+pub const EXPORT_FAILED: &str = "ファイルに保存できませんでした。もう一度お試しください。";
+pub const WRONG_CURRENT_PASSWORD: &str = "今のパスワードが違います。もう一度入力してください。";
+
+pub fn unsent_file_name(date: &str) -> String {
+    format!("見守り手帳-未送信-{date}.csv")
+}
+
+pub fn unsent_exported(count: usize, file: &str) -> String {
+    format!("未送信の記録{count}件を「{file}」に保存しました。ダウンロードのフォルダーにあります。")
+}
 pub const SIGN_OUT_ANYWAY: &str = "それでもログアウトする";
 pub const KEEP_SIGNED_IN: &str = "やめる";
 
 pub const SIGN_IN_FIRST: &str = "先に「設定」からログインしてください。";
-pub const NO_DISTRICT: &str = "担当の地区が決まっていません。SCにご連絡ください。";
+pub const NO_DISTRICT: &str =
+    "担当の地区が決まっていません。地区の生活支援コーディネーター（SC）にご連絡ください。";
 pub const WATCH_SIGN_IN_HINT: &str = "「設定」からログインすると、担当の方の一覧が出ます。";
 pub const GO_TO_SETTINGS: &str = "設定を開く";
 pub const RESIDENTS_EMPTY: &str = "担当の方はまだ登録されていません。";
@@ -87,9 +104,8 @@ pub const VISIT_OUTCOME: &str = "ようす";
 pub const VISIT_NOTE: &str = "メモ（任意）";
 pub const BACK_TO_LIST: &str = "一覧に戻る";
 pub const RECORD_NOT_FOUND: &str = "この方の記録は、この端末にありません。";
-pub const ESCALATE_EMERGENCY: &str =
-    "緊急のときは、まず119番・110番へ。そのあとSCに連絡してください。";
-pub const ESCALATE_SAME_DAY: &str = "今日のうちに、SCかあんしんセンターに伝えてください。";
+pub const ESCALATE_SAME_DAY: &str =
+    "今日のうちに、生活支援コーディネーター（SC）かあんしんセンターに伝えてください。";
 
 pub const CHANGE_PASSWORD: &str = "パスワードを変える";
 pub const CANCEL: &str = "やめる";
@@ -139,6 +155,7 @@ pub const CONTACT_NAME: &str = "緊急連絡先のお名前";
 pub const CONTACT_RELATION: &str = "続柄（長男・姪など）";
 pub const CONTACT_PHONE: &str = "緊急連絡先の電話番号";
 pub const VISIT_INTERVAL: &str = "訪問の間隔（日）";
+pub const VISIT_INTERVAL_SHOWN: &str = "訪問の間隔";
 pub const WATCH_STATUS: &str = "見守りの状況";
 pub const STATUS_REASON: &str = "理由（入院・転居など）";
 pub const ASSIGNED: &str = "担当";
@@ -148,12 +165,12 @@ pub const SHARE_WITH_CENTER: &str = "あんしんセンター（地域包括支�
 pub const YES: &str = "はい";
 pub const NO: &str = "いいえ";
 pub const MANAGE_RESIDENT: &str = "担当・状況を決める";
-pub const UNASSIGN_NOTE: &str =
-    "担当から外した方の端末からは、次の同期でこの方の記録が消えます。";
+pub const UNASSIGN_NOTE: &str = "担当から外した方の端末からは、次の同期でこの方の記録が消えます。";
 pub const MORE_VISITS: &str = "もっと見る";
 pub const CORRECT: &str = "直す";
 pub const NEEDS_AT_A_GLANCE: &str = "最近の困りごと";
-pub const DRAFT_WAITING: &str = "書きかけの訪問の記録があります。「訪問を記録する」から続けられます。";
+pub const DRAFT_WAITING: &str =
+    "書きかけの訪問の記録があります。「訪問を記録する」から続けられます。";
 pub const LOST_EDITS_TITLE: &str = "あなたの変更が、ほかの方の変更に置き換わりました";
 pub const NOTHING_CHANGED: &str = "変わったところはありません。";
 pub const TRY_AGAIN: &str = "もう一度読み込む";
@@ -270,7 +287,8 @@ pub fn no_number(who: &str) -> String {
 
 // Follow-ups.
 pub const FOLLOW_UPS_TITLE: &str = "やること（フォローアップ）";
-pub const FOLLOW_UPS_HELP: &str = "訪問のときに「あとでやる」と決めたことです。期限の過ぎたものが上にあります。";
+pub const FOLLOW_UPS_HELP: &str =
+    "訪問のときに「あとでやる」と決めたことです。期限の過ぎたものが上にあります。";
 pub const FOLLOW_UPS_EMPTY: &str = "いま、あなたのやることはありません。";
 pub const FOLLOW_UPS_EMPTY_ALL: &str = "残っているやることはありません。";
 pub const FOLLOW_UPS_OPEN: &str = "この方のやること";
@@ -327,4 +345,10 @@ pub fn signed_in_at(when: &str) -> String {
 
 pub fn revoke_confirm(who: &str) -> String {
     format!("{who}を使えなくします。この端末の未送信の記録は届かなくなります。よろしいですか？")
+}
+
+pub const THIS_PHONE: &str = "いま使っている端末です";
+
+pub fn revoked_devices(count: usize) -> String {
+    format!("使えなくした端末（{count}台）")
 }

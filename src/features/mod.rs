@@ -48,14 +48,9 @@ pub async fn save_form(
     }
 }
 
-/// What a refused record was, in a few words.
+/// What a refused record was, in a few words (the kind's own words, from the core).
 pub fn summary(body: &Body) -> String {
-    match body {
-        Body::Resident(patch) => watch::resident_summary(patch),
-        Body::Visit(visit) => watch::visit_summary(visit),
-        Body::FollowUp(patch) => watch::follow_up_summary(patch),
-        Body::DistrictInfo(patch) => watch::contacts_summary(patch),
-    }
+    format!("{}: {}", body.label_ja(), body.describe_ja())
 }
 
 /// The kind's own form, filled with the refused change, saving a correction of it.

@@ -1,14 +1,116 @@
-//! 記録・報告: the month's figures will live here. Until then the section says plainly what it will
-//! hold and what to do meanwhile, rather than showing an empty frame.
+//! 記録・報告: the visits this phone holds, as figures for the last 30 days (by outcome)
+//! and the latest visits with who made them. The month's report for the city comes with
+//! its own issue; until then this is what a volunteer or an SC can read at a glance.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
+use mimamori_core::calendar::say_day_and_time;
+use mimamori_core::record::RecordId;
+use mimamori_core::watch::visits_by_outcome;
 
-use crate::text;
-use crate::widgets::EmptyState;
+use crate::app::AppStore;
+use crate::features::watch::queries;
+use crate::widgets::{load, EmptyState, Loading};
+use crate::{local_time, text};
+
+/// The figures look back this many days, today included.
+const DAYS: i64 = 30;
+/// The latest visits listed.
+const LATEST: usize = 20;
+
+#[derive(Clone, PartialEq)]
+struct Figures {
+    total: usize,
+    by_outcome: Vec<(String, usize)>,
+    latest: Vec<(RecordId, String, String, String)>,
+}
+
+async fn read() -> Option<Figures> {
+    let store = expect_context::<AppStore>().get()?;
+    let (visits, residents, people) = futures::join!(
+        queries::all_visits(&store),
+        queries::residents(&store),
+        queries::people(&store)
+    );
+    let mut visits = visits.ok()?;
+    let names: BTreeMap<RecordId, String> = residents
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let today = local_time::today();
+    let minute = |ms: i64| local_time::minute_at(ms as f64);
+    let (total, by_outcome) = visits_by_outcome(
+        visits.iter().map(|(_, _, v)| v),
+        minute,
+        today.add_days(1 - DAYS),
+        today,
+    );
+    visits.sort_by(|a, b| b.2.visited_at_ms.cmp(&a.2.visited_at_ms));
+    let latest = visits
+        .iter()
+        .take(LATEST)
+        .map(|(_, author, visit)| {
+            let at = minute(visit.visited_at_ms);
+            (
+                visit.resident_id,
+                names.get(&visit.resident_id).cloned().unwrap_or_default(),
+                format!(
+                    "{} {}",
+                    say_day_and_time(at.date, at.hour, at.minute, today),
+                    visit.outcome.label_ja()
+                ),
+                people.name(*author),
+            )
+        })
+        .collect();
+    Some(Figures {
+        total,
+        by_outcome: by_outcome
+            .into_iter()
+            .map(|(o, n)| (o.label_ja().to_owned(), n))
+            .collect(),
+        latest,
+    })
+}
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
+    let figures = load(|| (), |()| read());
+    move || {
+        match figures.get() {
+        None => view! { <section class="page"><h2 class="page-title">{text::REPORTS_TITLE}</h2><Loading /></section> }.into_any(),
+        Some(Some(f)) if !f.latest.is_empty() => view! { <ReportBody figures=f /> }.into_any(),
+        Some(_) => view! {
+            <EmptyState title=text::REPORTS_TITLE message=text::REPORTS_EMPTY detail=text::REPORTS_EMPTY_DETAIL />
+        }.into_any(),
+    }
+    }
+}
+
+#[component]
+fn ReportBody(figures: Figures) -> impl IntoView {
     view! {
-        <EmptyState title=text::REPORTS_TITLE message=text::REPORTS_EMPTY detail=text::REPORTS_EMPTY_DETAIL />
+        <section class="page">
+            <h2 class="page-title">{text::REPORTS_TITLE}</h2>
+            <h3 class="section-title">{text::visits_in_days(DAYS, figures.total)}</h3>
+            <dl class="details figures">
+                {figures.by_outcome.into_iter().map(|(outcome, n)| view! {
+                    <div class="detail"><dt>{outcome}</dt><dd>{format!("{n}件")}</dd></div>
+                }).collect_view()}
+            </dl>
+            <h3 class="section-title">{text::LATEST_VISITS}</h3>
+            <ul class="list">
+                {figures.latest.into_iter().map(|(resident, name, what, author)| view! {
+                    <li class="desk-row">
+                        <A href=format!("/residents/{resident}") attr:class="list-item">{text::honorific(&name)}</A>
+                        <span>{what}</span>
+                        <span class="visit-meta">{text::visited_by(&author)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }

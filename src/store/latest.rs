@@ -105,13 +105,11 @@ pub async fn note_children(
         keys.push((false, only(&JsValue::from_str(parent))?));
     }
     let by_child = &by_child;
-    let reads = keys.into_iter().map(|(named, key)| {
-        async move {
-            if named {
-                by_child.get_all(Some(key), Some(1)).await
-            } else {
-                latest.get_all(Some(key), Some(1)).await
-            }
+    let reads = keys.into_iter().map(|(named, key)| async move {
+        if named {
+            by_child.get_all(Some(key), Some(1)).await
+        } else {
+            latest.get_all(Some(key), Some(1)).await
         }
     });
     let mut answers = futures::future::try_join_all(reads).await?.into_iter();

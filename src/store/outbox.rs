@@ -222,7 +222,9 @@ impl Store {
             };
             let known_parent = parent.filter(|(kind, parent_id)| {
                 held_parent.as_ref().and_then(js_kind).as_deref() == Some(kind.as_str())
-                    || made.iter().any(|(c, _, _)| c.id == *parent_id && c.kind() == *kind)
+                    || made
+                        .iter()
+                        .any(|(c, _, _)| c.id == *parent_id && c.kind() == *kind)
             });
             let context = LocalContext {
                 now_ms: now_ms as i64,
@@ -287,13 +289,14 @@ impl Store {
         futures::future::try_join_all(puts).await?;
         // The correction and the refused original are never both gone.
         for key in writes.iter().filter_map(|(_, _, key)| key.as_ref()) {
-            tx.store(QUARANTINE)?
-                .delete(JsValue::from_str(key))
-                .await?;
+            tx.store(QUARANTINE)?.delete(JsValue::from_str(key)).await?;
         }
         if let Some(stamp) = &last_stamp {
-            meta.put(&JsValue::from_str(stamp), Some(&JsValue::from_str(CLOCK_KEY)))
-                .await?;
+            meta.put(
+                &JsValue::from_str(stamp),
+                Some(&JsValue::from_str(CLOCK_KEY)),
+            )
+            .await?;
         }
         note_children(&records, &tx.store(LATEST)?, touched).await?;
         if let Some(key) = form_draft {

@@ -22,9 +22,10 @@ impl Store {
         token: &str,
         page: &PullResponse,
     ) -> Result<bool, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[RECORDS, OUTBOX, SYNC_META, LATEST], TransactionMode::ReadWrite)?;
+        let tx = self.db.transaction(
+            &[RECORDS, OUTBOX, SYNC_META, LATEST],
+            TransactionMode::ReadWrite,
+        )?;
         if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
             return Ok(false);
         }

@@ -62,7 +62,9 @@ impl Store {
         token: &str,
         people: Vec<mimamori_core::api::Person>,
     ) -> Result<(), StoreError> {
-        let tx = self.db.transaction(&[SYNC_META], TransactionMode::ReadWrite)?;
+        let tx = self
+            .db
+            .transaction(&[SYNC_META], TransactionMode::ReadWrite)?;
         let meta = tx.store(SYNC_META)?;
         if let Some(value) = meta
             .get(JsValue::from_str(SESSION_KEY))

@@ -15,6 +15,7 @@ pub fn SyncStatusLine(online: ReadSignal<bool>) -> impl IntoView {
         let (unsent, last) =
             status.map_or((0, None), |s| (s.unsent.get(), s.last_success_ms.get()));
         let state = SyncState {
+            signed_in: status.is_some_and(|s| s.me.get().is_some()),
             online: online.get(),
             unsent,
             last_success: last.map(local_time::minute_at),
@@ -33,12 +34,13 @@ pub fn SyncStatusLine(online: ReadSignal<bool>) -> impl IntoView {
                     class="button small"
                     data-action="sync-now"
                     disabled=syncing
-                    on:click=move |_| sync.request()
+                    on:click=move |_| sync.request_now()
                 >
                     {move || if syncing() { text::SYNCING } else { text::SYNC_NOW }}
                 </button>
             </Show>
         </div>
+        {move || status.and_then(|s| s.notice.get()).map(|m| view! { <p class="sync-notice" role="status" data-notice="">{m}</p> })}
         {move || status.and_then(|s| s.problem.get()).map(|m| view! { <p class="alert" role="alert">{m}</p> })}
     }
 }

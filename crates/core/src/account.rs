@@ -88,6 +88,25 @@ pub fn normalize_login_id(typed: &str) -> String {
 /// The longest name a device (「花子のスマホ」) may have, in characters.
 pub const MAX_DEVICE_NAME_CHARS: usize = 100;
 
+/// The name a phone gets unless its user types another: what kind of phone it is and the
+/// day it was signed in (「Android（11月25日）」), so that an SC can tell a volunteer's two
+/// phones apart in the device list.
+pub fn default_device_name(user_agent: &str, signed_in: crate::calendar::CivilDate) -> String {
+    let kind = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Macintosh", "Mac"),
+        ("CrOS", "Chromebook"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| user_agent.contains(needle))
+    .map_or("スマホ", |(_, name)| name);
+    format!("{kind}（{}月{}日）", signed_in.month, signed_in.day)
+}
+
 /// Why a device name cannot be used, in Japanese; `None` when it can.
 pub fn device_name_problem(name: &str) -> Option<String> {
     let name = name.trim();
@@ -136,6 +155,18 @@ pub fn new_password_problem(new_password: &str, current_password: &str) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_default_device_name_says_what_phone_and_when() {
+        let day = crate::calendar::CivilDate::new(2026, 11, 25).unwrap();
+        let android =
+            "Mozilla/5.0 (Linux; Android 14; SH-M26) AppleWebKit/537.36 Chrome/130 Mobile";
+        assert_eq!(default_device_name(android, day), "Android（11月25日）");
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1";
+        assert_eq!(default_device_name(iphone, day), "iPhone（11月25日）");
+        assert_eq!(default_device_name("", day), "スマホ（11月25日）");
+        assert!(device_name_problem(&default_device_name(android, day)).is_none());
+    }
 
     #[test]
     fn a_new_password_is_long_enough_and_new() {

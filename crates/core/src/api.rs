@@ -166,7 +166,9 @@ impl ErrorCode {
                 "サーバーが一時的に使えません。時間をおいてもう一度お試しください。"
             }
             Self::Unauthorized => "ログインが必要です。もう一度ログインしてください。",
-            Self::DeviceRevoked => "この端末は使えなくなりました。担当のSCにご連絡ください。",
+            Self::DeviceRevoked => {
+                "この端末は使えなくなりました。地区の生活支援コーディネーター（SC）にご連絡ください。"
+            }
             Self::InvalidCredentials => "ログインIDかパスワードが違います。",
             Self::TooManyAttempts => {
                 "ログインの失敗が続いたため、しばらく待ってからお試しください。"

@@ -13,6 +13,7 @@ pub mod account;
 pub mod api;
 pub mod calendar;
 pub mod districts;
+pub mod export;
 pub mod hlc;
 pub mod kinds;
 pub mod merge;

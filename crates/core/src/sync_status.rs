@@ -13,6 +13,8 @@ pub struct LocalMinute {
 /// What the app knows about where things stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncState {
+    /// Someone is signed in: before that, nothing is sent and nothing is "all sent".
+    pub signed_in: bool,
     pub online: bool,
     pub unsent: usize,
     pub last_success: Option<LocalMinute>,
@@ -25,6 +27,10 @@ pub fn status_line(state: SyncState, today: CivilDate) -> String {
     let mut parts: Vec<String> = Vec::with_capacity(3);
     if !state.online {
         parts.push("オフライン".to_owned());
+    }
+    if !state.signed_in {
+        parts.push("ログインしていません".to_owned());
+        return parts.join("・");
     }
     parts.push(if state.unsent == 0 {
         "すべて送信済み".to_owned()
@@ -46,6 +52,25 @@ pub fn status_line(state: SyncState, today: CivilDate) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn before_sign_in_it_says_so_and_claims_nothing_sent() {
+        let state = SyncState {
+            signed_in: false,
+            online: false,
+            unsent: 0,
+            last_success: None,
+        };
+        assert_eq!(
+            status_line(state, today()),
+            "オフライン・ログインしていません"
+        );
+        let online = SyncState {
+            online: true,
+            ..state
+        };
+        assert_eq!(status_line(online, today()), "ログインしていません");
+    }
+
     fn today() -> CivilDate {
         CivilDate::new(2026, 11, 25).unwrap()
     }
@@ -53,6 +78,7 @@ mod tests {
     #[test]
     fn all_sent_with_a_recent_sync() {
         let state = SyncState {
+            signed_in: true,
             online: true,
             unsent: 0,
             last_success: Some(LocalMinute {
@@ -70,6 +96,7 @@ mod tests {
     #[test]
     fn offline_with_unsent_records_counts_them() {
         let state = SyncState {
+            signed_in: true,
             online: false,
             unsent: 3,
             last_success: None,
@@ -83,6 +110,7 @@ mod tests {
     #[test]
     fn nothing_waiting_and_never_synced_is_simply_all_sent() {
         let state = SyncState {
+            signed_in: true,
             online: true,
             unsent: 0,
             last_success: None,

@@ -372,6 +372,30 @@ pub fn recent_concerns<'a>(
     found
 }
 
+/// How many visits fell on `from..=to` (local dates), and how many of each outcome, in the
+/// order outcomes are listed (元気 first): the 記録 tab's figures for the last days.
+pub fn visits_by_outcome<'a>(
+    visits: impl IntoIterator<Item = &'a VisitBody>,
+    minute_at: impl Fn(i64) -> LocalMinute,
+    from: CivilDate,
+    to: CivilDate,
+) -> (usize, Vec<(Outcome, usize)>) {
+    let mut counts: BTreeMap<Outcome, usize> = BTreeMap::new();
+    let mut total = 0;
+    for visit in visits {
+        let day = minute_at(visit.visited_at_ms).date;
+        if day >= from && day <= to {
+            total += 1;
+            *counts.entry(visit.outcome).or_default() += 1;
+        }
+    }
+    let by_outcome = Outcome::ALL
+        .iter()
+        .filter_map(|o| counts.get(o).map(|n| (*o, *n)))
+        .collect();
+    (total, by_outcome)
+}
+
 /// Words that read like a diagnosis or a medicine (domain.md: 体調「気になる」, not a
 /// disease name). A note holding one gets a gentle hint; it is never refused.
 const MEDICAL_WORDS: &[&str] = &[

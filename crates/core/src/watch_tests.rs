@@ -296,3 +296,25 @@ fn a_visit_saved_again_later_says_it_was_corrected() {
     );
     assert!(later.corrected.is_some());
 }
+
+#[test]
+fn visits_are_counted_by_outcome_within_the_days_asked_for_only() {
+    let resident = RecordId::new_v7(1, [1; 10]);
+    let day = |d: u8| CivilDate::new(2026, 11, d).unwrap();
+    // One visit a day at noon UTC, read as the date itself.
+    let at = |d: u8| day(d).days_since_epoch() * 86_400_000 + 43_200_000;
+    let visits = [
+        visit(resident, at(1), Outcome::Fine, &[]),
+        visit(resident, at(10), Outcome::Fine, &[]),
+        visit(resident, at(11), Outcome::Worrying, &[]),
+        visit(resident, at(30), Outcome::Fine, &[]),
+    ];
+    let minute = |ms: i64| LocalMinute {
+        date: CivilDate::from_days_since_epoch(ms.div_euclid(86_400_000)),
+        hour: 12,
+        minute: 0,
+    };
+    let (total, counts) = visits_by_outcome(visits.iter(), minute, day(10), day(29));
+    assert_eq!(total, 2);
+    assert_eq!(counts, vec![(Outcome::Fine, 1), (Outcome::Worrying, 1)]);
+}

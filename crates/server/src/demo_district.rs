@@ -15,9 +15,8 @@ use mimamori_core::account::Role;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
 use mimamori_core::kinds::{
-    district_info_id, Consent, DistrictInfoPatch, EmergencyContact, FollowUpPatch, Need,
-    Outcome, ResidentPatch, ResidentStatus, VisitBody, VisitMethod, WarningSign,
-    WatchStatus,
+    district_info_id, Consent, DistrictInfoPatch, EmergencyContact, FollowUpPatch, Need, Outcome,
+    ResidentPatch, ResidentStatus, VisitBody, VisitMethod, WarningSign, WatchStatus,
 };
 use mimamori_core::record::{Body, Change, DistrictId, RecordId};
 use mimamori_core::sync::ItemResult;
@@ -31,40 +30,130 @@ const JST_MS: i64 = 9 * 3_600_000;
 
 /// (name, ふりがな, 町内, interval days, emergency contact (name, 続柄)).
 const RESIDENTS: &[(&str, &str, &str, u16, Option<(&str, &str)>)] = &[
-    ("青木 トミ", "あおき とみ", "乗附町 東", 30, Some(("青木 健一", "長男"))),
+    (
+        "青木 トミ",
+        "あおき とみ",
+        "乗附町 東",
+        30,
+        Some(("青木 健一", "長男")),
+    ),
     ("荒井 正二", "あらい しょうじ", "乗附町 東", 14, None),
-    ("飯塚 ハル", "いいづか はる", "乗附町 西", 30, Some(("飯塚 美香", "長女"))),
+    (
+        "飯塚 ハル",
+        "いいづか はる",
+        "乗附町 西",
+        30,
+        Some(("飯塚 美香", "長女")),
+    ),
     ("石川 キヨ", "いしかわ きよ", "乗附町 西", 30, None),
-    ("井上 清", "いのうえ きよし", "乗附町 南", 30, Some(("井上 誠", "次男"))),
-    ("上原 フミ", "うえはら ふみ", "乗附町 南", 7, Some(("上原 由美", "姪"))),
+    (
+        "井上 清",
+        "いのうえ きよし",
+        "乗附町 南",
+        30,
+        Some(("井上 誠", "次男")),
+    ),
+    (
+        "上原 フミ",
+        "うえはら ふみ",
+        "乗附町 南",
+        7,
+        Some(("上原 由美", "姪")),
+    ),
     ("内田 茂", "うちだ しげる", "乗附町 北", 30, None),
-    ("江原 ミツ", "えはら みつ", "乗附町 北", 30, Some(("江原 孝", "長男"))),
+    (
+        "江原 ミツ",
+        "えはら みつ",
+        "乗附町 北",
+        30,
+        Some(("江原 孝", "長男")),
+    ),
     ("大沢 勝", "おおさわ まさる", "乗附町 東", 30, None),
-    ("小野 シズ", "おの しず", "乗附町 東", 14, Some(("小野 恵子", "長女"))),
+    (
+        "小野 シズ",
+        "おの しず",
+        "乗附町 東",
+        14,
+        Some(("小野 恵子", "長女")),
+    ),
     ("加藤 ヨシ", "かとう よし", "乗附町 西", 30, None),
-    ("金井 武", "かない たけし", "乗附町 西", 30, Some(("金井 聡", "長男"))),
+    (
+        "金井 武",
+        "かない たけし",
+        "乗附町 西",
+        30,
+        Some(("金井 聡", "長男")),
+    ),
     ("木村 ウメ", "きむら うめ", "乗附町 南", 30, None),
     ("久保田 昭", "くぼた あきら", "乗附町 南", 30, None),
-    ("小池 タケ", "こいけ たけ", "乗附町 北", 14, Some(("小池 直子", "次女"))),
+    (
+        "小池 タケ",
+        "こいけ たけ",
+        "乗附町 北",
+        14,
+        Some(("小池 直子", "次女")),
+    ),
     ("今野 義雄", "こんの よしお", "乗附町 北", 30, None),
-    ("斎藤 チヨ", "さいとう ちよ", "乗附町 東", 30, Some(("斎藤 浩", "甥"))),
+    (
+        "斎藤 チヨ",
+        "さいとう ちよ",
+        "乗附町 東",
+        30,
+        Some(("斎藤 浩", "甥")),
+    ),
     ("清水 実", "しみず みのる", "乗附町 東", 30, None),
     ("関口 マサ", "せきぐち まさ", "乗附町 西", 30, None),
-    ("高野 和夫", "たかの かずお", "乗附町 西", 14, Some(("高野 真理", "長女"))),
+    (
+        "高野 和夫",
+        "たかの かずお",
+        "乗附町 西",
+        14,
+        Some(("高野 真理", "長女")),
+    ),
     ("竹内 スミ", "たけうち すみ", "乗附町 南", 30, None),
     ("田村 一郎", "たむら いちろう", "乗附町 南", 30, None),
-    ("土屋 ナツ", "つちや なつ", "乗附町 北", 30, Some(("土屋 洋子", "長女"))),
+    (
+        "土屋 ナツ",
+        "つちや なつ",
+        "乗附町 北",
+        30,
+        Some(("土屋 洋子", "長女")),
+    ),
     ("富岡 進", "とみおか すすむ", "乗附町 北", 30, None),
-    ("中島 テル", "なかじま てる", "乗附町 東", 7, Some(("中島 明", "長男"))),
+    (
+        "中島 テル",
+        "なかじま てる",
+        "乗附町 東",
+        7,
+        Some(("中島 明", "長男")),
+    ),
     ("新井 ヤス", "にい やす", "乗附町 東", 30, None),
     ("萩原 静子", "はぎわら しずこ", "乗附町 西", 30, None),
-    ("原田 ツル", "はらだ つる", "乗附町 西", 30, Some(("原田 修", "次男"))),
+    (
+        "原田 ツル",
+        "はらだ つる",
+        "乗附町 西",
+        30,
+        Some(("原田 修", "次男")),
+    ),
     ("福田 幸男", "ふくだ ゆきお", "乗附町 南", 30, None),
     ("堀口 イネ", "ほりぐち いね", "乗附町 南", 14, None),
-    ("松本 サダ", "まつもと さだ", "乗附町 北", 30, Some(("松本 隆", "長男"))),
+    (
+        "松本 サダ",
+        "まつもと さだ",
+        "乗附町 北",
+        30,
+        Some(("松本 隆", "長男")),
+    ),
     ("宮下 光男", "みやした みつお", "乗附町 北", 30, None),
     ("森田 キク", "もりた きく", "乗附町 東", 30, None),
-    ("山口 はな", "やまぐち はな", "乗附町 西", 30, Some(("山口 恵", "長女"))),
+    (
+        "山口 はな",
+        "やまぐち はな",
+        "乗附町 西",
+        30,
+        Some(("山口 恵", "長女")),
+    ),
 ];
 
 /// Residents paused or ended, by index into `RESIDENTS`, with why.
@@ -176,7 +265,12 @@ async fn maker(storage: &dyn Storage, login: &str, district: DistrictId) -> anyh
     })
 }
 
-async fn push(storage: &dyn Storage, maker: &Maker, changes: &[Change], now_ms: i64) -> anyhow::Result<()> {
+async fn push(
+    storage: &dyn Storage,
+    maker: &Maker,
+    changes: &[Change],
+    now_ms: i64,
+) -> anyhow::Result<()> {
     for batch in changes.chunks(500) {
         let results = storage.push(&maker.caller, batch, now_ms).await?;
         if let Some((change, refused)) = batch
@@ -191,7 +285,11 @@ async fn push(storage: &dyn Storage, maker: &Maker, changes: &[Change], now_ms: 
 }
 
 /// Loads the district's residents, visits, follow-ups and contacts as of `now_ms`.
-pub async fn load(storage: &dyn Storage, district: DistrictId, now_ms: i64) -> anyhow::Result<usize> {
+pub async fn load(
+    storage: &dyn Storage,
+    district: DistrictId,
+    now_ms: i64,
+) -> anyhow::Result<usize> {
     let mut sc = maker(storage, "noritsuke.sc", district).await?;
     let mut volunteers = [
         maker(storage, "noritsuke.v1", district).await?,
@@ -245,13 +343,18 @@ pub async fn load(storage: &dyn Storage, district: DistrictId, now_ms: i64) -> a
         ..DistrictInfoPatch::default()
     };
     let info_at = at_hour(registered, 9, 0);
-    resident_changes.push(sc.change(district_info_id(district), info_at, None, Body::DistrictInfo(info)));
+    resident_changes.push(sc.change(
+        district_info_id(district),
+        info_at,
+        None,
+        Body::DistrictInfo(info),
+    ));
     made += resident_changes.len();
     push(storage, &sc, &resident_changes, now_ms).await?;
 
     // Visits since, each volunteer to their own residents at about their interval.
-    let mut visit_changes: [Vec<Change>; 2] = [Vec::new(), Vec::new()];
-    let mut follow_up_changes: [Vec<Change>; 2] = [Vec::new(), Vec::new()];
+    // (when, id, body) per volunteer, stamped in time order once all are made.
+    let mut planned: [Vec<(i64, RecordId, Body)>; 2] = [Vec::new(), Vec::new()];
     let first_visits = today.add_days(-150);
     for (id, volunteer, interval, n) in &residents {
         let Some(volunteer) = volunteer else { continue };
@@ -262,7 +365,9 @@ pub async fn load(storage: &dyn Storage, district: DistrictId, now_ms: i64) -> a
             .find(|(i, _)| i == n)
             .map(|(_, late)| i64::from(*interval) + late);
         // The last visit this long ago (or sooner): overdue residents stopped earlier.
-        let last_gap = behind.or(stopped_at).unwrap_or(dice.below(u64::from(*interval).min(10)) as i64);
+        let last_gap = behind
+            .or(stopped_at)
+            .unwrap_or(dice.below(u64::from(*interval).min(10)) as i64);
         let mut day = first_visits.add_days(dice.below(u64::from(*interval)) as i64);
         let last_day = today.add_days(-last_gap);
         let mut visit_index = 0;
@@ -274,10 +379,26 @@ pub async fn load(storage: &dyn Storage, district: DistrictId, now_ms: i64) -> a
             let roll = dice.below(100);
             let recent = today.days_since_epoch() - day.days_since_epoch() <= 14;
             let (method, outcome, note) = match roll {
-                0..=69 => (VisitMethod::Met, Outcome::Fine, FINE_NOTES[dice.below(FINE_NOTES.len() as u64) as usize]),
-                70..=84 => (VisitMethod::Absent, Outcome::AwayNothingOdd, AWAY_NOTES[dice.below(AWAY_NOTES.len() as u64) as usize]),
-                85..=92 => (VisitMethod::Phone, Outcome::Fine, "電話で様子を聞いた。変わりなし"),
-                _ => (VisitMethod::Met, Outcome::Worrying, "前より元気がなく、食事の量が減ったとのこと"),
+                0..=69 => (
+                    VisitMethod::Met,
+                    Outcome::Fine,
+                    FINE_NOTES[dice.below(FINE_NOTES.len() as u64) as usize],
+                ),
+                70..=84 => (
+                    VisitMethod::Absent,
+                    Outcome::AwayNothingOdd,
+                    AWAY_NOTES[dice.below(AWAY_NOTES.len() as u64) as usize],
+                ),
+                85..=92 => (
+                    VisitMethod::Phone,
+                    Outcome::Fine,
+                    "電話で様子を聞いた。変わりなし",
+                ),
+                _ => (
+                    VisitMethod::Met,
+                    Outcome::Worrying,
+                    "前より元気がなく、食事の量が減ったとのこと",
+                ),
             };
             let mut visit = VisitBody {
                 resident_id: *id,
@@ -315,10 +436,11 @@ pub async fn load(storage: &dyn Storage, district: DistrictId, now_ms: i64) -> a
                 visit.note = "同じ話をくり返していた。ご家族に伝えたい".to_owned();
             }
             let visit_id = RecordId::new_v7(at as u64, dice.bytes());
-            let maker = &mut volunteers[who];
-            visit_changes[who].push(maker.change(visit_id, at, None, Body::Visit(visit.clone())));
+            planned[who].push((at, visit_id, Body::Visit(visit.clone())));
             // Worrying visits of the last month leave something to do.
-            if visit.outcome.needs_escalation() && today.days_since_epoch() - day.days_since_epoch() <= 30 {
+            if visit.outcome.needs_escalation()
+                && today.days_since_epoch() - day.days_since_epoch() <= 30
+            {
                 let sc_user = sc.caller.user;
                 let (what, owner, due_in) = if visit.outcome == Outcome::MustReport {
                     ("ご家族（長女）に連絡して様子を伝える", sc_user, 1)
@@ -337,18 +459,22 @@ pub async fn load(storage: &dyn Storage, district: DistrictId, now_ms: i64) -> a
                     ..FollowUpPatch::default()
                 };
                 let follow_up_id = RecordId::new_v7(at as u64 + 1, dice.bytes());
-                follow_up_changes[who].push(maker.change(follow_up_id, at + 1, None, Body::FollowUp(follow_up)));
+                planned[who].push((at + 1, follow_up_id, Body::FollowUp(follow_up)));
             }
             visit_index += 1;
             let jitter = dice.below(7) as i64 - 3;
             day = day.add_days(i64::from(*interval) + jitter);
         }
     }
-    for (who, changes) in visit_changes.iter_mut().enumerate() {
-        changes.extend(std::mem::take(&mut follow_up_changes[who]));
-        changes.sort_by_key(|c| c.stamp);
+    for (who, mut plan) in planned.into_iter().enumerate() {
+        plan.sort_by_key(|(at, _, _)| *at);
+        let maker = &mut volunteers[who];
+        let changes: Vec<Change> = plan
+            .into_iter()
+            .map(|(at, id, body)| maker.change(id, at, None, body))
+            .collect();
         made += changes.len();
-        push(storage, &volunteers[who], changes, now_ms).await?;
+        push(storage, maker, &changes, now_ms).await?;
     }
     // The demo's devices can never sign in (their tokens were never kept); revoked, they
     // say so in the SC's device list too.
@@ -368,7 +494,11 @@ mod tests {
     async fn the_demo_district_is_accepted_whole_and_has_work_for_everyone() {
         let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
         crate::demo::load(&storage).await.unwrap();
-        let v1 = storage.find_user_by_login("noritsuke.v1").await.unwrap().unwrap();
+        let v1 = storage
+            .find_user_by_login("noritsuke.v1")
+            .await
+            .unwrap()
+            .unwrap();
         let district = v1.districts[0];
         let (_, hash) = new_device_token();
         let device = storage.create_device(v1.id, "test", &hash).await.unwrap();
@@ -386,7 +516,12 @@ mod tests {
             let Some(state) = &record.state else { continue };
             match State::from_json(record.kind, state.clone()).unwrap() {
                 State::Resident(_) => residents += 1,
-                State::Visit(_) => visits += 1,
+                State::Visit(change) => {
+                    visits += 1;
+                    // Saved when made: nothing in the demo reads as corrected later.
+                    let made_ms = change.id.as_uuid().get_timestamp().unwrap().to_unix().0 * 1000;
+                    assert!(change.stamp.wall_ms < made_ms + 60_000, "{change:?}");
+                }
                 State::FollowUp(f) => {
                     if f.current::<FollowUpPatch>().and_then(|p| p.done) == Some(false) {
                         open_follow_ups += 1;

@@ -24,8 +24,10 @@ pub fn AccountSection() -> impl IntoView {
             <h3 id="account-title" class="setting-title">{text::ACCOUNT_TITLE}</h3>
             {move || match signed_in.get() {
                 Some((_, _, name, role)) => view! {
-                    <SignedIn name=name role=role.label_ja() />
-                    <PasswordChange />
+                    <div class="stack">
+                        <SignedIn name=name role=role.label_ja() />
+                        <PasswordChange />
+                    </div>
                 }.into_any(),
                 None if status.is_some() => view! { <SignInForm /> }.into_any(),
                 None => view! { <p class="setting-note">{text::STORAGE_UNAVAILABLE}</p> }.into_any(),
@@ -39,7 +41,14 @@ fn SignInForm() -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let login_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let device_name = RwSignal::new(text::DEFAULT_DEVICE_NAME.to_owned());
+    let user_agent = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    let device_name = RwSignal::new(mimamori_core::account::default_device_name(
+        &user_agent,
+        crate::local_time::today(),
+    ));
+    let navigate = leptos_router::hooks::use_navigate();
     let message = RwSignal::new(None::<Message>);
     let busy = RwSignal::new(false);
     let problem = move |text: String| message.set(Some(Message::Problem(text)));
@@ -65,6 +74,7 @@ fn SignInForm() -> impl IntoView {
             password: password.get(),
             device_name: device_name.get().trim().to_owned(),
         };
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::login(&request).await {
                 Ok(answer) => {
@@ -81,8 +91,13 @@ fn SignInForm() -> impl IntoView {
                         districts,
                         people: Vec::new(),
                     };
+                    let temporary = session.me.must_change_password;
                     sync.signed_in(session).await;
                     password.set(String::new());
+                    // Straight to the list; a temporary password is replaced here first.
+                    if !temporary {
+                        navigate("/", Default::default());
+                    }
                 }
                 Err(api::ApiFailure::Offline) => problem(text::SIGN_IN_OFFLINE.to_owned()),
                 Err(failure) => problem(failure.message_ja()),
@@ -132,12 +147,32 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
             sign_out_now();
         }
     };
+    let exported = RwSignal::new(None::<Message>);
     let export = move |_: leptos::ev::MouseEvent| {
         leptos::task::spawn_local(async move {
             let Some(store) = store.get() else { return };
-            if let Ok(changes) = store.next_batch(u32::MAX).await {
-                download_json("mimamori-unsent.json", &changes);
-            }
+            let Ok(changes) = store.next_batch(u32::MAX).await else {
+                exported.set(Some(Message::Problem(text::STORAGE_FAILED.to_owned())));
+                return;
+            };
+            let names = crate::features::watch::queries::residents(&store)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect();
+            let csv = mimamori_core::export::unsent_csv(
+                &changes,
+                &names,
+                |ms| crate::local_time::minute_at(ms as f64),
+                crate::local_time::today(),
+            );
+            let file = text::unsent_file_name(&crate::local_time::today().to_string());
+            exported.set(Some(if download(&file, &csv, "text/csv;charset=utf-8") {
+                Message::Done(text::unsent_exported(changes.len(), &file))
+            } else {
+                Message::Problem(text::EXPORT_FAILED.to_owned())
+            }));
         });
     };
     view! {
@@ -151,6 +186,7 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
             <div class="confirm" role="alertdialog" aria-labelledby="sign-out-question">
                 <p id="sign-out-question">{move || text::unsent_before_sign_out(unsent())}</p>
                 <button class="button" data-action="export-unsent" on:click=export>{text::EXPORT_UNSENT}</button>
+                <FormMessage message=exported />
                 <button class="button" data-action="sign-out-anyway"
                     on:click=move |_| { confirming.set(false); sign_out_now(); }>
                     {text::SIGN_OUT_ANYWAY}
@@ -220,6 +256,11 @@ fn PasswordChange() -> impl IntoView {
                     Err(why) => problem(why),
                 },
                 Err(api::ApiFailure::Offline) => problem(text::PASSWORD_NEEDS_SIGNAL.to_owned()),
+                // The form has no login id: say which of its fields was wrong.
+                Err(api::ApiFailure::Server {
+                    code: Some(mimamori_core::api::ErrorCode::InvalidCredentials),
+                    ..
+                }) => problem(text::WRONG_CURRENT_PASSWORD.to_owned()),
                 Err(failure) => problem(failure.message_ja()),
             }
             busy.set(false);
@@ -270,28 +311,27 @@ fn PasswordChange() -> impl IntoView {
     }
 }
 
-/// Offers `value` as a JSON file to save, through a temporary object URL.
-fn download_json<T: serde::Serialize>(file_name: &str, value: &T) {
-    let Ok(json) = serde_json::to_string_pretty(value) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
+/// Offers `contents` as a file to save, through a temporary object URL. Whether it could.
+fn download(file_name: &str, contents: &str, mime: &str) -> bool {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
+        return false;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
+        return false;
     };
     let anchor = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
         .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok());
-    if let Some(anchor) = anchor {
-        anchor.set_href(&url);
-        anchor.set_download(file_name);
-        anchor.click();
-    }
+    let Some(anchor) = anchor else {
+        return false;
+    };
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
+    true
 }

@@ -81,7 +81,10 @@ async fn read_desk() -> Option<Desk> {
             )
             .trim()
             .to_owned(),
-            author: authors.get(&id).map(|a| people.name(*a)).unwrap_or_default(),
+            author: authors
+                .get(&id)
+                .map(|a| people.name(*a))
+                .unwrap_or_default(),
         }
     })
     .collect();
@@ -91,7 +94,10 @@ async fn read_desk() -> Option<Desk> {
     }
     Some(Desk {
         active: rows.len(),
-        overdue: rows.into_iter().filter(|r| r.standing.is_overdue()).collect(),
+        overdue: rows
+            .into_iter()
+            .filter(|r| r.standing.is_overdue())
+            .collect(),
         concerns,
         follow_ups: by_owner.into_iter().collect(),
         unassigned: residents
@@ -109,7 +115,13 @@ async fn read_desk() -> Option<Desk> {
                     .as_ref()
                     .map(|s| s.reason.clone())
                     .unwrap_or_default();
-                (r.id, r.name.clone(), format!("{} {}", r.status.label_ja(), reason).trim().to_owned())
+                (
+                    r.id,
+                    r.name.clone(),
+                    format!("{} {}", r.status.label_ja(), reason)
+                        .trim()
+                        .to_owned(),
+                )
             })
             .collect(),
         districts: session
@@ -263,7 +275,10 @@ fn ContactsForm(district: DistrictId, name: String) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             let fields = ["sc_name", "sc_phone", "center_name", "center_phone"];
-            if save_form(sync, draft, &fields, errors, message).await.is_some() {
+            if save_form(sync, draft, &fields, errors, message)
+                .await
+                .is_some()
+            {
                 let mut h = stored.get_value();
                 {
                     for (was, now) in [
@@ -344,11 +359,23 @@ fn Devices() -> impl IntoView {
                     <p class="setting-note">{why}</p>
                     <button type="button" class="button" on:click=move |_| reload()>{text::TRY_AGAIN}</button>
                 }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="list">
-                        {list.into_iter().map(|device| view! { <DeviceItem device=device on_revoked=Callback::new(move |()| reload()) /> }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Ok(list)) => {
+                    let (revoked, active): (Vec<_>, Vec<_>) = list.into_iter().partition(|d| d.revoked);
+                    let count = revoked.len();
+                    view! {
+                        <ul class="list">
+                            {active.into_iter().map(|device| view! { <DeviceItem device=device on_revoked=Callback::new(move |()| reload()) /> }).collect_view()}
+                        </ul>
+                        {(count > 0).then(|| view! {
+                            <details class="section">
+                                <summary>{text::revoked_devices(count)}</summary>
+                                <ul class="list">
+                                    {revoked.into_iter().map(|device| view! { <DeviceItem device=device on_revoked=Callback::new(move |()| reload()) /> }).collect_view()}
+                                </ul>
+                            </details>
+                        })}
+                    }.into_any()
+                }
             }}
         </div>
     }
@@ -357,17 +384,25 @@ fn Devices() -> impl IntoView {
 #[component]
 fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
     let sync = expect_context::<AppSync>();
+    let status = expect_context::<crate::engine::SyncStatus>();
+    // Revoking the phone in one's hand would sign oneself out: that is 「ログアウトする」.
+    let this_phone = status
+        .me
+        .get_untracked()
+        .is_some_and(|me| me.device_id == device.id);
     let confirming = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let id = device.id;
     let who = format!("{}（{}）", device.display_name, device.name);
-    let seen = device
-        .last_seen_at
-        .as_deref()
-        .map_or_else(|| text::NEVER_SYNCED.to_owned(), |at| text::last_seen(&when(at)));
+    let seen = device.last_seen_at.as_deref().map_or_else(
+        || text::NEVER_SYNCED.to_owned(),
+        |at| text::last_seen(&when(at)),
+    );
     let revoke = move |_| {
         leptos::task::spawn_local(async move {
-            let Some(token) = sync.token().await else { return };
+            let Some(token) = sync.token().await else {
+                return;
+            };
             match api::revoke_device(&token, id).await {
                 Ok(_) => on_revoked.run(()),
                 Err(ApiFailure::Offline) => problem.set(Some(text::DEVICES_NEED_SIGNAL.to_owned())),
@@ -382,6 +417,8 @@ fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
             <p class="setting-note">{text::signed_in_at(&when(&device.created_at))}{"・"}{seen}</p>
             {if device.revoked {
                 view! { <p class="setting-note">{text::REVOKED}</p> }.into_any()
+            } else if this_phone {
+                view! { <p class="setting-note">{text::THIS_PHONE}</p> }.into_any()
             } else {
                 view! {
                     <Show when=move || !confirming.get()>

@@ -109,7 +109,11 @@ pub fn ResidentEditPage() -> impl IntoView {
                 .map(|(field, value)| {
                     let typed = value.get_untracked();
                     // 全角 digits typed on a Japanese keyboard are what the rule takes.
-                    let typed = if *field == "phone" { normalize_phone(&typed) } else { typed };
+                    let typed = if *field == "phone" {
+                        normalize_phone(&typed)
+                    } else {
+                        typed
+                    };
                     (*field, typed)
                 })
                 .collect();

@@ -177,12 +177,3 @@ pub fn FollowUpCorrection(refused: Quarantined, on_done: Callback<()>) -> impl I
     }
     .into_any()
 }
-
-/// A follow-up in a few words (the quarantine's line).
-pub fn follow_up_summary(patch: &FollowUpPatch) -> String {
-    format!(
-        "{}: {}",
-        text::FOLLOW_UPS_TITLE,
-        patch.what.clone().or(patch.done_note.clone()).unwrap_or_default()
-    )
-}

@@ -28,10 +28,8 @@ async fn read(store: Option<crate::store::Store>) -> ListData {
         };
     };
     let me = queries::people(&store).await.me;
-    let (rows, follow_ups) = futures::join!(
-        queries::watch_rows(&store),
-        queries::follow_ups(&store, me)
-    );
+    let (rows, follow_ups) =
+        futures::join!(queries::watch_rows(&store), queries::follow_ups(&store, me));
     let follow_ups = follow_ups.unwrap_or_default();
     let today = queries::today();
     ListData {
@@ -50,9 +48,8 @@ pub fn WatchPage() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let data = load(|| (), move |()| read(store.get()));
     let signed_in = move || status.is_some_and(|s| s.me.get().is_some());
-    let coordinator = move || {
-        status.is_some_and(|s| s.me.get().is_some_and(|me| me.role.is_coordinator()))
-    };
+    let coordinator =
+        move || status.is_some_and(|s| s.me.get().is_some_and(|me| me.role.is_coordinator()));
     view! {
         <section class="page">
             <h2 class="page-title">{text::WATCH_TITLE}</h2>

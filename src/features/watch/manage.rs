@@ -121,13 +121,19 @@ fn ManageForm(held: Held) -> impl IntoView {
                 reason.get_untracked().trim().to_owned()
             },
         };
-        let held_status = resident.patch.status.clone().unwrap_or(ResidentStatus::ACTIVE);
+        let held_status = resident
+            .patch
+            .status
+            .clone()
+            .unwrap_or(ResidentStatus::ACTIVE);
         if status != held_status {
             if status.state != WatchStatus::Active && status.reason.is_empty() {
-                errors.set(FieldErrors::from_problems(&[mimamori_core::validate::FieldError {
-                    field: "status.reason".to_owned(),
-                    problem: mimamori_core::validate::Problem::Required,
-                }]));
+                errors.set(FieldErrors::from_problems(&[
+                    mimamori_core::validate::FieldError {
+                        field: "status.reason".to_owned(),
+                        problem: mimamori_core::validate::Problem::Required,
+                    },
+                ]));
                 message.set(Some(Message::Problem(text::CHECK_FIELDS.to_owned())));
                 return;
             }
@@ -151,8 +157,15 @@ fn ManageForm(held: Held) -> impl IntoView {
         let navigate = navigate.clone();
         let saved = text::resident_saved(&name);
         leptos::task::spawn_local(async move {
-            let fields = ["assigned_volunteers", "status.reason", "visit_interval_days"];
-            if save_form(sync, draft, &fields, errors, message).await.is_some() {
+            let fields = [
+                "assigned_volunteers",
+                "status.reason",
+                "visit_interval_days",
+            ];
+            if save_form(sync, draft, &fields, errors, message)
+                .await
+                .is_some()
+            {
                 flash.show(saved);
                 navigate(&back, Default::default());
             }

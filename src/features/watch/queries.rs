@@ -11,8 +11,8 @@ use mimamori_core::kinds::{
 use mimamori_core::merge::{Conflict, LwwRecord};
 use mimamori_core::record::{Body, DistrictId, RecordId, RecordKind, UserId};
 use mimamori_core::watch::{
-    self, due_date, needs_at_a_glance, open_follow_ups, visit_line, visit_of,
-    FollowUpRow, LastVisit, Resident, Standing, VisitLine, WatchRow,
+    self, due_date, needs_at_a_glance, open_follow_ups, visit_line, visit_of, FollowUpRow,
+    LastVisit, Resident, Standing, VisitLine, WatchRow,
 };
 
 use crate::local_time;

@@ -43,7 +43,13 @@ struct TextInput {
     value: RwSignal<String>,
 }
 
-fn input(field: &'static str, label: &'static str, name: &'static str, max: usize, kind: &'static str) -> TextInput {
+fn input(
+    field: &'static str,
+    label: &'static str,
+    name: &'static str,
+    max: usize,
+    kind: &'static str,
+) -> TextInput {
     TextInput {
         field,
         label,
@@ -75,15 +81,69 @@ pub fn NewResidentPage() -> impl IntoView {
     let status = expect_context::<SyncStatus>();
     let store = expect_context::<AppStore>();
     let flash = expect_context::<Flash>();
-    let name = input("name", text::RESIDENT_NAME, "resident_name", max::MAX_NAME_CHARS, "text");
-    let kana = input("kana", text::RESIDENT_KANA, "resident_kana", max::MAX_NAME_CHARS, "text");
-    let area = input("area", text::RESIDENT_AREA, "resident_area", max::MAX_AREA_CHARS, "text");
-    let address = input("address", text::RESIDENT_ADDRESS, "resident_address", max::MAX_ADDRESS_CHARS, "text");
-    let phone = input("phone", text::RESIDENT_PHONE, "resident_phone", max::MAX_PHONE_CHARS, "tel");
-    let contact_name = input("emergency_contact.name", text::CONTACT_NAME, "contact_name", max::MAX_NAME_CHARS, "text");
-    let contact_relation = input("emergency_contact.relation", text::CONTACT_RELATION, "contact_relation", max::MAX_RELATION_CHARS, "text");
-    let contact_phone = input("emergency_contact.phone", text::CONTACT_PHONE, "contact_phone", max::MAX_PHONE_CHARS, "tel");
-    let note = input("note", text::RESIDENT_NOTE, "resident_note", max::MAX_NOTE_CHARS, "textarea");
+    let name = input(
+        "name",
+        text::RESIDENT_NAME,
+        "resident_name",
+        max::MAX_NAME_CHARS,
+        "text",
+    );
+    let kana = input(
+        "kana",
+        text::RESIDENT_KANA,
+        "resident_kana",
+        max::MAX_NAME_CHARS,
+        "text",
+    );
+    let area = input(
+        "area",
+        text::RESIDENT_AREA,
+        "resident_area",
+        max::MAX_AREA_CHARS,
+        "text",
+    );
+    let address = input(
+        "address",
+        text::RESIDENT_ADDRESS,
+        "resident_address",
+        max::MAX_ADDRESS_CHARS,
+        "text",
+    );
+    let phone = input(
+        "phone",
+        text::RESIDENT_PHONE,
+        "resident_phone",
+        max::MAX_PHONE_CHARS,
+        "tel",
+    );
+    let contact_name = input(
+        "emergency_contact.name",
+        text::CONTACT_NAME,
+        "contact_name",
+        max::MAX_NAME_CHARS,
+        "text",
+    );
+    let contact_relation = input(
+        "emergency_contact.relation",
+        text::CONTACT_RELATION,
+        "contact_relation",
+        max::MAX_RELATION_CHARS,
+        "text",
+    );
+    let contact_phone = input(
+        "emergency_contact.phone",
+        text::CONTACT_PHONE,
+        "contact_phone",
+        max::MAX_PHONE_CHARS,
+        "tel",
+    );
+    let note = input(
+        "note",
+        text::RESIDENT_NOTE,
+        "resident_note",
+        max::MAX_NOTE_CHARS,
+        "textarea",
+    );
     let interval = RwSignal::new(DEFAULT_VISIT_INTERVAL_DAYS.to_string());
     let scope = RwSignal::new(text::DEFAULT_CONSENT_SCOPE.to_owned());
     let share = RwSignal::new(false);
@@ -100,8 +160,18 @@ pub fn NewResidentPage() -> impl IntoView {
             districts.set(session.districts);
         }
     });
-    let values = (name.value, kana.value, area.value, address.value, phone.value);
-    let contact = (contact_name.value, contact_relation.value, contact_phone.value);
+    let values = (
+        name.value,
+        kana.value,
+        area.value,
+        address.value,
+        phone.value,
+    );
+    let contact = (
+        contact_name.value,
+        contact_relation.value,
+        contact_phone.value,
+    );
     let note_value = note.value;
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -114,7 +184,9 @@ pub fn NewResidentPage() -> impl IntoView {
         let emergency_contact = EmergencyContact {
             name: typed(contact_name).unwrap_or_default(),
             relation: typed(contact_relation).unwrap_or_default(),
-            phone: typed(contact_phone).map(|p| normalize_phone(&p)).unwrap_or_default(),
+            phone: typed(contact_phone)
+                .map(|p| normalize_phone(&p))
+                .unwrap_or_default(),
         };
         let patch = ResidentPatch {
             name: Some(name.get_untracked().trim().to_owned()),

@@ -75,7 +75,7 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
         (text::RESIDENT_AREA, patch.area.clone()),
         (text::RESIDENT_ADDRESS, patch.address.clone()),
         (
-            text::VISIT_INTERVAL,
+            text::VISIT_INTERVAL_SHOWN,
             Some(text::every_days(view.resident.interval_days)),
         ),
         (text::WATCH_STATUS, Some(status_line)),
@@ -99,7 +99,10 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
     .filter_map(|(label, value)| value.filter(|v| !v.trim().is_empty()).map(|v| (label, v)))
     .collect();
     let phone = patch.phone.clone().filter(|p| !p.is_empty());
-    let contact = patch.emergency_contact.clone().filter(|c| !c.name.is_empty() || !c.phone.is_empty());
+    let contact = patch
+        .emergency_contact
+        .clone()
+        .filter(|c| !c.name.is_empty() || !c.phone.is_empty());
     view! {
         <h2 class="page-title">{text::honorific(&view.resident.name)}</h2>
         <p class="resident-standing" data-overdue=view.standing.is_some_and(|s| s.is_overdue()).to_string()>

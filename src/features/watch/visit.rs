@@ -13,8 +13,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
 use mimamori_core::kinds::{
-    limits, Action, DistrictInfoPatch, FollowUpPatch, Need, Outcome, VisitBody,
-    VisitMethod, VisitPlan, WarningSign,
+    limits, Action, DistrictInfoPatch, FollowUpPatch, Need, Outcome, VisitBody, VisitMethod,
+    VisitPlan, WarningSign,
 };
 use mimamori_core::record::{Body, Change, RecordId, RecordKind, UserId};
 use mimamori_core::watch::diagnosis_hint;
@@ -242,10 +242,7 @@ pub fn VisitEditPage() -> impl IntoView {
 }
 
 /// Reads what the form needs, once: a sync while typing must never replace what is typed.
-async fn read_ready(
-    resident: Option<RecordId>,
-    editing: Option<RecordId>,
-) -> Option<Ready> {
+async fn read_ready(resident: Option<RecordId>, editing: Option<RecordId>) -> Option<Ready> {
     let store = expect_context::<AppStore>().get()?;
     let people = queries::people(&store).await;
     let (resident, edited) = match editing {
@@ -255,7 +252,10 @@ async fn read_ready(
             if Some(change.author) != people.me {
                 return None;
             }
-            (visit.resident_id, Some(Typed::of_visit(&visit, &change, people.me)))
+            (
+                visit.resident_id,
+                Some(Typed::of_visit(&visit, &change, people.me)),
+            )
         }
         None => (resident?, None),
     };
@@ -328,9 +328,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
     let fields = Fields::new();
     fields.set(start);
     let errors = RwSignal::new(FieldErrors::default());
-    let message = RwSignal::new(
-        restored.then(|| Message::Done(text::DRAFT_RESTORED.to_owned())),
-    );
+    let message = RwSignal::new(restored.then(|| Message::Done(text::DRAFT_RESTORED.to_owned())));
     let has_draft = RwSignal::new(restored);
     let confirm_discard = RwSignal::new(false);
     let saving = RwSignal::new(false);
@@ -631,20 +629,21 @@ impl Fields {
 /// follow-up it asks for, if any. Dates typed wrong are named here, before the rules run.
 fn drafts_of(typed: &Typed, resident: RecordId, me: UserId) -> Result<Vec<Draft>, FieldErrors> {
     let mut problems = Vec::new();
-    let date = |field: &str, text: &str, problems: &mut Vec<mimamori_core::validate::FieldError>| {
-        if text.trim().is_empty() {
-            None
-        } else {
-            let parsed = parse_date(text);
-            if parsed.is_none() {
-                problems.push(mimamori_core::validate::FieldError {
-                    field: field.to_owned(),
-                    problem: mimamori_core::validate::Problem::OutOfRange,
-                });
+    let date =
+        |field: &str, text: &str, problems: &mut Vec<mimamori_core::validate::FieldError>| {
+            if text.trim().is_empty() {
+                None
+            } else {
+                let parsed = parse_date(text);
+                if parsed.is_none() {
+                    problems.push(mimamori_core::validate::FieldError {
+                        field: field.to_owned(),
+                        problem: mimamori_core::validate::Problem::OutOfRange,
+                    });
+                }
+                parsed
             }
-            parsed
-        }
-    };
+        };
     let next_visit = date("follow_up.next_visit", &typed.next_visit, &mut problems);
     let due = date("due", &typed.follow_up_due, &mut problems);
     if !problems.is_empty() {

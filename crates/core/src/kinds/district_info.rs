@@ -56,6 +56,20 @@ impl Kind for DistrictInfo {
     const KIND: RecordKind = RecordKind::DistrictInfo;
     const AUDIENCE: Audience = Audience::District;
     const NEEDS_DISTRICT: bool = true;
+    const LABEL_JA: &'static str = "地区の連絡先";
+
+    fn describe_ja(body: &DistrictInfoPatch) -> String {
+        [
+            &body.sc_name,
+            &body.sc_phone,
+            &body.center_name,
+            &body.center_phone,
+        ]
+        .into_iter()
+        .filter_map(|v| v.as_deref())
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
 
     fn parent(_: &DistrictInfoPatch) -> Option<(RecordKind, RecordId)> {
         None

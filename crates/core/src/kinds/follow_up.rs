@@ -61,6 +61,16 @@ impl Kind for FollowUp {
     const KIND: RecordKind = RecordKind::FollowUp;
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
+    const LABEL_JA: &'static str = "やること";
+
+    fn describe_ja(body: &FollowUpPatch) -> String {
+        match (&body.what, body.done) {
+            (Some(what), Some(true)) => format!("「{what}」済み"),
+            (Some(what), _) => format!("「{what}」"),
+            (None, Some(true)) => "済み".to_owned(),
+            (None, _) => "変更".to_owned(),
+        }
+    }
 
     fn parent(body: &FollowUpPatch) -> Option<(RecordKind, RecordId)> {
         body.resident_id.map(|id| (RecordKind::Resident, id))

@@ -88,6 +88,12 @@ pub trait Kind: 'static {
     const AUDIENCE: Audience;
     /// `false`: a record may belong to no district (city-wide).
     const NEEDS_DISTRICT: bool;
+    /// What people call a record of this kind (「訪問」).
+    const LABEL_JA: &'static str;
+
+    /// A change in a few words, for lists of what waits or was refused and for the file of
+    /// unsent records (「元気・面会「お元気でした」」).
+    fn describe_ja(body: &Self::Body) -> String;
 
     /// The record this one hangs from (it lives in that record's district, and the author
     /// must be able to see it).
@@ -272,6 +278,16 @@ macro_rules! kinds {
 
             pub fn parent(&self) -> Option<(RecordKind, RecordId)> {
                 match self { $(Self::$variant(body) => <$kind as Kind>::parent(body),)+ }
+            }
+
+            /// What people call its kind ([`Kind::LABEL_JA`]).
+            pub fn label_ja(&self) -> &'static str {
+                match self { $(Self::$variant(_) => <$kind as Kind>::LABEL_JA,)+ }
+            }
+
+            /// The change in a few words ([`Kind::describe_ja`]).
+            pub fn describe_ja(&self) -> String {
+                match self { $(Self::$variant(body) => <$kind as Kind>::describe_ja(body),)+ }
             }
 
             /// When what it tells of happened ([`Kind::occurred_at`]).

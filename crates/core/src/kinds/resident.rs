@@ -130,6 +130,30 @@ impl Kind for Resident {
     const KIND: RecordKind = RecordKind::Resident;
     const AUDIENCE: Audience = Audience::Assigned;
     const NEEDS_DISTRICT: bool = true;
+    const LABEL_JA: &'static str = "見守りの対象者";
+
+    fn describe_ja(patch: &ResidentPatch) -> String {
+        let mut words: Vec<String> = Vec::new();
+        if let Some(name) = &patch.name {
+            words.push(format!("{name}さん"));
+        }
+        for (field, set) in [
+            ("kana", patch.kana.is_some()),
+            ("address", patch.address.is_some()),
+            ("area", patch.area.is_some()),
+            ("phone", patch.phone.is_some()),
+            ("emergency_contact", patch.emergency_contact.is_some()),
+            ("visit_interval_days", patch.visit_interval_days.is_some()),
+            ("assigned_volunteers", patch.assigned_volunteers.is_some()),
+            ("status", patch.status.is_some()),
+            ("note", patch.note.is_some()),
+        ] {
+            if set && (patch.name.is_none() || field != "kana") {
+                words.push(field_label_ja(field).to_owned());
+            }
+        }
+        words.join("・")
+    }
 
     fn parent(_: &ResidentPatch) -> Option<(RecordKind, RecordId)> {
         None

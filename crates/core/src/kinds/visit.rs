@@ -164,6 +164,15 @@ impl Kind for Visit {
     const KIND: RecordKind = RecordKind::Visit;
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
+    const LABEL_JA: &'static str = "訪問";
+
+    fn describe_ja(body: &VisitBody) -> String {
+        let mut words = format!("{}・{}", body.outcome.label_ja(), body.method.label_ja());
+        if !body.note.is_empty() {
+            words.push_str(&format!("「{}」", body.note));
+        }
+        words
+    }
 
     fn parent(body: &VisitBody) -> Option<(RecordKind, RecordId)> {
         Some((RecordKind::Resident, body.resident_id))
@@ -199,7 +208,11 @@ impl Kind for Visit {
                 errors.add("follow_up.next_visit", Problem::BeforeVisit);
             }
         }
-        errors.note("resources_note", &body.resources_note, MAX_RESOURCES_NOTE_CHARS);
+        errors.note(
+            "resources_note",
+            &body.resources_note,
+            MAX_RESOURCES_NOTE_CHARS,
+        );
         errors.note("note", &body.note, MAX_NOTE_CHARS);
     }
 
