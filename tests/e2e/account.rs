@@ -23,18 +23,19 @@ async fn a_volunteer_signs_in_syncs_and_signs_out() -> anyhow::Result<()> {
 
     fill(&browser, "input[name=password]", "mimamori-demo").await?;
     browser.tap("[data-action=sign-in]").await?;
-    browser
-        .wait_for_text("としてログインしています。", PATIENCE)
-        .await?;
-    assert!(browser.body_text().await?.contains("乗附 見守り 鈴木さん"));
-    // The first sync ran: the status line names its time.
+    // Signed in, the app goes to the list; the first sync ran: the status line names its time.
+    browser.wait_for_text("見守り訪問", PATIENCE).await?;
     browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+    let path = browser.js("return location.pathname;").await?;
+    assert_eq!(path.as_str(), Some("/"));
 
     // Signed in survives a reload (the session is in IndexedDB).
+    browser.tap("[data-nav=settings]").await?;
     browser.client.refresh().await?;
     browser
         .wait_for_text("としてログインしています。", PATIENCE)
         .await?;
+    assert!(browser.body_text().await?.contains("乗附 見守り 鈴木さん"));
     browser.tap("[data-action=sync-now]").await?;
     browser.wait_for_text("最終同期 今日", PATIENCE).await?;
 
@@ -63,15 +64,7 @@ async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
     sign_in(&browser, &server, "noritsuke.v2").await?;
 
     browser.set_offline(true).await?;
-    browser.tap("[data-nav=watch]").await?;
-    browser.tap("[data-action=add-resident]").await?;
-    let name = browser
-        .client
-        .find(Locator::Css("input[name=resident_name]"))
-        .await?;
-    name.send_keys("片岡 タロウ").await?;
-    browser.tap("[data-action=save-resident]").await?;
-    browser.wait_for_text("訪問を記録する", PATIENCE).await?;
+    crate::register(&browser, "片岡 タロウ").await?;
 
     browser.tap("[data-nav=settings]").await?;
     browser.tap("[data-action=sign-out]").await?;
@@ -97,7 +90,7 @@ async fn signing_out_with_unsent_records_asks_first() -> anyhow::Result<()> {
         .text()
         .await?;
     assert!(
-        status.contains("すべて送信済み"),
+        status.contains("ログインしていません") && !status.contains("未送信"),
         "the signed-out user's outbox left with them: {status}"
     );
 
@@ -177,7 +170,7 @@ async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<(
     browser.wait_for_text("ログインする", PATIENCE).await?;
     for (password, expected) in [
         (temporary.as_str(), "ログインIDかパスワードが違います。"),
-        ("sakura-no-hana", "としてログインしています。"),
+        ("sakura-no-hana", "見守り訪問"),
     ] {
         fill(&browser, "input[name=login_id]", "new.volunteer").await?;
         fill(&browser, "input[name=password]", password).await?;

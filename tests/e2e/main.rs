@@ -12,6 +12,7 @@ mod storage;
 mod sync;
 mod update;
 mod upgrade;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -105,8 +106,34 @@ pub async fn sign_in(
     fill(browser, "input[name=login_id]", login_id).await?;
     fill(browser, "input[name=password]", "mimamori-demo").await?;
     browser.tap("[data-action=sign-in]").await?;
-    browser
-        .wait_for_text("としてログインしています。", PATIENCE)
-        .await?;
     browser.wait_for_text("最終同期 今日", PATIENCE).await
+}
+
+/// The id of the resident whose page (or visit form) is open.
+pub async fn open_resident(browser: &Browser) -> anyhow::Result<String> {
+    let id = browser
+        .js("return location.pathname.split('/')[2];")
+        .await?;
+    Ok(id.as_str().unwrap_or_default().to_owned())
+}
+
+/// Registers a resident by name from the list; returns their id (their page is open).
+pub async fn register(browser: &Browser, name: &str) -> anyhow::Result<String> {
+    browser.tap("[data-nav=watch]").await?;
+    browser.tap("[data-action=add-resident]").await?;
+    fill(browser, "input[name=resident_name]", name).await?;
+    browser.tap("[data-action=save-resident]").await?;
+    browser.wait_for_text("訪問を記録する", PATIENCE).await?;
+    open_resident(browser).await
+}
+
+/// On the watch list: the row of resident `id`, by its CSS.
+pub fn row(id: &str) -> String {
+    format!("[data-resident='{id}']")
+}
+
+/// Saves the visit form as it stands and waits for the list to say so.
+pub async fn save_visit(browser: &Browser) -> anyhow::Result<()> {
+    browser.tap("[data-action=save-visit]").await?;
+    browser.wait_for_text("訪問を保存しました", PATIENCE).await
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use mimamori_testkit::Browser;
 
-use crate::{fill, sign_in, start_demo, PATIENCE};
+use crate::{fill, register, row, save_visit, sign_in, start_demo, PATIENCE};
 
 async fn status(browser: &Browser) -> anyhow::Result<String> {
     Ok(browser
@@ -32,14 +32,13 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
 
     // No signal at the door from here on.
     volunteer.set_offline(true).await?;
-    volunteer.tap("[data-nav=watch]").await?;
-    volunteer.tap("[data-action=add-resident]").await?;
-    fill(&volunteer, "input[name=resident_name]", "乗附 ハナ").await?;
-    volunteer.tap("[data-action=save-resident]").await?;
-    volunteer.wait_for_text("訪問を記録する", PATIENCE).await?;
+    let hana = register(&volunteer, "乗附 ハナ").await?;
     // A fine visit: met and fine are already chosen, so saving is the only tap.
-    volunteer.tap("[data-action=save-visit]").await?;
-    volunteer.wait_for_text("保存しました。", PATIENCE).await?;
+    volunteer.tap("[data-action=record-visit]").await?;
+    save_visit(&volunteer).await?;
+    volunteer
+        .tap(&format!("{} [data-action=record-visit]", row(&hana)))
+        .await?;
     volunteer.tap("[data-outcome=worrying]").await?;
     fill(
         &volunteer,
@@ -47,7 +46,8 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
         "郵便物がたまっていた",
     )
     .await?;
-    volunteer.tap("[data-action=save-visit]").await?;
+    save_visit(&volunteer).await?;
+    volunteer.tap(&format!("{} .watch-who", row(&hana))).await?;
     volunteer
         .wait_for_text("郵便物がたまっていた", PATIENCE)
         .await?;
@@ -98,10 +98,12 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
     coordinator.wait_for_text("乗附 ハナ", PATIENCE).await?;
     let residents = coordinator
         .client
-        .find_all(Locator::Css("[data-resident]"))
+        .find_all(Locator::Css(&row(&hana)))
         .await?;
     assert_eq!(residents.len(), 1, "the resident exactly once");
-    coordinator.tap("[data-resident]").await?;
+    coordinator
+        .tap(&format!("{} .watch-who", row(&hana)))
+        .await?;
     coordinator
         .wait_for_text("郵便物がたまっていた", PATIENCE)
         .await?;
@@ -139,11 +141,7 @@ async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow
     let server = start_demo(dir.path()).await?;
     let volunteer = Browser::start().await?;
     sign_in(&volunteer, &server, "noritsuke.v1").await?;
-    volunteer.tap("[data-nav=watch]").await?;
-    volunteer.tap("[data-action=add-resident]").await?;
-    fill(&volunteer, "input[name=resident_name]", "乗附 ハナ").await?;
-    volunteer.tap("[data-action=save-resident]").await?;
-    volunteer.wait_for_text("訪問を記録する", PATIENCE).await?;
+    let hana = register(&volunteer, "乗附 ハナ").await?;
     wait_until_sent(&volunteer).await?;
 
     let coordinator = Browser::start().await?;
@@ -155,7 +153,7 @@ async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow
         phone.set_offline(true).await?;
         phone.client.goto(&server.url("/")).await?;
         phone.wait_for_app(PATIENCE).await?;
-        phone.tap("[data-resident]").await?;
+        phone.tap(&format!("{} .watch-who", row(&hana))).await?;
         phone.tap("[data-action=edit-resident]").await?;
         phone
             .wait_for_text(resident_field_label(), PATIENCE)
@@ -180,7 +178,7 @@ async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow
     volunteer.tap("[data-action=sync-now]").await?;
     volunteer.tap("[data-nav=watch]").await?;
     volunteer.wait_for_text("乗附 はな", PATIENCE).await?;
-    volunteer.tap("[data-resident]").await?;
+    volunteer.tap(&format!("{} .watch-who", row(&hana))).await?;
     volunteer.wait_for_text("訪問を記録する", PATIENCE).await?;
     assert!(!volunteer.body_text().await?.contains("食い違い"));
 
@@ -233,16 +231,16 @@ async fn a_resident_and_visits_go_to_the_district_chosen() -> anyhow::Result<()>
     fill(&both, "input[name=resident_name]", "片岡 タロウ").await?;
     both.tap("[data-action=save-resident]").await?;
     both.wait_for_text("訪問を記録する", PATIENCE).await?;
+    both.tap("[data-action=record-visit]").await?;
     fill(&both, "textarea[name=visit_note]", "庭の手入れ中").await?;
-    both.tap("[data-action=save-visit]").await?;
-    both.wait_for_text("保存しました。", PATIENCE).await?;
+    save_visit(&both).await?;
     wait_until_sent(&both).await?;
 
     let kataoka = Browser::start().await?;
     sign_in(&kataoka, &server, "kataoka.sc").await?;
     kataoka.tap("[data-nav=watch]").await?;
     kataoka.wait_for_text("片岡 タロウ", PATIENCE).await?;
-    kataoka.tap("[data-resident]").await?;
+    kataoka.tap("[data-resident] .watch-who").await?;
     kataoka.wait_for_text("庭の手入れ中", PATIENCE).await?;
 
     both.close().await?;

@@ -1,6 +1,6 @@
 //! A real update across a local schema change: a phone on the previous build (kept in
 //! `tests/fixtures/previous-build`, IndexedDB schema 4) saves visits with no signal, takes
-//! the new build through the update prompt (schema 5 upgrades its database), shows what it
+//! the new build through the update prompt (schema 6 upgrades its database), shows what it
 //! saved, and its visits reach the server exactly once. Kept for every later schema change.
 
 use fantoccini::Locator;
@@ -30,9 +30,15 @@ async fn a_phone_on_the_previous_build_updates_and_its_unsent_visits_arrive_once
     unpack_build(&fixture, &previous)?;
     let port = free_port();
     let database = dir.path().join("e2e.db");
-    let server =
-        ServerProcess::start_with(&server_binary(), port, &database, &previous, &["--demo"])
-            .await?;
+    let server = ServerProcess::start_with(
+        &server_binary(),
+        port,
+        &database,
+        &previous,
+        // The previous build predates the demo district's follow-ups: accounts only.
+        &["--demo", "--demo-accounts-only"],
+    )
+    .await?;
 
     // On the previous build: sign in, register a resident, then lose the signal and log
     // two visits at the door.
@@ -98,7 +104,7 @@ async fn a_phone_on_the_previous_build_updates_and_its_unsent_visits_arrive_once
              open.onsuccess = () => { done(open.result.version); open.result.close(); };",
         )
         .await?;
-    assert_eq!(version, 5, "the database was upgraded");
+    assert_eq!(version, 6, "the database was upgraded");
     let lines = phone.client.find_all(Locator::Css(".visit-line")).await?;
     assert_eq!(lines.len(), 2, "both visits are on the resident's page");
     assert!(status(&phone).await?.contains("未送信 2件"));
@@ -118,7 +124,7 @@ async fn a_phone_on_the_previous_build_updates_and_its_unsent_visits_arrive_once
     sign_in(&coordinator, &server, "noritsuke.sc").await?;
     coordinator.tap("[data-nav=watch]").await?;
     coordinator.wait_for_text("更新 ハナ", PATIENCE).await?;
-    coordinator.tap("[data-resident]").await?;
+    coordinator.tap("[data-resident] .watch-who").await?;
     coordinator
         .wait_for_text("新聞がたまっていた", PATIENCE)
         .await?;

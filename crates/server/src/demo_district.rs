@@ -493,7 +493,7 @@ mod tests {
     #[tokio::test]
     async fn the_demo_district_is_accepted_whole_and_has_work_for_everyone() {
         let storage = SqliteStorage::connect("sqlite::memory:").await.unwrap();
-        crate::demo::load(&storage).await.unwrap();
+        crate::demo::load(&storage, true).await.unwrap();
         let v1 = storage
             .find_user_by_login("noritsuke.v1")
             .await

@@ -27,6 +27,8 @@ pub struct ServeConfig {
     pub static_dir: Option<PathBuf>,
     /// Load the demo districts when the database has none.
     pub demo: bool,
+    /// With `demo`: also the demo district's residents, visits and follow-ups.
+    pub demo_records: bool,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: proxy::TrustedProxies,
     pub limits: connections::ConnectionLimits,
@@ -38,7 +40,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the database {}", config.database_url))?;
     if config.demo {
-        demo::load(storage.as_ref()).await?;
+        demo::load(storage.as_ref(), config.demo_records).await?;
     }
     let pwa = match &config.static_dir {
         Some(dir) => {

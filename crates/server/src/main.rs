@@ -40,6 +40,10 @@ enum Command {
         /// Load demo data (Takasaki's districts) into an empty database.
         #[arg(long, env = "MIMAMORI_DEMO")]
         demo: bool,
+        /// With --demo: the districts and accounts only, without the demo district's
+        /// residents and visits (for a test that runs an older build against this server).
+        #[arg(long, requires = "demo")]
+        demo_accounts_only: bool,
         /// A proxy in front of this server (an address or network, e.g. 127.0.0.1 or
         /// 10.0.0.0/8; repeat the flag or separate with commas). Only from these is the
         /// client's address read from X-Forwarded-For, which the login throttle counts by.
@@ -209,6 +213,7 @@ async fn run() -> anyhow::Result<()> {
             database,
             static_dir,
             demo,
+            demo_accounts_only,
             trusted_proxies,
         } => {
             mimamori_server::serve(ServeConfig {
@@ -216,6 +221,7 @@ async fn run() -> anyhow::Result<()> {
                 database_url: database,
                 static_dir,
                 demo,
+                demo_records: !demo_accounts_only,
                 trusted_proxies: mimamori_server::proxy::TrustedProxies::new(trusted_proxies),
                 limits: mimamori_server::connections::ConnectionLimits::default(),
             })

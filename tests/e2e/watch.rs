@@ -1,0 +1,269 @@
+//! 見守り on the demo district, with no signal at the door: the usual visit in two taps
+//! from the list, 緊急 with its guide, a draft that survives a reload, and the SC's desk and
+//! decisions once the signal returns.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use mimamori_testkit::Browser;
+
+use crate::{fill, row, save_visit, sign_in, start_demo, PATIENCE};
+
+async fn status(browser: &Browser) -> anyhow::Result<String> {
+    Ok(browser
+        .client
+        .find(Locator::Css(".sync-status"))
+        .await?
+        .text()
+        .await?)
+}
+
+/// The id of the `n`th resident on the watch list.
+async fn nth_resident(browser: &Browser, n: usize) -> anyhow::Result<String> {
+    browser.wait_for_text("見守り訪問", PATIENCE).await?;
+    let id = browser
+        .js(&format!(
+            "return document.querySelectorAll('[data-resident]')[{n}].dataset.resident;"
+        ))
+        .await?;
+    Ok(id.as_str().unwrap_or_default().to_owned())
+}
+
+async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
+    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
+        status(phone)
+            .await
+            .ok()
+            .filter(|s| s.contains("すべて送信済み"))
+            .map(|_| ())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_fine_visit_is_two_taps_from_the_list_and_an_emergency_shows_whom_to_call(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    phone.wait_for_service_worker(PATIENCE).await?;
+    phone.set_offline(true).await?;
+
+    // The list is the volunteer's own residents, 未訪問 first.
+    let first = nth_resident(&phone, 0).await?;
+    let overdue = phone
+        .js("return document.querySelector('[data-resident]').dataset.overdue;")
+        .await?;
+    assert_eq!(
+        overdue.as_str(),
+        Some("true"),
+        "the most overdue comes first"
+    );
+
+    // Tap 1: 記録 on the row. Tap 2: 保存する (面会・元気 already chosen).
+    phone
+        .tap(&format!("{} [data-action=record-visit]", row(&first)))
+        .await?;
+    save_visit(&phone).await?;
+    assert!(status(&phone).await?.contains("未送信 1件"));
+    // Visited today, they are no longer 未訪問 at the top.
+    assert_ne!(nth_resident(&phone, 0).await?, first);
+
+    // 緊急: the guide opens at once, with 119 and 110, and the visit is saved meanwhile.
+    let second = nth_resident(&phone, 0).await?;
+    phone
+        .tap(&format!("{} [data-action=record-visit]", row(&second)))
+        .await?;
+    fill(&phone, "textarea[name=visit_note]", "玄関で倒れていた").await?;
+    phone.tap("[data-outcome=emergency]").await?;
+    phone
+        .wait_for_text("ひとりで家の中に入らない", PATIENCE)
+        .await?;
+    for number in ["119", "110"] {
+        let link = phone
+            .client
+            .find(Locator::Css(&format!("a[href='tel:{number}']")))
+            .await?;
+        assert!(link.is_displayed().await?, "{number} is on the screen");
+    }
+    phone.wait_for_text("訪問は保存しました", PATIENCE).await?;
+    assert!(status(&phone).await?.contains("未送信 2件"));
+    // Back to the form: a word more corrects the same visit, not a second one.
+    phone.tap("[data-action=close-emergency-guide]").await?;
+    fill(
+        &phone,
+        "textarea[name=visit_note]",
+        "玄関で倒れていた。救急車を呼んだ",
+    )
+    .await?;
+    phone.tap("[data-action=save-visit]").await?;
+    phone.wait_for_text("訪問を保存しました", PATIENCE).await?;
+    phone.tap(&format!("{} .watch-who", row(&second))).await?;
+    phone.wait_for_text("救急車を呼んだ", PATIENCE).await?;
+    let today = phone.client.find_all(Locator::Css(".visit-line")).await?;
+    let mut emergencies = 0;
+    for line in today {
+        if line.text().await?.contains("緊急") {
+            emergencies += 1;
+        }
+    }
+    assert_eq!(emergencies, 1, "one visit, corrected");
+
+    phone.close().await?;
+    server.stop().await
+}
+
+#[tokio::test]
+async fn a_half_written_visit_survives_a_reload_until_saved_or_thrown_away() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v2").await?;
+    let resident = nth_resident(&phone, 0).await?;
+    phone
+        .tap(&format!("{} [data-action=record-visit]", row(&resident)))
+        .await?;
+    phone.tap("[data-outcome=worrying]").await?;
+    fill(&phone, "textarea[name=visit_note]", "声に元気がなかった").await?;
+    // A moment for the draft to be written, as any pause in typing gives it.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+
+    phone.client.refresh().await?;
+    phone
+        .wait_for_text("書きかけの記録を戻しました", PATIENCE)
+        .await?;
+    let note = phone
+        .js("return document.querySelector('textarea[name=visit_note]').value;")
+        .await?;
+    assert_eq!(note.as_str(), Some("声に元気がなかった"));
+    let pressed = phone
+        .js("return document.querySelector('[data-outcome=worrying]').getAttribute('aria-pressed');")
+        .await?;
+    assert_eq!(pressed.as_str(), Some("true"));
+
+    // The resident's page says a draft waits.
+    phone.client.back().await?;
+    phone.tap("[data-nav=watch]").await?;
+    phone.tap(&format!("{} .watch-who", row(&resident))).await?;
+    phone
+        .wait_for_text("書きかけの訪問の記録があります", PATIENCE)
+        .await?;
+
+    // 下書きを捨てる asks first, then the form is the usual one again.
+    phone.tap("[data-action=record-visit]").await?;
+    phone
+        .wait_for_text("書きかけの記録を戻しました", PATIENCE)
+        .await?;
+    phone.tap("[data-action=discard-draft]").await?;
+    phone.tap("[data-action=discard-draft-confirm]").await?;
+    phone.wait_for_text("下書きを捨てました", PATIENCE).await?;
+    let note = phone
+        .js("return document.querySelector('textarea[name=visit_note]').value;")
+        .await?;
+    assert_eq!(note.as_str(), Some(""));
+    phone.client.refresh().await?;
+    phone.wait_for_text("の訪問", PATIENCE).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!phone
+        .body_text()
+        .await?
+        .contains("書きかけの記録を戻しました"));
+
+    phone.close().await?;
+    server.stop().await
+}
+
+/// What the phone's IndexedDB holds of a resident: the resident and their children.
+async fn held(phone: &Browser, resident: &str) -> anyhow::Result<u64> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; \
+         const open = indexedDB.open('mimamori'); \
+         open.onsuccess = () => {{ \
+           const tx = open.result.transaction('records'); \
+           const store = tx.objectStore('records'); \
+           const own = store.count('{resident}'); \
+           const children = store.index('by_parent').count('{resident}'); \
+           tx.oncomplete = () => {{ done(own.result + children.result); open.result.close(); }}; \
+         }};"
+    );
+    Ok(phone.js_async(&script).await?.as_u64().unwrap_or(u64::MAX))
+}
+
+#[tokio::test]
+async fn the_coordinator_sees_the_visit_and_follow_up_on_the_desk_and_unassigning_takes_them_off_the_phone(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let volunteer = Browser::start().await?;
+    sign_in(&volunteer, &server, "noritsuke.v1").await?;
+    volunteer.set_offline(true).await?;
+    let resident = nth_resident(&volunteer, 0).await?;
+    volunteer
+        .tap(&format!("{} [data-action=record-visit]", row(&resident)))
+        .await?;
+    volunteer.tap("[data-outcome=worrying]").await?;
+    fill(
+        &volunteer,
+        "textarea[name=visit_note]",
+        "台所が散らかっていた",
+    )
+    .await?;
+    volunteer.tap("[data-section=follow_up]").await?;
+    fill(
+        &volunteer,
+        "input[name=follow_up_what]",
+        "ご家族に様子を伝える",
+    )
+    .await?;
+    // The district's SC is offered first after oneself.
+    volunteer.tap("[data-owner]:not([data-owner=me])").await?;
+    save_visit(&volunteer).await?;
+    volunteer.set_offline(false).await?;
+    volunteer.tap("[data-action=sync-now]").await?;
+    wait_until_sent(&volunteer).await?;
+    assert!(held(&volunteer, &resident).await? >= 2);
+
+    let coordinator = Browser::start().await?;
+    sign_in(&coordinator, &server, "noritsuke.sc").await?;
+    coordinator.tap("[data-action=open-desk]").await?;
+    coordinator
+        .wait_for_text("台所が散らかっていた", PATIENCE)
+        .await?;
+    coordinator
+        .wait_for_text("ご家族に様子を伝える", PATIENCE)
+        .await?;
+
+    // The SC takes the volunteer off this resident.
+    coordinator.tap("[data-nav=watch]").await?;
+    coordinator
+        .tap(&format!("{} .watch-who", row(&resident)))
+        .await?;
+    coordinator.tap("[data-action=manage-resident]").await?;
+    coordinator
+        .tap("[data-volunteer][aria-pressed=true]")
+        .await?;
+    coordinator.tap("[data-action=save-manage]").await?;
+    coordinator
+        .wait_for_text("の記録を保存しました", PATIENCE)
+        .await?;
+    wait_until_sent(&coordinator).await?;
+
+    // At its next sync the volunteer's phone no longer holds them or their visits.
+    volunteer.tap("[data-action=sync-now]").await?;
+    mimamori_testkit::eventually("the resident to leave the phone", PATIENCE, || async {
+        (held(&volunteer, &resident).await.ok()? == 0).then_some(())
+    })
+    .await?;
+    volunteer.tap("[data-nav=watch]").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rows = volunteer
+        .client
+        .find_all(Locator::Css(&row(&resident)))
+        .await?;
+    assert!(rows.is_empty(), "gone from the list too");
+
+    volunteer.close().await?;
+    coordinator.close().await?;
+    server.stop().await
+}
