@@ -2,7 +2,9 @@
 //! wasm-bindgen-test-runner): `cargo xtask test` runs these.
 #![cfg(target_arch = "wasm32")]
 
-use mimamori::store::{Store, OUTBOX, QUARANTINE, RECORDS, SCHEMA_VERSION, SETTINGS, SYNC_META};
+use mimamori::store::{
+    Store, DRAFTS, LATEST, OUTBOX, QUARANTINE, RECORDS, SCHEMA_VERSION, SETTINGS, SYNC_META,
+};
 use mimamori_core::settings::{DeviceSettings, TextSize};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -56,7 +58,9 @@ async fn upgrading_from_schema_1_keeps_data_and_adds_the_new_stores() {
     assert_eq!(current.version(), SCHEMA_VERSION);
     let mut stores = current.store_names();
     stores.sort();
-    let mut expected = vec![OUTBOX, QUARANTINE, RECORDS, SETTINGS, SYNC_META];
+    let mut expected = vec![
+        DRAFTS, LATEST, OUTBOX, QUARANTINE, RECORDS, SETTINGS, SYNC_META,
+    ];
     expected.sort_unstable();
     assert_eq!(stores, expected);
     assert_eq!(

@@ -48,7 +48,7 @@ async fn read() -> Option<Figures> {
         today.add_days(1 - DAYS),
         today,
     );
-    visits.sort_by(|a, b| b.2.visited_at_ms.cmp(&a.2.visited_at_ms));
+    visits.sort_by_key(|(_, _, v)| std::cmp::Reverse(v.visited_at_ms));
     let latest = visits
         .iter()
         .take(LATEST)

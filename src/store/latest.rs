@@ -211,12 +211,11 @@ async fn recompute(
 impl Store {
     /// Every parent's latest child (a resident's last visit), in one read.
     pub async fn latest_children(&self) -> Result<Vec<Latest>, StoreError> {
-        Ok(self
-            .all_values(LATEST)
+        self.all_values(LATEST)
             .await?
             .into_iter()
             .map(from_js)
-            .collect::<Result<_, _>>()?)
+            .collect()
     }
 
     /// Works every latest entry out from the records (an upgrade to a schema that has them).

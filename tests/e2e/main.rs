@@ -89,7 +89,15 @@ pub async fn admin(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
 
 /// Types `value` into the field `css` names, replacing what was there.
 pub async fn fill(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
-    let input = browser.client.find(fantoccini::Locator::Css(css)).await?;
+    // A screen still reading draws its form a moment later.
+    let input = mimamori_testkit::eventually(&format!("the field {css}"), PATIENCE, || async {
+        browser
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .ok()
+    })
+    .await?;
     input.clear().await?;
     input.send_keys(value).await?;
     Ok(())

@@ -113,8 +113,15 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
         .await?;
     assert_eq!(visits.len(), 2, "each visit exactly once");
 
-    // The volunteer's phone is lost: the SC's office revokes it (device 1, the first made).
-    crate::admin(dir.path(), &["device", "revoke", "1"]).await?;
+    // The volunteer's phone is lost: the SC's office revokes it (their one active device).
+    let devices = crate::admin(dir.path(), &["device", "list"]).await?;
+    let phone_id = devices
+        .lines()
+        .find(|line| line.contains(" active ") && line.contains("noritsuke.v1"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no active device of noritsuke.v1 in {devices}"))
+        .to_owned();
+    crate::admin(dir.path(), &["device", "revoke", &phone_id]).await?;
     volunteer.tap("[data-nav=settings]").await?;
     volunteer.tap("[data-action=sync-now]").await?;
     volunteer

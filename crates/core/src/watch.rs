@@ -368,7 +368,7 @@ pub fn recent_concerns<'a>(
                 && minute_at(v.visited_at_ms).date.days_since_epoch() >= since
         })
         .collect();
-    found.sort_by(|a, b| b.1.visited_at_ms.cmp(&a.1.visited_at_ms));
+    found.sort_by_key(|(_, v)| std::cmp::Reverse(v.visited_at_ms));
     found
 }
 

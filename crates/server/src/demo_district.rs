@@ -28,8 +28,11 @@ const DAY_MS: i64 = 86_400_000;
 /// Japan's offset: the demo's visits happen in the daytime there.
 const JST_MS: i64 = 9 * 3_600_000;
 
-/// (name, ふりがな, 町内, interval days, emergency contact (name, 続柄)).
-const RESIDENTS: &[(&str, &str, &str, u16, Option<(&str, &str)>)] = &[
+/// An emergency contact: name and 続柄.
+type Contact = Option<(&'static str, &'static str)>;
+
+/// (name, ふりがな, 町内, interval days, emergency contact).
+const RESIDENTS: &[(&str, &str, &str, u16, Contact)] = &[
     (
         "青木 トミ",
         "あおき とみ",

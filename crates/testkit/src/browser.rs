@@ -24,6 +24,30 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--lang=ja",
 ];
 
+/// How long a tap waits for its element to appear.
+const TAP_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Errors a tap outlives by trying again: the element not drawn yet, or redrawn.
+trait Transient {
+    fn is_transient(&self) -> bool;
+}
+
+impl Transient for fantoccini::error::CmdError {
+    fn is_transient(&self) -> bool {
+        use fantoccini::error::ErrorStatus;
+        match self {
+            fantoccini::error::CmdError::Standard(e) => matches!(
+                e.error,
+                ErrorStatus::NoSuchElement
+                    | ErrorStatus::StaleElementReference
+                    | ErrorStatus::ElementNotInteractable
+                    | ErrorStatus::ElementClickIntercepted
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// Headless Chromium with a fresh profile, driven through its own ChromeDriver.
 pub struct Browser {
     pub client: Client,
@@ -183,14 +207,33 @@ impl Browser {
         .await
     }
 
-    /// Scrolls the element to the middle of the screen, as a person would before tapping it
-    /// (ChromeDriver's own scrolling may leave it under the fixed bottom navigation), and
-    /// clicks it.
+    /// Waits for the element to be there (a screen still reading shows it a moment later;
+    /// a list redrawn after a sync replaces it), scrolls it to the middle of the screen, as
+    /// a person would before tapping it (ChromeDriver's own scrolling may leave it under
+    /// the fixed bottom navigation), and clicks it.
     pub async fn tap(&self, css: &str) -> anyhow::Result<()> {
+        let deadline = std::time::Instant::now() + TAP_PATIENCE;
+        loop {
+            match self.try_tap(css).await {
+                Ok(()) => return Ok(()),
+                Err(error) if std::time::Instant::now() < deadline && error.is_transient() => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(error) => {
+                    return Err(anyhow::Error::new(error).context(format!("tapping {css}")))
+                }
+            }
+        }
+    }
+
+    async fn try_tap(&self, css: &str) -> Result<(), fantoccini::error::CmdError> {
         let element = self.client.find(fantoccini::Locator::Css(css)).await?;
         let script = "arguments[0].scrollIntoView({block: 'center'});";
         self.client
-            .execute(script, vec![serde_json::to_value(&element)?])
+            .execute(
+                script,
+                vec![serde_json::to_value(&element).unwrap_or_default()],
+            )
             .await?;
         element.click().await?;
         Ok(())

@@ -126,7 +126,9 @@ impl Kind for DistrictInfo {
     fn sample(n: u64, _: UserId, _: i64, _: Option<RecordId>) -> DistrictInfoPatch {
         DistrictInfoPatch {
             sc_name: Some("高崎 花子".into()),
-            sc_phone: (n % 2 == 0).then(|| format!("027-000-{:04}", n % 10_000)),
+            sc_phone: n
+                .is_multiple_of(2)
+                .then(|| format!("027-000-{:04}", n % 10_000)),
             center_name: Some("あんしんセンター".into()),
             center_phone: None,
         }

@@ -275,7 +275,7 @@ impl Kind for Resident {
             consent: Some(Consent {
                 date: CivilDate::new(2026, 11, 1).expect("a real date"),
                 scope: "見守り訪問".into(),
-                share_with_center: n % 2 == 0,
+                share_with_center: n.is_multiple_of(2),
                 taken_by: author,
             }),
             area: (n % 5 == 2).then(|| "乗附町 西".to_owned()),
