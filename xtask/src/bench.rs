@@ -24,9 +24,11 @@ pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
     match args.first().map(String::as_str) {
         None => {}
         Some("sync") => return crate::bench_sync::bench_sync(&args[1..]),
+        Some("visits") => return crate::bench_visits::bench_visits(&args[1..]),
         Some(other) => anyhow::bail!(
             "unknown benchmark {other:?}: `cargo xtask bench` measures the shell, \
-             `cargo xtask bench sync` the sync engine"
+             `cargo xtask bench sync` the sync engine, \
+             `cargo xtask bench visits` the 見守り screens"
         ),
     }
     crate::tools::ensure_chromium()?;

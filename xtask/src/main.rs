@@ -11,6 +11,7 @@
 
 mod bench;
 mod bench_sync;
+mod bench_visits;
 mod build;
 mod run;
 mod test;

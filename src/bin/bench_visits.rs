@@ -1,0 +1,324 @@
+//! The page `cargo xtask bench visits` drives in headless Chromium (`bench/visits/index.html`).
+//!
+//! It fills the app's own database as a district's SC's phone holds it after a sync (500
+//! residents, 20,000 visits, one resident with 200 of them), through the app's own pull path
+//! (`Store::apply_pull_page`, which also keeps each resident's latest visit), then starts the
+//! real app on it; the benchmark's WebDriver script opens the screens and times them. Saves
+//! are timed here, through the path 保存する runs (`SyncEngine::save_all`: stamped, checked
+//! with the shared rules, written with its outbox entry and latest-visit entry in one
+//! transaction). Beside each, its floor in the same run: plain IndexedDB reads of the same
+//! records (the list, the resident page) and a plain put of the same record (a save).
+
+fn main() {}
+
+#[cfg(target_arch = "wasm32")]
+mod page {
+    use std::collections::BTreeSet;
+
+    use mimamori::engine::SyncEngine;
+    use mimamori::store::{Draft, Session, Store, LATEST, RECORDS};
+    use mimamori_core::account::Role;
+    use mimamori_core::api::Me;
+    use mimamori_core::calendar::CivilDate;
+    use mimamori_core::hlc::Hlc;
+    use mimamori_core::kinds::{
+        Consent, Need, Outcome, ResidentPatch, State, VisitBody, VisitMethod, WarningSign,
+    };
+    use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, UserId};
+    use mimamori_core::sync::{PullResponse, PulledRecord};
+    use rexie::{ObjectStore, Rexie, TransactionMode};
+    use wasm_bindgen::prelude::*;
+
+    const TOKEN: &str = "bench";
+    const SC: UserId = UserId(1);
+    const VOLUNTEERS: [UserId; 2] = [UserId(2), UserId(3)];
+    const DISTRICT: DistrictId = DistrictId(1);
+    const DAY_MS: i64 = 86_400_000;
+    const PAGE: usize = 1000;
+
+    fn fail(error: impl std::fmt::Debug) -> JsValue {
+        JsValue::from_str(&format!("{error:?}"))
+    }
+
+    fn now_ms() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+
+    const NOTES: &[&str] = &[
+        "お元気そうでした。庭の草取りをされていて、膝が少し痛いとのこと。",
+        "不在。新聞が二日分たまっていたので、夕方にもう一度寄りました。",
+        "娘さんが来ていて一緒にお話しました。買い物の送迎があると助かるとのこと。",
+        "",
+        "電話で安否確認。雨で外に出られず退屈とのこと。サロンの日程をお伝えした。",
+    ];
+
+    fn visit_body(resident: RecordId, author: UserId, n: usize, at_ms: i64) -> VisitBody {
+        let mut signs = BTreeSet::new();
+        let mut needs = BTreeSet::new();
+        if n.is_multiple_of(7) {
+            signs.insert(WarningSign::ALL[n % WarningSign::ALL.len()]);
+            needs.insert(Need::ALL[n % Need::ALL.len()]);
+        }
+        VisitBody {
+            resident_id: resident,
+            visited_at_ms: at_ms,
+            visitors: vec![author],
+            method: VisitMethod::ALL[n % 3],
+            outcome: [
+                Outcome::Fine,
+                Outcome::Fine,
+                Outcome::AwayNothingOdd,
+                Outcome::Worrying,
+            ][n % 4],
+            signs,
+            needs,
+            actions: BTreeSet::new(),
+            referred_resources: vec![],
+            resources_note: String::new(),
+            follow_up: None,
+            note: NOTES[n % NOTES.len()].into(),
+        }
+    }
+
+    /// A record as the server sends it after one change.
+    fn pulled(seq: i64, author: UserId, at_ms: i64, id: RecordId, body: Body) -> PulledRecord {
+        let change = Change {
+            id,
+            district_id: Some(DISTRICT),
+            author,
+            device: DeviceId(author.0),
+            stamp: Hlc {
+                wall_ms: at_ms as u64,
+                counter: 0,
+                node: author.0 as u64,
+            },
+            base: None,
+            deleted: false,
+            body,
+        };
+        let kind = change.kind();
+        let (state, _) = State::apply(None, &change).expect("a new record");
+        PulledRecord {
+            id,
+            kind,
+            district_id: Some(DISTRICT),
+            seq,
+            tombstone: false,
+            state: Some(state.to_json()),
+        }
+    }
+
+    /// Fills the database as an SC's phone holds its district after a sync, through the
+    /// pull path; then starts the app. Returns the id of the resident with `heavy` visits.
+    #[wasm_bindgen]
+    pub async fn bench_fill(
+        residents: usize,
+        visits: usize,
+        heavy: usize,
+    ) -> Result<String, JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        store
+            .save_session(&Session {
+                token: TOKEN.into(),
+                me: Me {
+                    user_id: SC,
+                    device_id: DeviceId(1),
+                    login_id: "bench.sc".into(),
+                    display_name: "ベンチ SC".into(),
+                    role: Role::Coordinator,
+                    districts: vec![DISTRICT],
+                    must_change_password: false,
+                },
+                districts: Vec::new(),
+                people: Vec::new(),
+            })
+            .await
+            .map_err(fail)?;
+        let now = js_sys::Date::now() as i64;
+        let start = now - 400 * DAY_MS;
+        let mut records = Vec::with_capacity(residents + visits);
+        let mut ids = Vec::with_capacity(residents);
+        for n in 0..residents {
+            let at = start + n as i64 * 60_000;
+            let id = RecordId::new_v7(
+                at as u64,
+                [(n % 251) as u8, (n / 251) as u8, 1, 2, 3, 4, 5, 6, 7, 8],
+            );
+            ids.push(id);
+            let patch = ResidentPatch {
+                name: Some(format!("高崎 花子{n}")),
+                kana: Some(format!("たかさき はなこ{n}")),
+                area: Some("乗附町 東".into()),
+                visit_interval_days: Some([30, 14, 7][n % 3]),
+                assigned_volunteers: Some([VOLUNTEERS[n % 2]].into_iter().collect()),
+                consent: Some(Consent {
+                    date: CivilDate::from_days_since_epoch(at.div_euclid(DAY_MS)),
+                    scope: "見守り訪問と地区SCへの共有".into(),
+                    share_with_center: false,
+                    taken_by: SC,
+                }),
+                ..ResidentPatch::default()
+            };
+            records.push((at, SC, id, Body::Resident(patch)));
+        }
+        // The heavy resident first, then the rest spread over the others and a year.
+        for n in 0..visits {
+            let resident = if n < heavy {
+                0
+            } else {
+                1 + n % (residents - 1).max(1)
+            };
+            let at = start
+                + DAY_MS
+                + (n as i64 * 397 * DAY_MS) / visits as i64
+                + (n as i64 % 600) * 60_000;
+            let at = at.min(now - 60_000);
+            let author = VOLUNTEERS[resident % 2];
+            let id = RecordId::new_v7(
+                at as u64,
+                [
+                    (n % 256) as u8,
+                    (n / 256 % 256) as u8,
+                    (n / 65536) as u8,
+                    9,
+                    9,
+                    9,
+                    9,
+                    9,
+                    9,
+                    9,
+                ],
+            );
+            records.push((
+                at,
+                author,
+                id,
+                Body::Visit(visit_body(ids[resident], author, n, at)),
+            ));
+        }
+        let mut seq = 0;
+        let pages: Vec<PullResponse> = records
+            .chunks(PAGE)
+            .map(|chunk| PullResponse {
+                records: chunk
+                    .iter()
+                    .map(|(at, author, id, body)| {
+                        seq += 1;
+                        pulled(seq, *author, *at, *id, body.clone())
+                    })
+                    .collect(),
+                cursor: seq,
+                more: true,
+            })
+            .collect();
+        for page in &pages {
+            if !store.apply_pull_page(TOKEN, page).await.map_err(fail)? {
+                return Err(JsValue::from_str("the session was not kept"));
+            }
+        }
+        store.close();
+        Ok(ids[0].to_string())
+    }
+
+    /// Starts the real app on the filled database.
+    #[wasm_bindgen]
+    pub fn bench_start_app() {
+        mimamori::start();
+    }
+
+    /// Saves `count` visits to `resident` through the path 保存する runs, one at a time;
+    /// returns each save's milliseconds.
+    #[wasm_bindgen]
+    pub async fn bench_saves(resident: String, count: usize) -> Result<Vec<f64>, JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        let engine = SyncEngine::new(store);
+        let resident: RecordId = resident.parse().map_err(fail)?;
+        let mut times = Vec::with_capacity(count);
+        for n in 0..count {
+            let body = visit_body(resident, SC, n, js_sys::Date::now() as i64 - 1000);
+            let drafts = vec![Draft::new(Body::Visit(body))];
+            let started = now_ms();
+            engine
+                .save_all(drafts, Some(format!("visit|{resident}")))
+                .await
+                .map_err(fail)?;
+            times.push(now_ms() - started);
+        }
+        Ok(times)
+    }
+
+    /// The floor under the list: reading the residents and the latest-visit entries, raw.
+    #[wasm_bindgen]
+    pub async fn bench_floor_list() -> Result<f64, JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        let started = now_ms();
+        let residents = store
+            .records_of_kind(mimamori_core::record::RecordKind::Resident)
+            .await
+            .map_err(fail)?;
+        let latest = store.all_values(LATEST).await.map_err(fail)?;
+        let elapsed = now_ms() - started;
+        store.close();
+        if residents.is_empty() || latest.is_empty() {
+            return Err(JsValue::from_str("nothing to read"));
+        }
+        Ok(elapsed)
+    }
+
+    /// The floor under a resident's page: reading their record and children.
+    #[wasm_bindgen]
+    pub async fn bench_floor_resident(resident: String) -> Result<f64, JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        let id: RecordId = resident.parse().map_err(fail)?;
+        let started = now_ms();
+        let _ = store.record(&resident).await.map_err(fail)?;
+        let children = store.children_of(id).await.map_err(fail)?;
+        let elapsed = now_ms() - started;
+        store.close();
+        if children.is_empty() {
+            return Err(JsValue::from_str("no visits"));
+        }
+        Ok(elapsed)
+    }
+
+    /// The floor under a save: a plain put of one visit record in its own transaction,
+    /// `count` times; each put's milliseconds.
+    #[wasm_bindgen]
+    pub async fn bench_floor_saves(count: usize) -> Result<Vec<f64>, JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        let sample = store.all_values(RECORDS).await.map_err(fail)?;
+        store.close();
+        let object = sample.last().cloned().ok_or("no records")?;
+        Rexie::delete("bench-floor-save").await.map_err(fail)?;
+        let floor = Rexie::builder("bench-floor-save")
+            .version(1)
+            .add_object_store(ObjectStore::new("objects").key_path("id"))
+            .build()
+            .await
+            .map_err(fail)?;
+        let mut times = Vec::with_capacity(count);
+        for n in 0..count {
+            let object = object.clone();
+            js_sys::Reflect::set(
+                &object,
+                &JsValue::from_str("id"),
+                &JsValue::from_str(&format!("floor-{n}")),
+            )?;
+            let started = now_ms();
+            let tx = floor
+                .transaction(&["objects"], TransactionMode::ReadWrite)
+                .map_err(fail)?;
+            tx.store("objects")
+                .map_err(fail)?
+                .put(&object, None)
+                .await
+                .map_err(fail)?;
+            tx.done().await.map_err(fail)?;
+            times.push(now_ms() - started);
+        }
+        floor.close();
+        Ok(times)
+    }
+}
