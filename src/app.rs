@@ -3,7 +3,7 @@
 //! listed here, in one place.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use mimamori_core::record::RecordId;
 use mimamori_core::settings::{DeviceSettings, TextSize};
@@ -300,7 +300,7 @@ fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::NOT_FOUND_TITLE}</h2>
-            <A href="/" attr:class="button">{text::NOT_FOUND_LINK}</A>
+            <a href="/" class="button">{text::NOT_FOUND_LINK}</a>
         </section>
     }
 }

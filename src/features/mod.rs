@@ -68,7 +68,7 @@ pub fn correction_form(refused: Quarantined, on_done: Callback<()>) -> AnyView {
         // The contacts' form on the desk is short: correcting means typing them again there.
         Body::DistrictInfo(_) => view! {
             <p class="setting-note">{text::CONTACTS_REFUSED}</p>
-            <leptos_router::components::A href="/desk" attr:class="button">{text::DESK_TITLE}</leptos_router::components::A>
+            <a href="/desk" class="button">{text::DESK_TITLE}</a>
         }
         .into_any(),
     }

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use mimamori_core::calendar::say_day_and_time;
 use mimamori_core::record::RecordId;
 use mimamori_core::watch::visits_by_outcome;
@@ -105,7 +104,7 @@ fn ReportBody(figures: Figures) -> impl IntoView {
             <ul class="list">
                 {figures.latest.into_iter().map(|(resident, name, what, author)| view! {
                     <li class="desk-row">
-                        <A href=format!("/residents/{resident}") attr:class="list-item">{text::honorific(&name)}</A>
+                        <a href=format!("/residents/{resident}") class="list-item">{text::honorific(&name)}</a>
                         <span>{what}</span>
                         <span class="visit-meta">{text::visited_by(&author)}</span>
                     </li>

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use mimamori_core::api::DeviceInfo;
 use mimamori_core::calendar::say_day_and_time;
 use mimamori_core::kinds::{district_info_id, limits, DistrictInfoPatch, WatchStatus};
@@ -152,14 +151,14 @@ pub fn DeskPage() -> impl IntoView {
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
                 Some(Some(desk)) => view! { <DeskBody desk=desk /> }.into_any(),
             }}
-            <A href="/" attr:class="button">{text::BACK_TO_LIST}</A>
+            <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
     }
 }
 
 fn resident_link(id: RecordId, name: &str) -> impl IntoView {
     let name = name.to_owned();
-    view! { <A href=format!("/residents/{id}") attr:class="list-item">{text::honorific(&name)}</A> }
+    view! { <a href=format!("/residents/{id}") class="list-item">{text::honorific(&name)}</a> }
 }
 
 #[component]

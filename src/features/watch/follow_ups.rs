@@ -2,7 +2,6 @@
 //! call the daughter), by when. My open ones, overdue first; done with a short note.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use mimamori_core::kinds::{limits, FollowUpPatch};
 use mimamori_core::record::Body;
 use mimamori_core::sync::replica::Quarantined;
@@ -45,7 +44,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                     </ul>
                 }.into_any(),
             }}
-            <A href="/" attr:class="button">{text::BACK_TO_LIST}</A>
+            <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
     }
 }
@@ -100,7 +99,7 @@ pub fn FollowUpCard(
             <p class="follow-up-what">{row.what.clone()}</p>
             {resident.filter(|r| !r.is_empty()).map(|name| {
                 let link = row.resident_id.map(|r| format!("/residents/{r}")).unwrap_or_default();
-                view! { <A href=link attr:class="follow-up-for">{text::honorific(&name)}</A> }
+                view! { <a href=link class="follow-up-for">{text::honorific(&name)}</a> }
             })}
             {owner.filter(|o| !o.is_empty()).map(|o| view! { <p class="follow-up-owner">{text::owned_by(&o)}</p> })}
             {due.map(|due| view! { <p class="follow-up-due">{if overdue { "⚠ " } else { "" }}{due}</p> })}

@@ -3,7 +3,6 @@
 //! follow-ups, to the SC's desk, and to register someone.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use mimamori_core::watch::WatchRow;
 
 use super::queries;
@@ -59,22 +58,22 @@ pub fn WatchPage() -> impl IntoView {
                 fallback=|| view! {
                     <div class="empty-state">
                         <p class="empty-message">{text::WATCH_SIGN_IN_HINT}</p>
-                        <A href="/settings" attr:class="button">{text::GO_TO_SETTINGS}</A>
+                        <a href="/settings" class="button">{text::GO_TO_SETTINGS}</a>
                     </div>
                 }
             >
                 <div class="button-row top-links">
                     <Show when=coordinator>
-                        <A href="/desk" attr:class="button" attr:data-action="open-desk">{text::DESK_TITLE}</A>
+                        <a href="/desk" class="button" data-action="open-desk">{text::DESK_TITLE}</a>
                     </Show>
-                    <A href="/follow-ups" attr:class="button" attr:data-action="open-follow-ups">
+                    <a href="/follow-ups" class="button" data-action="open-follow-ups">
                         {move || {
                             let (all, late) = data
                                 .get()
                                 .map_or((0, 0), |d| (d.my_follow_ups, d.overdue_follow_ups));
                             text::follow_ups_link(all, late)
                         }}
-                    </A>
+                    </a>
                 </div>
                 {move || match data.get() {
                     None => view! { <Loading /> }.into_any(),
@@ -87,9 +86,9 @@ pub fn WatchPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                 }}
-                <A href="/residents/new" attr:class="button wide" attr:data-action="add-resident">
+                <a href="/residents/new" class="button wide" data-action="add-resident">
                     {text::ADD_RESIDENT}
-                </A>
+                </a>
             </Show>
         </section>
     }
@@ -102,13 +101,13 @@ fn WatchItem(row: WatchRow) -> impl IntoView {
     let overdue = row.standing.is_overdue();
     view! {
         <li class="watch-item" data-resident=id.clone() data-overdue=overdue.to_string()>
-            <A href=format!("/residents/{id}") attr:class="watch-who">
+            <a href=format!("/residents/{id}") class="watch-who">
                 <span class="watch-name">{row.name}</span>
                 <span class="watch-standing">{if overdue { "⚠ " } else { "" }}{row.standing.text()}</span>
                 <span class="watch-last">{text::LAST_VISIT}{row.last_visit}</span>
-            </A>
-            <A href=format!("/residents/{id}/visit") attr:class="button primary record-button"
-                attr:data-action="record-visit">{text::RECORD}</A>
+            </a>
+            <a href=format!("/residents/{id}/visit") class="button primary record-button"
+                data-action="record-visit">{text::RECORD}</a>
         </li>
     }
 }

@@ -4,7 +4,6 @@
 //! another's is told here; the SC sees 食い違い and may manage the resident.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use mimamori_core::calendar::say_day;
 use mimamori_core::kinds::{field_label_ja, WatchStatus};
@@ -42,7 +41,7 @@ pub fn ResidentPage() -> impl IntoView {
                 }.into_any(),
                 Some(Some(view)) => view! { <ResidentDetails view=view /> }.into_any(),
             }}
-            <A href="/" attr:class="button">{text::BACK_TO_LIST}</A>
+            <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
     }
 }
@@ -50,7 +49,11 @@ pub fn ResidentPage() -> impl IntoView {
 #[component]
 fn ResidentDetails(view: ResidentView) -> impl IntoView {
     let status = expect_context::<SyncStatus>();
-    let coordinator = move || status.me.get().is_some_and(|me| me.role.is_coordinator());
+    // Read once: the page is drawn again whenever its data is read again.
+    let coordinator = status
+        .me
+        .get_untracked()
+        .is_some_and(|me| me.role.is_coordinator());
     let id = view.resident.id.to_string();
     let patch = view.resident.patch.clone();
     let shown = RwSignal::new(HISTORY_PAGE);
@@ -110,10 +113,10 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
             <span class="watch-last">{text::LAST_VISIT}{view.last_visit.clone()}</span>
         </p>
         {view.has_draft.then(|| view! { <p class="notice" data-draft="">{text::DRAFT_WAITING}</p> })}
-        <Show when=move || active>
-            <A href=format!("/residents/{id}/visit") attr:class="button primary wide"
-                attr:data-action="record-visit">{text::LOG_VISIT}</A>
-        </Show>
+        {active.then(|| view! {
+            <a href=format!("/residents/{id}/visit") class="button primary wide"
+                data-action="record-visit">{text::LOG_VISIT}</a>
+        })}
         {(!view.lost_edits.is_empty()).then(|| view! {
             <div class="notice lost-edits" role="status" data-lost-edits="">
                 <p class="conflict-field">{text::LOST_EDITS_TITLE}</p>
@@ -142,19 +145,17 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
             })}
         </dl>
         <div class="button-row">
-            <A href=format!("/residents/{}/edit", view.resident.id) attr:class="button" attr:data-action="edit-resident">
+            <a href=format!("/residents/{}/edit", view.resident.id) class="button" data-action="edit-resident">
                 {text::EDIT_RESIDENT}
-            </A>
-            <Show when=coordinator>
-                <A href=format!("/residents/{}/manage", view.resident.id) attr:class="button" attr:data-action="manage-resident">
+            </a>
+            {coordinator.then(|| view! {
+                <a href=format!("/residents/{}/manage", view.resident.id) class="button" data-action="manage-resident">
                     {text::MANAGE_RESIDENT}
-                </A>
-            </Show>
+                </a>
+            })}
         </div>
         // Conflicts are the SC's to settle (domain.md): volunteers are not shown them.
-        <Show when=coordinator>
-            <ConflictList record=merged />
-        </Show>
+        {coordinator.then(|| view! { <ConflictList record=merged /> })}
         {(!view.follow_ups.is_empty()).then(|| view! {
             <h3 class="section-title">{text::FOLLOW_UPS_OPEN}</h3>
             <ul class="list">
@@ -169,13 +170,11 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
         <ul class="list visits">
             {move || history.iter().take(shown.get()).cloned().map(|line| view! { <HistoryItem line=line /> }).collect_view()}
         </ul>
-        <Show when=move || total == 0>
-            <p class="setting-note">{text::VISITS_EMPTY}</p>
-        </Show>
-        <Show when=move || shown.get() < total>
+        {(total == 0).then(|| view! { <p class="setting-note">{text::VISITS_EMPTY}</p> })}
+        {move || (shown.get() < total).then(|| view! {
             <button type="button" class="button wide" data-action="more-visits"
                 on:click=move |_| shown.update(|n| *n += HISTORY_PAGE)>{text::MORE_VISITS}</button>
-        </Show>
+        })}
     }
 }
 
@@ -190,7 +189,7 @@ fn HistoryItem(line: HistoryLine) -> impl IntoView {
                 {line.line.corrected.map(|when| text::corrected_at(&when))}
             </span>
             {line.mine.then(|| view! {
-                <A href=format!("/visits/{id}/edit") attr:class="button small-inline" attr:data-action="correct-visit">{text::CORRECT}</A>
+                <a href=format!("/visits/{id}/edit") class="button small-inline" data-action="correct-visit">{text::CORRECT}</a>
             })}
         </li>
     }
