@@ -11,7 +11,12 @@
 fn main() {}
 
 #[cfg(target_arch = "wasm32")]
+#[path = "../../bench/visit_body.rs"]
+mod visit_body;
+
+#[cfg(target_arch = "wasm32")]
 mod page {
+    use super::visit_body::visit_body;
     use std::cell::RefCell;
 
     use mimamori::api;
@@ -19,7 +24,6 @@ mod page {
     use mimamori::store::{Draft, Session, Store, OUTBOX, RECORDS};
     use mimamori_core::api::LoginRequest;
     use mimamori_core::calendar::CivilDate;
-    use mimamori_core::kinds::{Action, Need, Outcome, VisitBody, VisitMethod, WarningSign};
     use mimamori_core::kinds::{Consent, ResidentPatch};
     use mimamori_core::record::{Body, RecordId};
     use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -99,45 +103,10 @@ mod page {
         Ok(change.id.to_string())
     }
 
-    /// Notes as volunteers write them: short, plain, Japanese.
-    const NOTES: &[&str] = &[
-        "お元気そうでした。庭の草取りをされていて、膝が少し痛いとのこと。次回は来週の火曜日に伺います。",
-        "不在。新聞が二日分たまっていたので、夕方にもう一度寄って、お隣の方にも声をかけました。",
-        "娘さんが来ていて一緒にお話しました。買い物の送迎があると助かるとのことで、サロンの送迎を紹介。",
-        "少し元気がなく、食事があまり取れていないそうです。SCさんに相談し、来週一緒に訪問の予定。",
-        "電話で安否確認。雨で外に出られず退屈とのこと。サロンの日程をお伝えしたら行ってみたいと。",
-    ];
-
-    /// A realistic visit (about 500 bytes of JSON with its envelope), varied by `n`.
+    /// A realistic visit, spread over the last ninety days, never in the future.
     fn visit(resident: RecordId, me: mimamori_core::record::UserId, n: usize, now: f64) -> Draft {
-        let mut signs = std::collections::BTreeSet::new();
-        let mut needs = std::collections::BTreeSet::new();
-        let mut actions = std::collections::BTreeSet::new();
-        if n.is_multiple_of(3) {
-            signs.insert(WarningSign::ALL[n % WarningSign::ALL.len()]);
-            needs.insert(Need::ALL[n % Need::ALL.len()]);
-        }
-        actions.insert(Action::ALL[n % 3]);
-        Draft::new(Body::Visit(VisitBody {
-            resident_id: resident,
-            // Spread over the last ninety days, never in the future.
-            visited_at_ms: (now as i64) - 60_000 - (n as i64 % 90) * 86_400_000,
-            visitors: vec![me],
-            method: VisitMethod::ALL[n % 3],
-            outcome: [
-                Outcome::Fine,
-                Outcome::Fine,
-                Outcome::AwayNothingOdd,
-                Outcome::Worrying,
-            ][n % 4],
-            signs,
-            needs,
-            actions,
-            referred_resources: vec![],
-            resources_note: String::new(),
-            follow_up: None,
-            note: NOTES[n % NOTES.len()].into(),
-        }))
+        let at = (now as i64) - 60_000 - (n as i64 % 90) * 86_400_000;
+        Draft::new(Body::Visit(visit_body(resident, me, n, at)))
     }
 
     /// Saves `count` visits to `resident` one by one, as that many taps on 保存 would.

@@ -12,18 +12,19 @@
 fn main() {}
 
 #[cfg(target_arch = "wasm32")]
-mod page {
-    use std::collections::BTreeSet;
+#[path = "../../bench/visit_body.rs"]
+mod visit_body;
 
+#[cfg(target_arch = "wasm32")]
+mod page {
+    use super::visit_body::visit_body;
     use mimamori::engine::SyncEngine;
     use mimamori::store::{Draft, Session, Store, LATEST, RECORDS};
     use mimamori_core::account::Role;
     use mimamori_core::api::Me;
     use mimamori_core::calendar::CivilDate;
     use mimamori_core::hlc::Hlc;
-    use mimamori_core::kinds::{
-        Consent, Need, Outcome, ResidentPatch, State, VisitBody, VisitMethod, WarningSign,
-    };
+    use mimamori_core::kinds::{Consent, ResidentPatch, State};
     use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, UserId};
     use mimamori_core::sync::{PullResponse, PulledRecord};
     use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -44,42 +45,6 @@ mod page {
         web_sys::window()
             .and_then(|w| w.performance())
             .map_or(0.0, |p| p.now())
-    }
-
-    const NOTES: &[&str] = &[
-        "お元気そうでした。庭の草取りをされていて、膝が少し痛いとのこと。",
-        "不在。新聞が二日分たまっていたので、夕方にもう一度寄りました。",
-        "娘さんが来ていて一緒にお話しました。買い物の送迎があると助かるとのこと。",
-        "",
-        "電話で安否確認。雨で外に出られず退屈とのこと。サロンの日程をお伝えした。",
-    ];
-
-    fn visit_body(resident: RecordId, author: UserId, n: usize, at_ms: i64) -> VisitBody {
-        let mut signs = BTreeSet::new();
-        let mut needs = BTreeSet::new();
-        if n.is_multiple_of(7) {
-            signs.insert(WarningSign::ALL[n % WarningSign::ALL.len()]);
-            needs.insert(Need::ALL[n % Need::ALL.len()]);
-        }
-        VisitBody {
-            resident_id: resident,
-            visited_at_ms: at_ms,
-            visitors: vec![author],
-            method: VisitMethod::ALL[n % 3],
-            outcome: [
-                Outcome::Fine,
-                Outcome::Fine,
-                Outcome::AwayNothingOdd,
-                Outcome::Worrying,
-            ][n % 4],
-            signs,
-            needs,
-            actions: BTreeSet::new(),
-            referred_resources: vec![],
-            resources_note: String::new(),
-            follow_up: None,
-            note: NOTES[n % NOTES.len()].into(),
-        }
     }
 
     /// A record as the server sends it after one change.

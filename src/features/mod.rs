@@ -48,6 +48,48 @@ pub async fn save_form(
     }
 }
 
+/// What every form correcting a refused change shares: its fields marked from the refusal,
+/// its message, and sending the corrected body as a new version of the same record (which
+/// takes the refused one out of the quarantine in the same transaction).
+#[derive(Clone, Copy)]
+pub struct Correcting {
+    sync: AppSync,
+    change: StoredValue<mimamori_core::record::Change>,
+    pub errors: RwSignal<FieldErrors>,
+    pub message: RwSignal<Option<Message>>,
+}
+
+impl Correcting {
+    pub fn new(refused: &Quarantined) -> Self {
+        Self {
+            sync: expect_context::<AppSync>(),
+            change: StoredValue::new(refused.change.clone()),
+            errors: RwSignal::new(FieldErrors::from_problems(&refused.fields)),
+            message: RwSignal::new(None),
+        }
+    }
+
+    /// Sends `body` in place of the refused change; `on_done` once saved.
+    pub fn resend(self, body: Body, shown: Vec<&'static str>, on_done: Callback<()>) {
+        let change = self.change.get_value();
+        let draft = Draft {
+            id: Some(change.id),
+            base: change.base,
+            district: change.district_id,
+            corrects: Some(change.stamp),
+            ..Draft::new(body)
+        };
+        leptos::task::spawn_local(async move {
+            if save_form(self.sync, draft, &shown, self.errors, self.message)
+                .await
+                .is_some()
+            {
+                on_done.run(());
+            }
+        });
+    }
+}
+
 /// What a refused record was, in a few words (the kind's own words, from the core).
 pub fn summary(body: &Body) -> String {
     format!("{}: {}", body.label_ja(), body.describe_ja())

@@ -47,7 +47,7 @@ async fn read() -> Option<Figures> {
         today.add_days(1 - DAYS),
         today,
     );
-    visits.sort_by_key(|(_, _, v)| std::cmp::Reverse(v.visited_at_ms));
+    mimamori_core::order::sort_by_key(&mut visits, |(_, _, v)| std::cmp::Reverse(v.visited_at_ms));
     let latest = visits
         .iter()
         .take(LATEST)

@@ -145,3 +145,25 @@ pub async fn save_visit(browser: &Browser) -> anyhow::Result<()> {
     browser.tap("[data-action=save-visit]").await?;
     browser.wait_for_text("訪問を保存しました", PATIENCE).await
 }
+
+/// The status line under the title.
+pub async fn status(browser: &Browser) -> anyhow::Result<String> {
+    Ok(browser
+        .client
+        .find(fantoccini::Locator::Css(".sync-status"))
+        .await?
+        .text()
+        .await?)
+}
+
+/// Waits until the status line says everything was sent.
+pub async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
+    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
+        status(phone)
+            .await
+            .ok()
+            .filter(|s| s.contains("すべて送信済み"))
+            .map(|_| ())
+    })
+    .await
+}

@@ -8,16 +8,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use mimamori_testkit::Browser;
 
-use crate::{fill, register, row, save_visit, sign_in, start_demo, PATIENCE};
-
-async fn status(browser: &Browser) -> anyhow::Result<String> {
-    Ok(browser
-        .client
-        .find(Locator::Css(".sync-status"))
-        .await?
-        .text()
-        .await?)
-}
+use crate::{
+    fill, register, row, save_visit, sign_in, start_demo, status, wait_until_sent, PATIENCE,
+};
 
 #[tokio::test]
 async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
@@ -82,14 +75,7 @@ async fn offline_records_reach_the_coordinator_once_and_a_revoked_phone_forgets(
     volunteer.client.goto(&server.url("/")).await?;
     volunteer.wait_for_app(PATIENCE).await?;
     volunteer.wait_for_text("乗附 ハナ", PATIENCE).await?;
-    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
-        status(&volunteer)
-            .await
-            .ok()
-            .filter(|s| s.contains("すべて送信済み"))
-            .map(|_| ())
-    })
-    .await?;
+    crate::wait_until_sent(&volunteer).await?;
 
     // The district's SC, on another phone, sees the resident and both visits.
     let coordinator = Browser::start().await?;
@@ -196,17 +182,6 @@ async fn concurrent_renames_leave_the_other_name_for_the_coordinator() -> anyhow
 
 fn resident_field_label() -> &'static str {
     mimamori_core::kinds::field_label_ja("address")
-}
-
-async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
-    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
-        status(phone)
-            .await
-            .ok()
-            .filter(|s| s.contains("すべて送信済み"))
-            .map(|_| ())
-    })
-    .await
 }
 
 /// An SC who serves two districts registers a resident in the second one and logs a visit:

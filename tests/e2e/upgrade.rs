@@ -6,19 +6,10 @@
 use fantoccini::Locator;
 use mimamori_testkit::{free_port, unpack_build, Browser, ServerProcess};
 
-use crate::{built_pwa, fill, server_binary, sign_in, PATIENCE};
+use crate::{built_pwa, fill, server_binary, sign_in, status, PATIENCE};
 
 /// The previous build's wasm, by the hash trunk put in its name.
 const PREVIOUS_WASM: &str = "7dd8c6430df9bee3";
-
-async fn status(browser: &Browser) -> anyhow::Result<String> {
-    Ok(browser
-        .client
-        .find(Locator::Css(".sync-status"))
-        .await?
-        .text()
-        .await?)
-}
 
 #[tokio::test]
 async fn a_phone_on_the_previous_build_updates_and_its_unsent_visits_arrive_once(
@@ -112,14 +103,7 @@ async fn a_phone_on_the_previous_build_updates_and_its_unsent_visits_arrive_once
     // The signal returns: everything is sent, once.
     phone.set_offline(false).await?;
     phone.tap("[data-action=sync-now]").await?;
-    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
-        status(&phone)
-            .await
-            .ok()
-            .filter(|s| s.contains("すべて送信済み"))
-            .map(|_| ())
-    })
-    .await?;
+    crate::wait_until_sent(&phone).await?;
     let coordinator = Browser::start().await?;
     sign_in(&coordinator, &server, "noritsuke.sc").await?;
     coordinator.tap("[data-nav=watch]").await?;

@@ -7,16 +7,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use mimamori_testkit::Browser;
 
-use crate::{fill, row, save_visit, sign_in, start_demo, PATIENCE};
-
-async fn status(browser: &Browser) -> anyhow::Result<String> {
-    Ok(browser
-        .client
-        .find(Locator::Css(".sync-status"))
-        .await?
-        .text()
-        .await?)
-}
+use crate::{fill, row, save_visit, sign_in, start_demo, status, wait_until_sent, PATIENCE};
 
 /// The id of the `n`th resident on the watch list.
 async fn nth_resident(browser: &Browser, n: usize) -> anyhow::Result<String> {
@@ -27,17 +18,6 @@ async fn nth_resident(browser: &Browser, n: usize) -> anyhow::Result<String> {
         ))
         .await?;
     Ok(id.as_str().unwrap_or_default().to_owned())
-}
-
-async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
-    mimamori_testkit::eventually("everything to be sent", PATIENCE, || async {
-        status(phone)
-            .await
-            .ok()
-            .filter(|s| s.contains("すべて送信済み"))
-            .map(|_| ())
-    })
-    .await
 }
 
 #[tokio::test]

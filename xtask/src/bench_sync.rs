@@ -130,14 +130,24 @@ async fn in_browsers(
 }
 
 async fn open_page(server: &ServerProcess) -> anyhow::Result<Browser> {
+    open_bench_page(server, "/", "bench_sign_in").await
+}
+
+/// A fresh browser on a benchmark page at `path`, once its wasm exports `binding`.
+pub(crate) async fn open_bench_page(
+    server: &ServerProcess,
+    path: &str,
+    binding: &str,
+) -> anyhow::Result<Browser> {
     let browser = Browser::start().await?;
-    browser.client.goto(&server.url("/")).await?;
+    browser.client.goto(&server.url(path)).await?;
+    let ready = format!("return !!(window.wasmBindings && window.wasmBindings.{binding});");
     eventually(
         "the benchmark page to load",
         Duration::from_secs(60),
         || async {
             browser
-                .js("return !!(window.wasmBindings && window.wasmBindings.bench_sign_in);")
+                .js(&ready)
                 .await
                 .ok()
                 .and_then(|v| v.as_bool())
@@ -148,7 +158,7 @@ async fn open_page(server: &ServerProcess) -> anyhow::Result<Browser> {
     Ok(browser)
 }
 
-async fn call(browser: &Browser, call: &str) -> anyhow::Result<Value> {
+pub(crate) async fn call(browser: &Browser, call: &str) -> anyhow::Result<Value> {
     browser
         .await_js(&format!("window.wasmBindings.{call}"), PATIENCE)
         .await
@@ -165,7 +175,7 @@ async fn server_time(browser: &Browser, path: &str) -> anyhow::Result<f64> {
     number(browser.js(&script).await?)
 }
 
-fn number(value: Value) -> anyhow::Result<f64> {
+pub(crate) fn number(value: Value) -> anyhow::Result<f64> {
     value
         .as_f64()
         .with_context(|| format!("a number, not {value}"))

@@ -12,9 +12,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use mimamori_testkit::{eventually, free_port, Browser, ServerProcess};
+use mimamori_testkit::{free_port, Browser, ServerProcess};
 use serde_json::{json, Value};
 
+use crate::bench_sync::{call, number, open_bench_page};
 use crate::build::{build_page, Profile};
 use crate::{cargo, run_checked, target_dir, xtask_dir};
 
@@ -77,21 +78,7 @@ async fn time_tap(browser: &Browser, tap: &str, done: &str, count: usize) -> any
 
 async fn in_browser(server_bin: &Path, dist: &Path, database: &Path) -> anyhow::Result<Value> {
     let server = ServerProcess::start_with(server_bin, free_port(), database, dist, &[]).await?;
-    let browser = Browser::start().await?;
-    browser.client.goto(&server.url("/settings")).await?;
-    eventually(
-        "the benchmark page to load",
-        Duration::from_secs(60),
-        || async {
-            browser
-                .js("return !!(window.wasmBindings && window.wasmBindings.bench_fill);")
-                .await
-                .ok()
-                .and_then(|v| v.as_bool())
-                .filter(|ready| *ready)
-        },
-    )
-    .await?;
+    let browser = open_bench_page(&server, "/settings", "bench_fill").await?;
     // Nothing here talks to a server: the phone is at the door.
     browser.set_offline(true).await?;
     let heavy = call(
@@ -146,18 +133,6 @@ async fn repeat(browser: &Browser, call_js: &str) -> anyhow::Result<Vec<f64>> {
         times.push(number(call(browser, call_js).await?)?);
     }
     Ok(times)
-}
-
-async fn call(browser: &Browser, call: &str) -> anyhow::Result<Value> {
-    browser
-        .await_js(&format!("window.wasmBindings.{call}"), PATIENCE)
-        .await
-}
-
-fn number(value: Value) -> anyhow::Result<f64> {
-    value
-        .as_f64()
-        .with_context(|| format!("a number, not {value}"))
 }
 
 fn numbers(value: Value) -> anyhow::Result<Vec<f64>> {

@@ -17,6 +17,7 @@ pub mod export;
 pub mod hlc;
 pub mod kinds;
 pub mod merge;
+pub mod order;
 pub mod record;
 pub mod settings;
 pub mod sync;

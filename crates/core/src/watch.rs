@@ -10,6 +10,7 @@ use crate::kinds::{
     FollowUpPatch, Need, Outcome, ResidentPatch, State, VisitBody, WatchStatus,
     DEFAULT_VISIT_INTERVAL_DAYS,
 };
+use crate::order;
 use crate::record::{Body, RecordId, UserId};
 use crate::sync_status::LocalMinute;
 
@@ -180,7 +181,7 @@ pub fn watch_list(
             }
         })
         .collect();
-    rows.sort_by(|a, b| {
+    order::sort_by(&mut rows, |a, b| {
         a.due
             .cmp(&b.due)
             .then_with(|| reading(&a.kana, &a.name).cmp(reading(&b.kana, &b.name)))
@@ -266,8 +267,8 @@ pub fn visit_line(
 }
 
 /// Newest first.
-pub fn sort_history(lines: &mut [VisitLine]) {
-    lines.sort_by(history_order);
+pub fn sort_history(lines: &mut Vec<VisitLine>) {
+    order::sort_by(lines, history_order);
 }
 
 /// The history's order: newest first (the later-made first, for one time).
@@ -287,7 +288,7 @@ pub fn needs_at_a_glance(visits_newest_first: &[&VisitBody], last: usize) -> Vec
         }
     }
     let mut needs: Vec<(Need, usize)> = counts.into_iter().collect();
-    needs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    order::sort_by(&mut needs, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     needs
 }
 
@@ -343,7 +344,7 @@ pub fn open_follow_ups(rows: &[FollowUpRow], owner: Option<UserId>) -> Vec<Follo
         .filter(|r| !r.done && owner.is_none_or(|o| r.owner == Some(o)))
         .cloned()
         .collect();
-    open.sort_by(|a, b| match (a.due, b.due) {
+    order::sort_by(&mut open, |a, b| match (a.due, b.due) {
         (Some(x), Some(y)) => x.cmp(&y).then(a.id.cmp(&b.id)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -368,7 +369,7 @@ pub fn recent_concerns<'a>(
                 && minute_at(v.visited_at_ms).date.days_since_epoch() >= since
         })
         .collect();
-    found.sort_by_key(|(_, v)| std::cmp::Reverse(v.visited_at_ms));
+    order::sort_by_key(&mut found, |(_, v)| std::cmp::Reverse(v.visited_at_ms));
     found
 }
 

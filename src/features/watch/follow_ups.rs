@@ -9,7 +9,7 @@ use mimamori_core::watch::FollowUpRow;
 
 use super::queries;
 use crate::app::{AppStore, AppSync};
-use crate::features::save_form;
+use crate::features::{save_form, Correcting};
 use crate::store::Draft;
 use crate::widgets::{load, FieldErrors, FormField, FormMessage, Loading, Message};
 use crate::{local_time, text};
@@ -129,13 +129,11 @@ pub fn FollowUpCard(
 /// A refused follow-up, to correct and send again: its words and date.
 #[component]
 pub fn FollowUpCorrection(refused: Quarantined, on_done: Callback<()>) -> impl IntoView {
-    let sync = expect_context::<AppSync>();
-    let change = refused.change.clone();
-    let Body::FollowUp(patch) = change.body.clone() else {
+    let correcting = Correcting::new(&refused);
+    let Body::FollowUp(patch) = refused.change.body.clone() else {
         return ().into_any();
     };
-    let errors = RwSignal::new(FieldErrors::from_problems(&refused.fields));
-    let message = RwSignal::new(None::<Message>);
+    let (errors, message) = (correcting.errors, correcting.message);
     let what = RwSignal::new(patch.what.clone().unwrap_or_default());
     let note = RwSignal::new(patch.done_note.clone().unwrap_or_default());
     let resend = move |_| {
@@ -146,21 +144,11 @@ pub fn FollowUpCorrection(refused: Quarantined, on_done: Callback<()>) -> impl I
         if corrected.done_note.is_some() {
             corrected.done_note = Some(note.get_untracked().trim().to_owned());
         }
-        let draft = Draft {
-            id: Some(change.id),
-            base: change.base,
-            district: change.district_id,
-            corrects: Some(change.stamp),
-            ..Draft::new(Body::FollowUp(corrected))
-        };
-        leptos::task::spawn_local(async move {
-            if save_form(sync, draft, &["what", "done_note"], errors, message)
-                .await
-                .is_some()
-            {
-                on_done.run(());
-            }
-        });
+        correcting.resend(
+            Body::FollowUp(corrected),
+            vec!["what", "done_note"],
+            on_done,
+        );
     };
     view! {
         <FormField label=text::FOLLOW_UP_WHAT field="what" errors=errors>

@@ -208,7 +208,9 @@ pub async fn resident(store: &Store, id: RecordId) -> Result<Option<ResidentView
             _ => {}
         }
     }
-    visits.sort_by(|a, b| watch::history_order(&a.0.line, &b.0.line));
+    mimamori_core::order::sort_by(&mut visits, |a, b| {
+        watch::history_order(&a.0.line, &b.0.line)
+    });
     let newest: Vec<&VisitBody> = visits.iter().map(|(_, v)| v).collect();
     let needs = needs_at_a_glance(&newest, NEEDS_OVER_VISITS);
     let last = newest.first().map(|v| summary(v));

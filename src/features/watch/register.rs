@@ -13,7 +13,7 @@ use mimamori_core::sync::replica::Quarantined;
 
 use crate::app::{AppStore, AppSync, Flash};
 use crate::engine::SyncStatus;
-use crate::features::save_form;
+use crate::features::{save_form, Correcting};
 use crate::store::Draft;
 use crate::widgets::{FieldErrors, FormField, FormMessage, Message};
 use crate::{local_time, text};
@@ -280,13 +280,11 @@ pub fn NewResidentPage() -> impl IntoView {
 /// refused one out of the quarantine in the same transaction.
 #[component]
 pub fn ResidentCorrection(refused: Quarantined, on_done: Callback<()>) -> impl IntoView {
-    let sync = expect_context::<AppSync>();
-    let change = refused.change.clone();
-    let Body::Resident(patch) = change.body.clone() else {
+    let correcting = Correcting::new(&refused);
+    let Body::Resident(patch) = refused.change.body.clone() else {
         return ().into_any();
     };
-    let errors = RwSignal::new(FieldErrors::from_problems(&refused.fields));
-    let message = RwSignal::new(None::<Message>);
+    let (errors, message) = (correcting.errors, correcting.message);
     let texts: Vec<(&'static str, RwSignal<String>)> = [
         ("name", patch.name.clone()),
         ("kana", patch.kana.clone()),
@@ -320,27 +318,12 @@ pub fn ResidentCorrection(refused: Quarantined, on_done: Callback<()>) -> impl I
             if let (Some(scope), Some(consent)) = (scope, corrected.consent.as_mut()) {
                 consent.scope = scope.get().trim().to_owned();
             }
-            let draft = Draft {
-                id: Some(change.id),
-                base: change.base,
-                body: Body::Resident(corrected),
-                district: change.district_id,
-                corrects: Some(change.stamp),
-                deleted: false,
-            };
-            let shown: Vec<&str> = texts
+            let shown: Vec<&'static str> = texts
                 .iter()
                 .map(|(f, _)| *f)
                 .chain(["consent.scope"])
                 .collect();
-            leptos::task::spawn_local(async move {
-                if save_form(sync, draft, &shown, errors, message)
-                    .await
-                    .is_some()
-                {
-                    on_done.run(());
-                }
-            });
+            correcting.resend(Body::Resident(corrected), shown, on_done);
         }
     };
     view! {

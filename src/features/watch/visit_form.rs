@@ -7,49 +7,31 @@ use mimamori_core::kinds::{limits, Outcome, VisitMethod};
 use mimamori_core::record::Body;
 use mimamori_core::sync::replica::Quarantined;
 
-use crate::app::AppSync;
-use crate::features::save_form;
-use crate::store::Draft;
+use crate::features::Correcting;
 use crate::text;
-use crate::widgets::{ChoiceGroup, FieldErrors, FormField, FormMessage, Message};
+use crate::widgets::{ChoiceGroup, FormField, FormMessage};
 
 const FIELDS_SHOWN: &[&str] = &["method", "outcome", "note", "resources_note"];
 
 /// A refused visit, in a short form, to correct and send again.
 #[component]
 pub fn VisitCorrection(refused: Quarantined, on_done: Callback<()>) -> impl IntoView {
-    let sync = expect_context::<AppSync>();
-    let change = refused.change.clone();
-    let Body::Visit(visit) = change.body.clone() else {
+    let correcting = Correcting::new(&refused);
+    let Body::Visit(visit) = refused.change.body.clone() else {
         return ().into_any();
     };
+    let (errors, message) = (correcting.errors, correcting.message);
     let method = RwSignal::new(visit.method);
     let outcome = RwSignal::new(visit.outcome);
     let note = RwSignal::new(visit.note.clone());
     let resources_note = RwSignal::new(visit.resources_note.clone());
-    let errors = RwSignal::new(FieldErrors::from_problems(&refused.fields));
-    let message = RwSignal::new(None::<Message>);
     let resend = move |_| {
         let mut corrected = visit.clone();
         corrected.method = method.get_untracked();
         corrected.outcome = outcome.get_untracked();
         corrected.note = note.get_untracked().trim().to_owned();
         corrected.resources_note = resources_note.get_untracked().trim().to_owned();
-        let draft = Draft {
-            id: Some(change.id),
-            base: change.base,
-            district: change.district_id,
-            corrects: Some(change.stamp),
-            ..Draft::new(Body::Visit(corrected))
-        };
-        leptos::task::spawn_local(async move {
-            if save_form(sync, draft, FIELDS_SHOWN, errors, message)
-                .await
-                .is_some()
-            {
-                on_done.run(());
-            }
-        });
+        correcting.resend(Body::Visit(corrected), FIELDS_SHOWN.to_vec(), on_done);
     };
     view! {
         <div class="visit-form">

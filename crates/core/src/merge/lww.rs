@@ -146,7 +146,7 @@ impl LwwRecord {
     /// The kept conflicts, newest losing write first (what the SC looks at).
     pub fn conflicts_newest_first(&self) -> Vec<&Conflict> {
         let mut conflicts: Vec<&Conflict> = self.conflicts.values().collect();
-        conflicts.sort_by_key(|c| std::cmp::Reverse(c.losing.stamp));
+        crate::order::sort_by_key(&mut conflicts, |c| std::cmp::Reverse(c.losing.stamp));
         conflicts
     }
 

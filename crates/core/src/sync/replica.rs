@@ -124,7 +124,7 @@ pub fn local_view(
         .copied()
         .filter(|c| c.kind() == kind)
         .collect();
-    in_order.sort_by_key(|c| c.stamp);
+    crate::order::sort_by_key(&mut in_order, |c| c.stamp);
     for change in in_order {
         if let Ok((next, _)) = State::apply(state.as_ref(), change) {
             state = Some(next);
