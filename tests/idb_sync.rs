@@ -565,11 +565,18 @@ async fn upgrading_from_schema_4_keeps_every_record_and_finds_visits_by_their_pa
     let visits = current.children_of(resident_id).await.unwrap();
     assert_eq!(visits.len(), 1, "the resident's page finds its visit");
     assert_eq!(visits[0].parent_id, Some(resident_id.to_string()));
-    assert_eq!(current.next_batch(10).await.unwrap(), vec![visit]);
+    assert_eq!(current.next_batch(10).await.unwrap(), vec![visit.clone()]);
     let refused_now = current.quarantined().await.unwrap();
     assert_eq!(refused_now.len(), 1);
     assert_eq!(refused_now[0].change, refused);
     assert_eq!(refused_now[0].fields[0].field, "note");
+    // Schema 6 works out each resident's latest visit from the records it finds.
+    let latest = current.latest_children().await.unwrap();
+    assert_eq!(latest.len(), 1);
+    assert_eq!(
+        (latest[0].parent.clone(), latest[0].child.clone()),
+        (resident_id.to_string(), visit.id.to_string())
+    );
     current.close();
     // Opening again does the pass no more (and changes nothing).
     let again = Store::open_named(&name, mimamori::store::SCHEMA_VERSION)
@@ -577,5 +584,158 @@ async fn upgrading_from_schema_4_keeps_every_record_and_finds_visits_by_their_pa
         .unwrap();
     assert_eq!(again.children_of(resident_id).await.unwrap().len(), 1);
     again.close();
+    Store::delete(&name).await.unwrap();
+}
+
+fn visit_at(resident: RecordId, note: &str, days_ago: i64) -> Draft {
+    let mut draft = visit_to(resident, note);
+    if let Body::Visit(visit) = &mut draft.body {
+        visit.visited_at_ms = NOW_MS as i64 - 60_000 - days_ago * 86_400_000;
+    }
+    draft
+}
+
+async fn latest_child(store: &Store, resident: RecordId) -> Option<String> {
+    store
+        .latest_children()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.parent == resident.to_string())
+        .map(|l| l.child)
+}
+
+#[wasm_bindgen_test]
+async fn each_residents_latest_visit_follows_saves_refusals_and_pulls() {
+    let (store, name) = fresh("latest").await;
+    let resident = save(&store, new_resident("最新 ハナ"), NOW_MS).await;
+    let older = save(&store, visit_at(resident.id, "前の訪問", 2), NOW_MS + 1.0).await;
+    let newer = save(&store, visit_at(resident.id, "新しい訪問", 0), NOW_MS + 2.0).await;
+    assert_eq!(
+        latest_child(&store, resident.id).await,
+        Some(newer.id.to_string())
+    );
+    // A visit written later about an earlier day does not replace the latest.
+    let oldest = save(&store, visit_at(resident.id, "十日前", 10), NOW_MS + 3.0).await;
+    assert_eq!(
+        latest_child(&store, resident.id).await,
+        Some(newer.id.to_string())
+    );
+
+    // The newest is refused: it no longer counts, the one before does.
+    let sent = store.next_batch(10).await.unwrap();
+    let answer: Vec<ItemResult> = sent
+        .iter()
+        .map(|c| {
+            if c.id == newer.id {
+                ItemResult::Rejected {
+                    id: Some(c.id),
+                    stamp: Some(c.stamp),
+                    code: RejectCode::Invalid,
+                    message: "入力を確かめてください".into(),
+                    fields: vec![],
+                }
+            } else {
+                ItemResult::Accepted {
+                    id: c.id,
+                    stamp: c.stamp,
+                }
+            }
+        })
+        .collect();
+    assert!(store.apply_push_answer("t", &sent, &answer).await.unwrap());
+    assert_eq!(
+        latest_child(&store, resident.id).await,
+        Some(older.id.to_string())
+    );
+
+    // The server takes visits away (tombstones): the latest is found again, then none.
+    for (n, (gone, then)) in [(older.id, Some(oldest.id.to_string())), (oldest.id, None)]
+        .into_iter()
+        .enumerate()
+    {
+        let page = PullResponse {
+            records: vec![PulledRecord {
+                id: gone,
+                kind: RecordKind::Visit,
+                district_id: Some(DistrictId(1)),
+                seq: 10 + n as i64,
+                tombstone: true,
+                state: None,
+            }],
+            cursor: 10 + n as i64,
+            more: false,
+        };
+        assert!(store.apply_pull_page("t", &page).await.unwrap());
+        assert_eq!(latest_child(&store, resident.id).await, then);
+    }
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_visit_and_its_follow_up_are_saved_together_or_not_at_all() {
+    use mimamori_core::kinds::FollowUpPatch;
+    let (store, name) = fresh("together").await;
+    let resident = save(&store, new_resident("一緒 ハナ"), NOW_MS).await;
+    let visit_id = RecordId::new_v7(NOW_MS as u64, [7; 10]);
+    let visit = Draft {
+        id: Some(visit_id),
+        ..visit_to(resident.id, "台所が散らかっていた")
+    };
+    let follow_up = |what: &str| {
+        Draft::new(Body::FollowUp(FollowUpPatch {
+            resident_id: Some(resident.id),
+            visit_id: Some(visit_id),
+            what: Some(what.into()),
+            owner: Some(VOLUNTEER),
+            done: Some(false),
+            ..FollowUpPatch::default()
+        }))
+    };
+    let key = format!("visit|{}", resident.id);
+    store
+        .keep_form_draft(&key, &serde_json::json!({"note": "台所"}))
+        .await
+        .unwrap();
+    // A follow-up the rules refuse (no words) stops the visit too, and the draft stays.
+    let refused = store
+        .save_all(
+            vec![visit.clone(), follow_up("")],
+            Some(key.clone()),
+            NOW_MS + 1.0,
+            || [8; 10],
+        )
+        .await;
+    assert!(matches!(refused, Err(SaveError::Invalid(_))), "{refused:?}");
+    assert_eq!(
+        store.unsent_count().await.unwrap(),
+        1,
+        "only the resident waits"
+    );
+    assert!(store.children_of(resident.id).await.unwrap().is_empty());
+    assert!(store.form_draft(&key).await.unwrap().is_some());
+
+    let saved = store
+        .save_all(
+            vec![visit, follow_up("ご家族に伝える")],
+            Some(key.clone()),
+            NOW_MS + 2.0,
+            || [9; 10],
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.len(), 2);
+    assert!(
+        saved[0].stamp < saved[1].stamp,
+        "stamps advance within a save"
+    );
+    assert_eq!(store.unsent_count().await.unwrap(), 3);
+    assert_eq!(store.children_of(resident.id).await.unwrap().len(), 2);
+    assert!(
+        store.form_draft(&key).await.unwrap().is_none(),
+        "the draft left with the save"
+    );
+    store.close();
     Store::delete(&name).await.unwrap();
 }

@@ -1,5 +1,5 @@
 //! A real update across a local schema change: a phone on the previous build (kept in
-//! `tests/fixtures/previous-build`, IndexedDB schema 4) saves visits with no signal, takes
+//! `tests/fixtures/previous-build`, IndexedDB schema 5) saves visits with no signal, takes
 //! the new build through the update prompt (schema 6 upgrades its database), shows what it
 //! saved, and its visits reach the server exactly once. Kept for every later schema change.
 
@@ -9,7 +9,7 @@ use mimamori_testkit::{free_port, unpack_build, Browser, ServerProcess};
 use crate::{built_pwa, fill, server_binary, sign_in, status, PATIENCE};
 
 /// The previous build's wasm, by the hash trunk put in its name.
-const PREVIOUS_WASM: &str = "7dd8c6430df9bee3";
+const PREVIOUS_WASM: &str = "f24cffd257054395";
 
 #[tokio::test]
 async fn a_phone_on_the_previous_build_updates_and_its_unsent_visits_arrive_once(
