@@ -31,3 +31,13 @@ pub fn now() -> LocalMinute {
 pub fn today() -> CivilDate {
     now().date
 }
+
+/// When the day `date` began on the phone's wall clock (milliseconds since the epoch).
+pub fn start_of(date: CivilDate) -> f64 {
+    js_sys::Date::new_with_year_month_day(
+        u32::try_from(date.year).unwrap_or(1970),
+        i32::from(date.month) - 1,
+        i32::from(date.day),
+    )
+    .get_time()
+}

@@ -739,3 +739,52 @@ async fn a_visit_and_its_follow_up_are_saved_together_or_not_at_all() {
     store.close();
     Store::delete(&name).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn records_made_since_a_time_are_read_by_their_ids_alone() {
+    let (store, name) = fresh("since").await;
+    let resident = save(
+        &store,
+        new_resident("最近 ハナ"),
+        NOW_MS - 30.0 * 86_400_000.0,
+    )
+    .await;
+    let month_ago = save(
+        &store,
+        visit_at(resident.id, "一か月前", 30),
+        NOW_MS - 30.0 * 86_400_000.0 + 1.0,
+    )
+    .await;
+    let yesterday = save(
+        &store,
+        visit_at(resident.id, "昨日", 1),
+        NOW_MS - 86_400_000.0,
+    )
+    .await;
+    let today = save(&store, visit_at(resident.id, "今日", 0), NOW_MS).await;
+    let since = |days: f64| NOW_MS - days * 86_400_000.0 - 1.0;
+    let ids = |records: Vec<mimamori::store::LocalRecord>| {
+        let mut ids: Vec<String> = records.into_iter().map(|r| r.id).collect();
+        ids.sort();
+        ids
+    };
+    let recent = store
+        .records_made_since(RecordKind::Visit, since(2.0))
+        .await
+        .unwrap();
+    let mut expected = vec![yesterday.id.to_string(), today.id.to_string()];
+    expected.sort();
+    assert_eq!(
+        ids(recent),
+        expected,
+        "the month-old visit and the resident are left out"
+    );
+    let all = store
+        .records_made_since(RecordKind::Visit, since(40.0))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(ids(all).contains(&month_ago.id.to_string()));
+    store.close();
+    Store::delete(&name).await.unwrap();
+}

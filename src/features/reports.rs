@@ -1,5 +1,5 @@
-//! 記録・報告: the visits this phone holds, as figures for the last 30 days (by outcome)
-//! and the latest visits with who made them. The month's report for the city comes with
+//! 記録・報告: the visits of the last 30 days, as figures by outcome and the latest ones
+//! with who made them. The month's report for the city comes with
 //! its own issue; until then this is what a volunteer or an SC can read at a glance.
 
 use std::collections::BTreeMap;
@@ -29,7 +29,7 @@ struct Figures {
 async fn read() -> Option<Figures> {
     let store = expect_context::<AppStore>().get()?;
     let (visits, residents, people) = futures::join!(
-        queries::all_visits(&store),
+        queries::recent_visits(&store, DAYS),
         queries::residents(&store),
         queries::people(&store)
     );

@@ -73,6 +73,30 @@ impl Store {
         values.into_iter().map(from_js).collect()
     }
 
+    /// The records of `kind` made on or after `since_ms` (by their UUIDv7 ids, which begin
+    /// with the time they were made: a key range on the store, not a scan of every record).
+    /// What happened then was made then or later: a visit is logged after it happens.
+    pub async fn records_made_since(
+        &self,
+        kind: RecordKind,
+        since_ms: f64,
+    ) -> Result<Vec<LocalRecord>, StoreError> {
+        let lowest = RecordId::new_v7(since_ms.max(0.0) as u64, [0; 10]).to_string();
+        let range = rexie::KeyRange::lower_bound(&JsValue::from_str(&lowest), Some(false))
+            .map_err(rexie::Error::from)?;
+        let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+        let values = tx.store(RECORDS)?.get_all(Some(range), None).await?;
+        tx.done().await?;
+        let mut records = Vec::new();
+        for value in values {
+            let record: LocalRecord = from_js(value)?;
+            if record.kind == kind {
+                records.push(record);
+            }
+        }
+        Ok(records)
+    }
+
     /// The records that hang from `parent` (a resident's visits).
     pub async fn children_of(&self, parent: RecordId) -> Result<Vec<LocalRecord>, StoreError> {
         let tx = self.db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;

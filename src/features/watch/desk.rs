@@ -50,7 +50,7 @@ async fn read_desk() -> Option<Desk> {
     let (residents, last, visits, follow_ups) = futures::join!(
         queries::residents(&store),
         queries::last_visits(&store),
-        queries::all_visits(&store),
+        queries::recent_visits(&store, CONCERN_DAYS),
         queries::follow_ups(&store, None),
     );
     let residents = residents.ok()?;

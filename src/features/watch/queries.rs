@@ -299,10 +299,15 @@ pub async fn contacts(
     })
 }
 
-/// Every live visit this phone holds, with its id and author.
-pub async fn all_visits(store: &Store) -> Result<Vec<(RecordId, UserId, VisitBody)>, StoreError> {
+/// The live visits logged since the start of the day `days` ago (today is 0), with their
+/// ids and authors: read by time, never all 20,000 on a coordinator's phone.
+pub async fn recent_visits(
+    store: &Store,
+    days: i64,
+) -> Result<Vec<(RecordId, UserId, VisitBody)>, StoreError> {
+    let since = local_time::start_of(local_time::today().add_days(-days));
     Ok(store
-        .records_of_kind(RecordKind::Visit)
+        .records_made_since(RecordKind::Visit, since)
         .await?
         .iter()
         .filter_map(visit_with_author)
