@@ -232,6 +232,31 @@ mod page {
         Ok(elapsed)
     }
 
+    /// The floor under the SC's desk: reading the residents, the latest-visit entries, the
+    /// visits made in the last 14 days and the follow-ups, raw.
+    #[wasm_bindgen]
+    pub async fn bench_floor_desk() -> Result<f64, JsValue> {
+        use mimamori_core::record::RecordKind;
+        let store = Store::open().await.map_err(fail)?;
+        let since = js_sys::Date::now() - 15.0 * DAY_MS as f64;
+        let started = now_ms();
+        let (residents, latest, visits, follow_ups) = futures::join!(
+            store.records_of_kind(RecordKind::Resident),
+            store.all_values(LATEST),
+            store.records_made_since(RecordKind::Visit, since),
+            store.records_of_kind(RecordKind::FollowUp),
+        );
+        let elapsed = now_ms() - started;
+        store.close();
+        let (residents, visits) = (residents.map_err(fail)?, visits.map_err(fail)?);
+        latest.map_err(fail)?;
+        follow_ups.map_err(fail)?;
+        if residents.is_empty() || visits.is_empty() {
+            return Err(JsValue::from_str("nothing to read"));
+        }
+        Ok(elapsed)
+    }
+
     /// The floor under a resident's page: reading their record and children.
     #[wasm_bindgen]
     pub async fn bench_floor_resident(resident: String) -> Result<f64, JsValue> {

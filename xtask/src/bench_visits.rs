@@ -2,7 +2,7 @@
 //! Chromium, release build. The SC's phone holds 500 residents and 20,000 visits (one
 //! resident with 200); the real app opens on it. Measured: the 見守りリスト from the tap
 //! on its tab to its last row drawn; a resident's page (200 visits) from the tap on their
-//! row to its history drawn; and a save, from 保存 to the IndexedDB commit (median and
+//! row to its history drawn; the SC's desk from its button to its concerns drawn; and a save, from 保存 to the IndexedDB commit (median and
 //! p95 of 60). Beside each, its aim and its floor from the same run: plain IndexedDB reads
 //! of the same records, and a plain put of the same record. The page is
 //! `bench/visits/index.html` (`src/bin/bench_visits.rs`).
@@ -29,6 +29,7 @@ const PATIENCE: Duration = Duration::from_secs(600);
 const AIM_LIST_MS: f64 = 100.0;
 const AIM_RESIDENT_MS: f64 = 100.0;
 const AIM_SAVE_P95_MS: f64 = 30.0;
+const AIM_DESK_MS: f64 = 100.0;
 
 pub fn bench_visits(args: &[String]) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.is_empty(), "usage: cargo xtask bench visits");
@@ -104,7 +105,7 @@ async fn in_browser(server_bin: &Path, dist: &Path, database: &Path) -> anyhow::
         let row = format!("[data-resident='{heavy}'] .watch-who");
         resident.push(time_tap(&browser, &row, history, 20).await?);
     }
-    // The SC's desk reads every visit for the last 14 days' concerns.
+    // The SC's desk: the list's reads, and the visits of the last 14 days for its concerns.
     let mut desk = Vec::new();
     for _ in 0..3 {
         browser.tap("[data-nav=watch]").await?;
@@ -123,6 +124,7 @@ async fn in_browser(server_bin: &Path, dist: &Path, database: &Path) -> anyhow::
         .js("return document.querySelector('h3.section-title:last-of-type')?.textContent ?? '';")
         .await?;
     let list_floor = repeat(&browser, "bench_floor_list()").await?;
+    let desk_floor = repeat(&browser, "bench_floor_desk()").await?;
     let resident_floor = repeat(&browser, &format!("bench_floor_resident('{heavy}')")).await?;
     let saves = numbers(call(&browser, &format!("bench_saves('{heavy}', {SAVES})")).await?)?;
     let save_floor = numbers(call(&browser, &format!("bench_floor_saves({SAVES})")).await?)?;
@@ -134,7 +136,7 @@ async fn in_browser(server_bin: &Path, dist: &Path, database: &Path) -> anyhow::
         "heavy_resident": { "visits": HEAVY, "history_heading": lines },
         "list_ms": { "median": median(&list), "floor_median": median(&list_floor), "aim": AIM_LIST_MS, "runs": list },
         "resident_ms": { "median": median(&resident), "floor_median": median(&resident_floor), "aim": AIM_RESIDENT_MS, "runs": resident },
-        "desk_ms": { "median": median(&desk), "runs": desk },
+        "desk_ms": { "median": median(&desk), "floor_median": median(&desk_floor), "aim": AIM_DESK_MS, "runs": desk },
         "save_ms": {
             "median": median(&saves), "p95": percentile(&saves, 0.95),
             "floor_median": median(&save_floor), "floor_p95": percentile(&save_floor, 0.95),
@@ -213,8 +215,10 @@ fn report(figures: &Value) -> anyhow::Result<()> {
         f(&["save_ms", "floor_p95"]),
     );
     println!(
-        "SC's desk      median {:>7.1} ms   (reads all 20,000 visits for the last 14 days' concerns)",
+        "SC's desk      median {:>7.1} ms   aim < {:.0} ms   floor (IndexedDB reads of the residents, latest and last 14 days' visits) {:>6.1} ms",
         f(&["desk_ms", "median"]),
+        f(&["desk_ms", "aim"]),
+        f(&["desk_ms", "floor_median"]),
     );
     let out = xtask_dir().join("bench-visits.json");
     std::fs::write(&out, serde_json::to_string_pretty(figures)?)?;

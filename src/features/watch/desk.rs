@@ -51,7 +51,7 @@ async fn read_desk() -> Option<Desk> {
         queries::residents(&store),
         queries::last_visits(&store),
         queries::recent_visits(&store, CONCERN_DAYS),
-        queries::follow_ups(&store, None),
+        queries::open_follow_up_rows(&store, None),
     );
     let residents = residents.ok()?;
     let today = local_time::today();
@@ -88,7 +88,8 @@ async fn read_desk() -> Option<Desk> {
     })
     .collect();
     let mut by_owner: BTreeMap<String, Vec<FollowUpItem>> = BTreeMap::new();
-    for item in follow_ups.unwrap_or_default() {
+    let follow_ups = queries::named_follow_ups(follow_ups.unwrap_or_default(), &residents, &people);
+    for item in follow_ups {
         by_owner.entry(item.owner.clone()).or_default().push(item);
     }
     Some(Desk {

@@ -27,15 +27,17 @@ async fn read(store: Option<crate::store::Store>) -> ListData {
         };
     };
     let me = queries::people(&store).await.me;
-    let (rows, follow_ups) =
-        futures::join!(queries::watch_rows(&store), queries::follow_ups(&store, me));
+    let (rows, follow_ups) = futures::join!(
+        queries::watch_rows(&store),
+        queries::open_follow_up_rows(&store, me)
+    );
     let follow_ups = follow_ups.unwrap_or_default();
     let today = queries::today();
     ListData {
         rows: rows.unwrap_or_default(),
         overdue_follow_ups: follow_ups
             .iter()
-            .filter(|f| f.row.due.is_some_and(|d| d < today))
+            .filter(|row| row.due.is_some_and(|d| d < today))
             .count(),
         my_follow_ups: follow_ups.len(),
     }

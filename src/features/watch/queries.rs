@@ -255,33 +255,54 @@ pub struct FollowUpItem {
     pub owner: String,
 }
 
-/// The open follow-ups this phone holds (of `owner`, when given), overdue first.
+/// The open follow-ups this phone holds (of `owner`, when given), overdue first, as
+/// rows: enough to count them without reading the residents they are for.
+pub async fn open_follow_up_rows(
+    store: &Store,
+    owner: Option<UserId>,
+) -> Result<Vec<FollowUpRow>, StoreError> {
+    let rows: Vec<FollowUpRow> = store
+        .records_of_kind(RecordKind::FollowUp)
+        .await?
+        .iter()
+        .filter_map(|r| FollowUpRow::from_state(r.id.parse().ok()?, &r.shown()?))
+        .collect();
+    Ok(open_follow_ups(&rows, owner))
+}
+
+/// The open follow-ups this phone holds (of `owner`, when given), overdue first, with
+/// the names of their residents and owners.
 pub async fn follow_ups(
     store: &Store,
     owner: Option<UserId>,
 ) -> Result<Vec<FollowUpItem>, StoreError> {
-    let (records, residents, people) = futures::join!(
-        store.records_of_kind(RecordKind::FollowUp),
+    let (rows, residents, people) = futures::join!(
+        open_follow_up_rows(store, owner),
         residents(store),
         people(store)
     );
-    let rows: Vec<FollowUpRow> = records?
-        .iter()
-        .filter_map(|r| FollowUpRow::from_state(r.id.parse().ok()?, &r.shown()?))
-        .collect();
-    let names: BTreeMap<RecordId, String> =
-        residents?.into_iter().map(|r| (r.id, r.name)).collect();
-    Ok(open_follow_ups(&rows, owner)
-        .into_iter()
+    Ok(named_follow_ups(rows?, &residents?, &people))
+}
+
+/// Names follow-up rows from residents a screen has already read (the desk reads them
+/// once for everything it shows).
+pub fn named_follow_ups(
+    rows: Vec<FollowUpRow>,
+    residents: &[Resident],
+    people: &People,
+) -> Vec<FollowUpItem> {
+    let names: BTreeMap<RecordId, &str> =
+        residents.iter().map(|r| (r.id, r.name.as_str())).collect();
+    rows.into_iter()
         .map(|row| FollowUpItem {
             resident: row
                 .resident_id
-                .and_then(|id| names.get(&id).cloned())
+                .and_then(|id| names.get(&id).map(|n| n.to_string()))
                 .unwrap_or_default(),
             owner: row.owner.map(|o| people.name(o)).unwrap_or_default(),
             row,
         })
-        .collect())
+        .collect()
 }
 
 /// The district's contacts (SC and あんしんセンター), as its coordinators keep them.
