@@ -47,6 +47,8 @@ pub fn district_info_id(district: DistrictId) -> RecordId {
     RecordId::new_v7(1, random)
 }
 
+impl crate::merge::LwwPatch for DistrictInfoPatch {}
+
 /// See the module documentation.
 pub struct DistrictInfo;
 

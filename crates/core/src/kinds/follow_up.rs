@@ -52,6 +52,8 @@ pub struct FollowUpPatch {
     pub done_on: Option<CivilDate>,
 }
 
+impl crate::merge::LwwPatch for FollowUpPatch {}
+
 /// See the module documentation.
 pub struct FollowUp;
 

@@ -121,6 +121,8 @@ pub struct ResidentPatch {
     pub note: Option<String>,
 }
 
+impl crate::merge::LwwPatch for ResidentPatch {}
+
 /// See the module documentation.
 pub struct Resident;
 

@@ -2,6 +2,10 @@
 //! the assigned volunteers editing a resident). Each field keeps the write with the larger
 //! clock stamp, and a write that loses to one its author never saw is kept as a
 //! [`Conflict`] for the SC to look at.
+//!
+//! A patch may name maps whose entries merge one by one ([`LwwPatch::KEYED`]): two phones
+//! ticking different members present, or setting exceptions for different dates, both keep
+//! their writes. Each entry is stored as the field `map.key`.
 
 use std::collections::BTreeMap;
 
@@ -150,20 +154,30 @@ impl LwwRecord {
         conflicts
     }
 
-    /// The current values as a body of type `B`. Fields `B` does not know (written by a
-    /// newer app) are left out rather than failing the whole record.
-    pub fn current<B: DeserializeOwned>(&self) -> Option<B> {
-        let known: serde_json::Map<String, Value> = self
-            .fields
-            .iter()
-            .filter(|(name, _)| name.as_str() != DELETED_FIELD)
-            .map(|(name, field)| (name.clone(), field.value.clone()))
-            .filter(|(name, value)| {
-                let single: serde_json::Map<String, Value> =
-                    [(name.clone(), value.clone())].into_iter().collect();
-                serde_json::from_value::<B>(Value::Object(single)).is_ok()
-            })
-            .collect();
+    /// The current values as a body of type `B`, keyed maps gathered again. Fields and
+    /// entries `B` does not know (written by a newer app) are left out rather than failing
+    /// the whole record.
+    pub fn current<B: DeserializeOwned + LwwPatch>(&self) -> Option<B> {
+        let mut known = serde_json::Map::new();
+        for (name, field) in &self.fields {
+            if name == DELETED_FIELD {
+                continue;
+            }
+            let (name, value) = match keyed_entry::<B>(name) {
+                Some((map, key)) => (map, json_object(key.to_owned(), field.value.clone())),
+                None => (name.as_str(), field.value.clone()),
+            };
+            let single = json_object(name.to_owned(), value.clone());
+            if serde_json::from_value::<B>(single).is_err() {
+                continue;
+            }
+            match (known.get_mut(name), value) {
+                (Some(Value::Object(entries)), Value::Object(more)) => entries.extend(more),
+                (_, value) => {
+                    known.insert(name.to_owned(), value);
+                }
+            }
+        }
         serde_json::from_value(Value::Object(known)).ok()
     }
 }
@@ -179,12 +193,42 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
-/// The field writes of a body whose fields are optional (absent: left as it is).
-pub fn field_writes<B: Serialize>(body: &B) -> BTreeMap<String, Value> {
-    match serde_json::to_value(body) {
-        Ok(Value::Object(map)) => map.into_iter().collect(),
-        _ => BTreeMap::new(),
+/// A body [`FieldLww`] merges: every field optional, absent meaning "unchanged".
+pub trait LwwPatch {
+    /// The fields that are maps whose entries merge one by one (absent entries unchanged).
+    const KEYED: &'static [&'static str] = &[];
+}
+
+/// `map.key` split, when `map` is one of `B`'s keyed maps.
+fn keyed_entry<B: LwwPatch>(name: &str) -> Option<(&str, &str)> {
+    let (map, key) = name.split_once('.')?;
+    B::KEYED.contains(&map).then_some((map, key))
+}
+
+fn json_object(name: String, value: Value) -> Value {
+    Value::Object([(name, value)].into_iter().collect())
+}
+
+/// The field writes of a body whose fields are optional (absent: left as it is); a keyed
+/// map's entries are written one by one.
+pub fn field_writes<B: Serialize + LwwPatch>(body: &B) -> BTreeMap<String, Value> {
+    let Ok(Value::Object(map)) = serde_json::to_value(body) else {
+        return BTreeMap::new();
+    };
+    let mut writes = BTreeMap::new();
+    for (name, value) in map {
+        match value {
+            Value::Object(entries) if B::KEYED.contains(&name.as_str()) => {
+                for (key, entry) in entries {
+                    writes.insert(format!("{name}.{key}"), entry);
+                }
+            }
+            value => {
+                writes.insert(name, value);
+            }
+        }
     }
+    writes
 }
 
 /// Per-field last-writer-wins, for bodies that are patches: every field optional, absent
@@ -192,7 +236,7 @@ pub fn field_writes<B: Serialize>(body: &B) -> BTreeMap<String, Value> {
 #[derive(Debug, Clone, Copy)]
 pub struct FieldLww;
 
-impl<B: Serialize + DeserializeOwned> Merge<B> for FieldLww {
+impl<B: Serialize + DeserializeOwned + LwwPatch> Merge<B> for FieldLww {
     const STRATEGY: Strategy = Strategy::FieldLww;
     type State = LwwRecord;
 
@@ -298,13 +342,70 @@ mod tests {
         assert!(!record.is_deleted());
     }
 
-    #[derive(Debug, Default, PartialEq, Deserialize)]
+    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Patch {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        present: BTreeMap<String, bool>,
+    }
+
+    impl LwwPatch for Patch {
+        const KEYED: &'static [&'static str] = &["present"];
+    }
+
+    fn ticks(pairs: &[(&str, bool)]) -> Patch {
+        Patch {
+            present: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            ..Patch::default()
+        }
+    }
+
+    #[test]
+    fn keyed_entries_merge_one_by_one() {
+        // Two phones, offline, each ticking the members they saw come in.
+        let mut record = LwwRecord::default();
+        let first = record.apply(
+            field_writes(&ticks(&[("a", true), ("b", true)])),
+            stamp(5, 1),
+            None,
+        );
+        let second = record.apply(
+            field_writes(&ticks(&[("c", true), ("b", false)])),
+            stamp(3, 2),
+            None,
+        );
+        assert!(first.is_empty());
+        assert_eq!(
+            second.len(),
+            1,
+            "only the member both changed is a conflict"
+        );
+        assert_eq!(
+            record.current::<Patch>(),
+            Some(ticks(&[("a", true), ("b", true), ("c", true)]))
+        );
+        assert!(record.fields.contains_key("present.c"));
+    }
+
+    #[test]
+    fn unknown_keyed_entries_and_fields_are_skipped_not_fatal() {
+        let mut record = LwwRecord::default();
+        record.apply(
+            writes(&[
+                ("present.a", json!(true)),
+                ("present.b", json!("not a bool")),
+                ("name", json!("体操")),
+            ]),
+            stamp(1, 1),
+            None,
+        );
+        let mut expected = ticks(&[("a", true)]);
+        expected.name = Some("体操".into());
+        assert_eq!(record.current::<Patch>(), Some(expected));
     }
 
     #[test]
@@ -322,7 +423,7 @@ mod tests {
             record.current::<Patch>(),
             Some(Patch {
                 name: Some("花子".into()),
-                note: None
+                ..Patch::default()
             })
         );
     }

@@ -6,7 +6,7 @@
 //!   conflicts (mutable things several people edit: a resident's profile, a salon).
 //! - [`Newest`]: the version with the newest stamp wins whole (events corrected by their
 //!   author: a visit). A set of marks that merge one by one (two phones' attendance ticks)
-//!   is [`FieldLww`] keyed by member.
+//!   is a keyed map of a [`FieldLww`] patch ([`LwwPatch::KEYED`]).
 
 pub mod lww;
 pub mod newest;
@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::hlc::Hlc;
 use crate::record::Change;
 
-pub use lww::{value_text, Conflict, FieldLww, LwwRecord, Stamped, DELETED_FIELD};
+pub use lww::{value_text, Conflict, FieldLww, LwwPatch, LwwRecord, Stamped, DELETED_FIELD};
 pub use newest::Newest;
 
 /// Which strategy a kind uses: for code that must treat each strategy differently (the
