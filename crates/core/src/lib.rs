@@ -7,6 +7,7 @@
 //!   audience, permissions), listed once.
 //! - `merge`: the strategies kinds pick from. `sync`: the kind-blind transport rules.
 //! - `record`, `hlc`, `validate`, `vocab`: the envelope, the clock, field checks, choices.
+//! - `salons`: schedules, holidays, the month's figures, absences. `watch`: the 見守り rules.
 //! - `account`, `api`, `calendar`, `districts`, `settings`, `sync_status`: the rest.
 
 pub mod account;
@@ -19,6 +20,7 @@ pub mod kinds;
 pub mod merge;
 pub mod order;
 pub mod record;
+pub mod salons;
 pub mod settings;
 pub mod sync;
 pub mod sync_status;
