@@ -162,6 +162,19 @@ impl Errors {
         self.checked_text(field, value, max_chars, required, Lines::One);
     }
 
+    /// A phone number: digits and `-+() ` only, at most 20 characters (the phone makes
+    /// what was typed in 全角 half-width first: `kinds::normalize_phone`).
+    pub fn phone(&mut self, field: &str, value: &str) {
+        const MAX_PHONE_CHARS: usize = 20;
+        self.text(field, value, MAX_PHONE_CHARS, false);
+        if !value
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
+        {
+            self.add(field, Problem::InvalidCharacters);
+        }
+    }
+
     /// A note: newlines and tabs allowed.
     pub fn note(&mut self, field: &str, value: &str, max_chars: usize) {
         self.checked_text(field, value, max_chars, false, Lines::Many);

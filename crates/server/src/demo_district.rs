@@ -530,7 +530,10 @@ mod tests {
                         open_follow_ups += 1;
                     }
                 }
-                State::DistrictInfo(_) => {}
+                State::DistrictInfo(_)
+                | State::Salon(_)
+                | State::SalonMember(_)
+                | State::Attendance(_) => {}
             }
         }
         assert!(residents >= 14, "{residents} residents for one volunteer");

@@ -98,13 +98,7 @@ impl Kind for DistrictInfo {
             ("center_phone", &body.center_phone),
         ] {
             if let Some(phone) = value {
-                errors.text(field, phone, MAX_PHONE_CHARS, false);
-                if !phone
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
-                {
-                    errors.add(field, Problem::InvalidCharacters);
-                }
+                errors.phone(field, phone);
             }
         }
     }
@@ -112,6 +106,7 @@ impl Kind for DistrictInfo {
     fn permit(
         actor: Actor<'_>,
         _: Option<Existing<'_, LwwRecord>>,
+        _: &[UserId],
         _: &Change,
         _: &DistrictInfoPatch,
     ) -> Result<(), RejectCode> {

@@ -108,6 +108,7 @@ impl Kind for FollowUp {
     fn permit(
         actor: Actor<'_>,
         existing: Option<Existing<'_, LwwRecord>>,
+        _: &[UserId],
         change: &Change,
         body: &FollowUpPatch,
     ) -> Result<(), RejectCode> {
@@ -224,7 +225,7 @@ mod tests {
         };
         let check = |who: UserId, role: Role, body: &FollowUpPatch| {
             let edit = change(who, 20, Some(made.stamp), body.clone());
-            State::permit(actor(who, role), Some((MAKER, &state)), &edit)
+            State::permit(actor(who, role), Some((MAKER, &state)), &[], &edit)
         };
         assert_eq!(check(OWNER, Role::Volunteer, &done), Ok(()));
         assert_eq!(check(MAKER, Role::Volunteer, &done), Ok(()));

@@ -8,9 +8,12 @@
 //! kind that lacks a piece does not compile, and `tests` below walks every kind of
 //! [`RecordKind::ALL`] through validation, the merge laws, the audience and the JSON forms.
 
+mod attendance;
 mod district_info;
 mod follow_up;
 mod resident;
+mod salon;
+mod salon_member;
 mod visit;
 
 use std::fmt;
@@ -26,19 +29,25 @@ use crate::record::{Change, DistrictId, RecordId, UserId};
 use crate::sync::RejectCode;
 use crate::validate::{Context, Errors};
 
+pub use attendance::{attendance_id, Attendance, AttendancePatch};
 pub use district_info::{district_info_id, DistrictInfo, DistrictInfoPatch};
 pub use follow_up::{FollowUp, FollowUpPatch};
 pub use resident::{
     edit_patch, field_label_ja, normalize_phone, Consent, EmergencyContact, Resident,
     ResidentPatch, ResidentStatus, WatchStatus, DEFAULT_VISIT_INTERVAL_DAYS, TEXT_FIELDS,
 };
+pub use salon::{Content, Salon, SalonPatch};
+pub use salon_member::{MemberPatch, SalonMember};
 pub use visit::{Action, Need, Outcome, Visit, VisitBody, VisitMethod, VisitPlan, WarningSign};
 
 /// Limits of the kinds' fields, by kind.
 pub mod limits {
+    pub use super::attendance::limits as attendance;
     pub use super::district_info::limits as district_info;
     pub use super::follow_up::limits as follow_up;
     pub use super::resident::limits as resident;
+    pub use super::salon::limits as salon;
+    pub use super::salon_member::limits as salon_member;
     pub use super::visit::limits as visit;
 }
 
@@ -103,10 +112,12 @@ pub trait Kind: 'static {
     /// accepting). Deletions are checked too.
     fn validate(body: &Self::Body, change: &Change, world: &dyn Context, errors: &mut Errors);
 
-    /// Whether `actor` may make this change, given the record as it is held.
+    /// Whether `actor` may make this change, given the record as it is held and those its
+    /// parent is assigned to (`parent_holders`: a salon's organisers; empty without one).
     fn permit(
         actor: Actor<'_>,
         existing: Option<Existing<'_, StateOf<Self>>>,
+        parent_holders: &[UserId],
         change: &Change,
         body: &Self::Body,
     ) -> Result<(), RejectCode>;
@@ -119,6 +130,12 @@ pub trait Kind: 'static {
 
     /// The id a kind's record must have in a district, for kinds of one record per district.
     fn fixed_id(_district: DistrictId) -> Option<RecordId> {
+        None
+    }
+
+    /// The id a record must have given what it says, for kinds of one record per thing
+    /// (a session's attendance), so that phones making it offline make the same record.
+    fn derived_id(_body: &Self::Body) -> Option<RecordId> {
         None
     }
 
@@ -290,6 +307,11 @@ macro_rules! kinds {
                 match self { $(Self::$variant(body) => <$kind as Kind>::describe_ja(body),)+ }
             }
 
+            /// The id its record must have, if its kind derives it ([`Kind::derived_id`]).
+            pub fn derived_id(&self) -> Option<RecordId> {
+                match self { $(Self::$variant(body) => <$kind as Kind>::derived_id(body),)+ }
+            }
+
             /// When what it tells of happened ([`Kind::occurred_at`]).
             pub fn occurred_at(&self) -> Option<i64> {
                 match self { $(Self::$variant(body) => <$kind as Kind>::occurred_at(body),)+ }
@@ -378,10 +400,12 @@ macro_rules! kinds {
             }
 
             /// Whether `actor` may make `change` to a record held as `state` (by
-            /// `created_by`), or create it when `existing` is `None`.
+            /// `created_by`), or create it when `existing` is `None`; `parent_holders` are
+            /// those the record's parent is assigned to.
             pub fn permit(
                 actor: Actor<'_>,
                 existing: Option<(UserId, &Self)>,
+                parent_holders: &[UserId],
                 change: &Change,
             ) -> Result<(), RejectCode> {
                 match &change.body {
@@ -392,7 +416,7 @@ macro_rules! kinds {
                             #[allow(unreachable_patterns)]
                             Some(_) => return Err(RejectCode::IdTaken),
                         };
-                        <$kind as Kind>::permit(actor, existing, change, body)
+                        <$kind as Kind>::permit(actor, existing, parent_holders, change, body)
                     })+
                 }
             }
@@ -405,6 +429,9 @@ kinds! {
     Visit(Visit, VisitBody) = "visit",
     FollowUp(FollowUp, FollowUpPatch) = "follow_up",
     DistrictInfo(DistrictInfo, DistrictInfoPatch) = "district_info",
+    Salon(Salon, SalonPatch) = "salon",
+    SalonMember(SalonMember, MemberPatch) = "salon_member",
+    Attendance(Attendance, AttendancePatch) = "attendance",
 }
 
 /// The volunteers who see a record by assignment: its own for [`Audience::Assigned`], its

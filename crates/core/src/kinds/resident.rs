@@ -174,7 +174,7 @@ impl Kind for Resident {
             errors.text("address", address, MAX_ADDRESS_CHARS, false);
         }
         if let Some(phone) = &patch.phone {
-            phone_number(errors, "phone", phone);
+            errors.phone("phone", phone);
         }
         if let Some(area) = &patch.area {
             errors.text("area", area, MAX_AREA_CHARS, false);
@@ -192,7 +192,7 @@ impl Kind for Resident {
                 MAX_RELATION_CHARS,
                 false,
             );
-            phone_number(errors, "emergency_contact.phone", &contact.phone);
+            errors.phone("emergency_contact.phone", &contact.phone);
         }
         if let Some(status) = &patch.status {
             errors.text(
@@ -231,6 +231,7 @@ impl Kind for Resident {
     fn permit(
         actor: Actor<'_>,
         existing: Option<Existing<'_, LwwRecord>>,
+        _: &[UserId],
         _: &Change,
         patch: &ResidentPatch,
     ) -> Result<(), RejectCode> {
@@ -294,16 +295,6 @@ impl Kind for Resident {
 
 /// A phone number as people write it: digits, hyphens, brackets, spaces (full-width forms
 /// are made half-width by the forms first, with [`normalize_phone`]).
-fn phone_number(errors: &mut Errors, field: &str, phone: &str) {
-    errors.text(field, phone, MAX_PHONE_CHARS, false);
-    if !phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || "-+() ".contains(c))
-    {
-        errors.add(field, Problem::InvalidCharacters);
-    }
-}
-
 /// A phone number as typed on a Japanese keyboard, made what the rule takes: 全角 digits and
 /// hyphens (－, ー, ‐) made half-width, spaces around it dropped.
 pub fn normalize_phone(typed: &str) -> String {

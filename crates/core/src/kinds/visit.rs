@@ -219,6 +219,7 @@ impl Kind for Visit {
     fn permit(
         actor: Actor<'_>,
         existing: Option<Existing<'_, Box<Change>>>,
+        _: &[UserId],
         change: &Change,
         _: &VisitBody,
     ) -> Result<(), RejectCode> {

@@ -98,6 +98,9 @@ pub struct Related {
     pub district: Option<DistrictId>,
     /// The volunteers it is shown to by assignment (see `Visibility::assigned`).
     pub assigned: Vec<UserId>,
+    /// Those it is assigned to itself (`Kind::assigned`: a resident's volunteers, a salon's
+    /// organisers), who may be allowed to change what hangs from it.
+    pub holders: Vec<UserId>,
 }
 
 struct World<'a, F> {
@@ -170,7 +173,18 @@ pub fn apply_change(
             return Err(RejectCode::IdTaken.into());
         }
     }
-    State::permit(actor, existing.map(|e| (e.created_by, &e.state)), change)?;
+    let parent_holders = change
+        .body
+        .parent()
+        .and_then(|(_, id)| related(id))
+        .map(|parent| parent.holders)
+        .unwrap_or_default();
+    State::permit(
+        actor,
+        existing.map(|e| (e.created_by, &e.state)),
+        &parent_holders,
+        change,
+    )?;
     let world = World {
         now_ms,
         actor,

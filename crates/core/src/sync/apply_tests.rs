@@ -33,6 +33,7 @@ fn assigned_resident(id: RecordId) -> Option<Related> {
         kind: RecordKind::Resident,
         district: Some(NORITSUKE),
         assigned: vec![VOLUNTEER],
+        holders: vec![VOLUNTEER],
     })
 }
 
@@ -176,6 +177,7 @@ fn a_visit_belongs_to_its_residents_district() {
             kind: RecordKind::Resident,
             district: Some(DistrictId(2)),
             assigned: vec![VOLUNTEER],
+            holders: vec![VOLUNTEER],
         })
     };
     let filed_in_first = change(SC, NOW as u64, visit(SC, ""));
@@ -315,6 +317,7 @@ fn residents_a_and_b(id: RecordId) -> Option<Related> {
         kind: RecordKind::Resident,
         district: Some(NORITSUKE),
         assigned: vec![assigned],
+        holders: vec![assigned],
     })
 }
 

@@ -865,8 +865,13 @@ impl Simulation {
                 .keys()
                 .filter(|id| !held.contains_key(id))
                 .collect();
+            let kinds: Vec<_> = extra
+                .iter()
+                .chain(&missing)
+                .map(|id| self.model.kind(**id))
+                .collect();
             panic!(
-                "seed {}: {} holds what it should not ({extra:?}) or lacks what it should ({missing:?}) or differs",
+                "seed {}: {} holds what it should not ({extra:?}) or lacks what it should ({missing:?}) or differs (kinds {kinds:?})",
                 self.seed, self.phones[phone].login_id
             );
         }
@@ -910,7 +915,10 @@ impl Simulation {
             }
             RecordKind::FollowUp => self.create_follow_up(),
             // Only coordinators may; anyone else's attempt must be refused.
-            RecordKind::DistrictInfo => self.create_sampled(kind),
+            RecordKind::DistrictInfo | RecordKind::Salon => self.create_sampled(kind),
+            // Coordinators and the salon's organisers; attendance under the session's own id,
+            // so that phones taking it for one session write one record.
+            RecordKind::SalonMember | RecordKind::Attendance => self.create_sampled(kind),
         }
     }
 
@@ -941,8 +949,50 @@ impl Simulation {
                     self.edit_sampled(kind);
                 }
             }
-            RecordKind::DistrictInfo => self.edit_sampled(kind),
+            RecordKind::DistrictInfo | RecordKind::SalonMember => self.edit_sampled(kind),
+            RecordKind::Salon => {
+                if self.rng.chance(50) {
+                    self.cancel_session();
+                } else {
+                    // Renaming, and naming other organisers: what hangs from the salon
+                    // moves in and out of view with them.
+                    self.edit_sampled(kind);
+                }
+            }
+            // More ticks and counts for a session, often one already taken.
+            RecordKind::Attendance => self.create_sampled(kind),
         }
+    }
+
+    /// Someone cancels one date of a salon the phone shows: its organisers may, and the SC;
+    /// anyone else's attempt must be refused.
+    fn cancel_session(&mut self) {
+        let phone = self.rng.below(self.phones.len());
+        let shown = self.shown(phone, RecordKind::Salon);
+        let Some(id) = self.rng.pick(&shown) else {
+            return;
+        };
+        let base = self
+            .view(phone, id, RecordKind::Salon)
+            .and_then(|v| State::from_json(RecordKind::Salon, v).ok())
+            .and_then(|s| s.newest_stamp());
+        let day = mimamori_core::calendar::CivilDate::from_days_since_epoch(
+            self.local_ms(phone).div_euclid(86_400_000) + self.rng.below(30) as i64,
+        );
+        let exception = self
+            .rng
+            .chance(80)
+            .then(|| mimamori_core::salons::Exception {
+                cancelled: true,
+                reason: "雪".into(),
+                ..Default::default()
+            });
+        let body = RecordBody::Salon(mimamori_core::kinds::SalonPatch {
+            exceptions: [(day, exception)].into_iter().collect(),
+            ..Default::default()
+        });
+        let change = self.change(phone, id, base, body);
+        self.save(phone, change);
     }
 
     /// A new record of `kind` made from the kind's own sample, by any phone, under a parent
@@ -964,9 +1014,13 @@ impl Simulation {
         };
         let random_id = RecordId::new_v7(self.now_ms() as u64, self.rng.bytes());
         let mut change = self.change(phone, random_id, None, kind.sample(n, user, now, parent));
-        // A kind of one record per district takes that district's id.
+        // A kind of one record per district takes that district's id, one record per
+        // thing (a session's attendance) the thing's.
         if let Some(fixed) = change.district_id.and_then(|d| kind.fixed_id(d)) {
             change.id = fixed;
+        }
+        if let Some(derived) = change.body.derived_id() {
+            change.id = derived;
         }
         self.save(phone, change);
     }

@@ -35,14 +35,34 @@ pub struct Model {
     pub accepted: BTreeSet<(RecordId, Hlc)>,
 }
 
+/// The maps whose entries merge one by one, by kind: a salon's exceptions by date, a
+/// session's ticks by member and counts by who counted.
+const KEYED: &[(&str, &str)] = &[
+    ("salon", "exceptions"),
+    ("attendance", "present"),
+    ("attendance", "counts"),
+];
+
 /// A change's field writes, deletion included (for per-field merges): the fields of its
-/// body's `data`, whatever its kind.
+/// body's `data`, whatever its kind, each entry of a keyed map as the field `map.key`.
 pub fn writes(change: &Change) -> BTreeMap<String, Value> {
     let body = serde_json::to_value(&change.body).unwrap_or(Value::Null);
-    let mut writes: BTreeMap<String, Value> = match body.get("data") {
-        Some(Value::Object(fields)) => fields.clone().into_iter().collect(),
-        _ => BTreeMap::new(),
-    };
+    let kind = change.kind().as_str();
+    let mut writes = BTreeMap::new();
+    if let Some(Value::Object(fields)) = body.get("data") {
+        for (name, value) in fields {
+            match value {
+                Value::Object(entries) if KEYED.contains(&(kind, name.as_str())) => {
+                    for (key, entry) in entries {
+                        writes.insert(format!("{name}.{key}"), entry.clone());
+                    }
+                }
+                value => {
+                    writes.insert(name.clone(), value.clone());
+                }
+            }
+        }
+    }
     if change.deleted {
         writes.insert(DELETED_FIELD.to_owned(), Value::Bool(true));
     }

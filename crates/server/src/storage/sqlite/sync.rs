@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use mimamori_core::kinds::{assigned_audience, Actor, State};
+use mimamori_core::kinds::{assigned_audience, Actor, Audience, State};
 use mimamori_core::record::{Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
 use mimamori_core::sync::apply::{apply_change, AppliedBefore, Decision, Held, Related, Stored};
 use mimamori_core::sync::{
@@ -126,7 +126,8 @@ impl BatchView {
         })
     }
 
-    /// The volunteers who see a record because of whom it (or its parent) is assigned to.
+    /// The volunteers who see a record, or what hangs from it, because of whom it (or its
+    /// parent) is assigned to: a salon everyone sees, but its members only its organisers.
     /// Coordinators see their whole district and district-wide kinds everyone there: those
     /// never change with a record.
     fn audience(&self, stored: &Stored) -> Vec<UserId> {
@@ -136,7 +137,14 @@ impl BatchView {
             .and_then(|(_, parent)| self.records.get(&parent))
             .map(|p| p.state.assigned())
             .unwrap_or_default();
-        assigned_audience(stored.kind().audience(), &stored.state.assigned(), &parent)
+        let own = stored.state.assigned();
+        let mut audience = assigned_audience(stored.kind().audience(), &own, &parent);
+        for user in own {
+            if !audience.contains(&user) {
+                audience.push(user);
+            }
+        }
+        audience
     }
 
     /// A live record a change may refer to.
@@ -148,6 +156,7 @@ impl BatchView {
                 kind: r.kind(),
                 district: r.district,
                 assigned: self.audience(r),
+                holders: r.state.assigned(),
             })
     }
 
@@ -455,9 +464,17 @@ impl SyncStore for SqliteStorage {
             .map(|d| d.0.to_string())
             .collect::<Vec<_>>()
             .join(",");
-        // Records changed after the cursor in the caller's districts, city-wide records, and
-        // records whose visibility changed for this caller (those become tombstones if no
-        // longer visible). Each part is limited before they are merged, so a page reads
+        // Kinds everyone signed in sees, whatever the district (salons). Our own codes:
+        // safe to inline.
+        let wide_kinds = RecordKind::ALL
+            .iter()
+            .filter(|k| matches!(k.audience(), Audience::City | Audience::Public))
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        // Records changed after the cursor in the caller's districts, city-wide records,
+        // the kinds everyone sees from other districts, and records whose visibility
+        // changed for this caller (those become tombstones if no longer visible). Each part is limited before they are merged, so a page reads
         // about `limit` rows from each index instead of sorting everything after the cursor.
         // A record's parent comes along: records shown by its assignment need its list.
         const COLUMNS: &str = "r.id, r.kind, r.district_id, r.deleted, r.state, r.assigned, \
@@ -473,6 +490,13 @@ impl SyncStore for SqliteStorage {
                SELECT {COLUMNS}, r.seq AS seq, 0 AS from_event \
                FROM records r LEFT JOIN records p ON p.id = r.parent_id \
                WHERE r.seq > ?1 AND r.district_id IS NULL \
+               ORDER BY r.seq LIMIT ?3) \
+             UNION ALL \
+             SELECT * FROM ( \
+               SELECT {COLUMNS}, r.seq AS seq, 0 AS from_event \
+               FROM records r LEFT JOIN records p ON p.id = r.parent_id \
+               WHERE r.seq > ?1 AND r.kind IN ({wide_kinds}) \
+                 AND r.district_id NOT IN ({districts}) \
                ORDER BY r.seq LIMIT ?3) \
              UNION ALL \
              SELECT * FROM ( \

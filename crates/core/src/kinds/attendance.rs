@@ -1,0 +1,370 @@
+//! 出欠: one session's attendance, taken at the door, often offline and sometimes by two
+//! organisers on two phones at once. One record per session, whose id is made from the
+//! salon's and the session's date ([`attendance_id`]), so that both phones write the same
+//! record and it merges:
+//!
+//! - each member's tick on its own (`present`, a keyed map: one phone's tick never erases
+//!   the other's; the same member changed on both is decided by the later write, the other
+//!   kept as a conflict);
+//! - the numbers counted at the door (当日参加, 見学, 担い手, 初参加) kept per organiser
+//!   (`counts`, keyed by who counted: each writes only their own), and the session's
+//!   number is the largest of them (`Counts::joined`): two people at one door count the
+//!   same people, so adding would count them twice;
+//! - the note, last writer wins.
+//!
+//! - Parent: its salon; it lives in the salon's district.
+//! - Audience: the district's coordinators and the salon's organisers.
+//! - Who may change it: the district's coordinators and the salon's organisers; removing it,
+//!   the coordinators. The city and administrators, nothing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, Audience, Existing, Kind, RecordKind};
+use crate::account::Role;
+use crate::calendar::CivilDate;
+use crate::merge::{FieldLww, LwwPatch, LwwRecord};
+use crate::record::{Change, RecordId, UserId};
+use crate::salons::{Counts, Taken};
+use crate::sync::RejectCode;
+use crate::validate::{Context, Errors, Problem};
+
+pub mod limits {
+    pub const MAX_MARKS_PER_CHANGE: usize = 500;
+    pub const MAX_COUNT: u16 = 999;
+    pub const MAX_NOTE_CHARS: usize = 400;
+}
+use limits::*;
+
+/// The fields a change sets; absent fields and entries are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttendancePatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salon_id: Option<RecordId>,
+    /// The session's scheduled date (what identifies it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<CivilDate>,
+    /// The date it took place, when moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_on: Option<CivilDate>,
+    /// Members ticked present (`true`) or un-ticked (`false`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub present: BTreeMap<RecordId, bool>,
+    /// The numbers each organiser counted, by who counted.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counts: BTreeMap<UserId, Counts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl LwwPatch for AttendancePatch {
+    const KEYED: &'static [&'static str] = &["present", "counts"];
+}
+
+impl AttendancePatch {
+    /// The session's attendance as merged (for a state's current values).
+    pub fn taken(&self) -> Option<Taken> {
+        let scheduled = self.date?;
+        Some(Taken {
+            scheduled,
+            date: self.held_on.unwrap_or(scheduled),
+            present: self
+                .present
+                .iter()
+                .filter(|(_, here)| **here)
+                .map(|(member, _)| *member)
+                .collect(),
+            counts: self.joined_counts(),
+        })
+    }
+
+    /// The session's numbers: the largest each organiser counted.
+    pub fn joined_counts(&self) -> Counts {
+        self.counts
+            .values()
+            .fold(Counts::default(), |all, c| all.joined(*c))
+    }
+}
+
+/// The one attendance record of a salon's session: a UUIDv7 whose time is the session's
+/// date and whose random part is the salon's, the same on every phone.
+pub fn attendance_id(salon: RecordId, date: CivilDate) -> RecordId {
+    let bytes = salon.as_uuid().into_bytes();
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&bytes[6..16]);
+    let day_ms = date.days_since_epoch().max(0) as u64 * 86_400_000;
+    RecordId::new_v7(day_ms, random)
+}
+
+/// See the module documentation.
+pub struct Attendance;
+
+impl Kind for Attendance {
+    type Body = AttendancePatch;
+    type Merge = FieldLww;
+    const KIND: RecordKind = RecordKind::Attendance;
+    const AUDIENCE: Audience = Audience::ParentAssigned;
+    const NEEDS_DISTRICT: bool = true;
+    const LABEL_JA: &'static str = "出欠";
+
+    fn describe_ja(body: &AttendancePatch) -> String {
+        let ticked = body.present.values().filter(|here| **here).count();
+        let date = body
+            .date
+            .map(|d| format!("{}/{} ", d.month, d.day))
+            .unwrap_or_default();
+        format!("{date}出席 {ticked}人")
+    }
+
+    fn parent(body: &AttendancePatch) -> Option<(RecordKind, RecordId)> {
+        body.salon_id.map(|id| (RecordKind::Salon, id))
+    }
+
+    fn validate(body: &AttendancePatch, change: &Change, world: &dyn Context, errors: &mut Errors) {
+        let creating = change.base.is_none();
+        match body.salon_id {
+            Some(salon) if !world.visible(RecordKind::Salon, salon) => {
+                errors.add("salon_id", Problem::UnknownReference);
+            }
+            None if creating => errors.add("salon_id", Problem::Required),
+            _ => {}
+        }
+        if creating && body.date.is_none() {
+            errors.add("date", Problem::Required);
+        }
+        if let (Some(salon), Some(date)) = (body.salon_id, body.date) {
+            if attendance_id(salon, date) != change.id {
+                errors.add("id", Problem::OutOfRange);
+            }
+        }
+        for (field, date) in [("date", body.date), ("held_on", body.held_on)] {
+            if date.is_some_and(|d| d.year < 2000) {
+                errors.add(field, Problem::OutOfRange);
+            }
+        }
+        if body.present.len() > MAX_MARKS_PER_CHANGE {
+            errors.add("present", Problem::OutOfRange);
+        }
+        for counts in body.counts.values() {
+            let numbers = [
+                counts.walk_ins,
+                counts.visitors,
+                counts.helpers,
+                counts.first_timers,
+            ];
+            if numbers.iter().any(|n| *n > MAX_COUNT) {
+                errors.add("counts", Problem::OutOfRange);
+            }
+        }
+        if let Some(note) = &body.note {
+            errors.note("note", note, MAX_NOTE_CHARS);
+        }
+    }
+
+    fn permit(
+        actor: Actor<'_>,
+        _: Option<Existing<'_, LwwRecord>>,
+        parent_holders: &[UserId],
+        change: &Change,
+        body: &AttendancePatch,
+    ) -> Result<(), RejectCode> {
+        // Each person writes only their own count.
+        let own_counts = body.counts.keys().all(|counter| *counter == actor.user);
+        let allowed = own_counts
+            && match actor.role {
+                Role::Coordinator => true,
+                Role::Volunteer => parent_holders.contains(&actor.user) && !change.deleted,
+                Role::City | Role::Admin => false,
+            };
+        if allowed {
+            Ok(())
+        } else {
+            Err(RejectCode::NotAllowed)
+        }
+    }
+
+    fn derived_id(body: &AttendancePatch) -> Option<RecordId> {
+        Some(attendance_id(body.salon_id?, body.date?))
+    }
+
+    fn sample(n: u64, author: UserId, now_ms: i64, parent: Option<RecordId>) -> AttendancePatch {
+        let today = CivilDate::from_days_since_epoch(now_ms.div_euclid(86_400_000));
+        AttendancePatch {
+            salon_id: Some(parent.unwrap_or_else(|| RecordId::new_v7(1, [3; 10]))),
+            date: Some(today.add_days(-((n % 5) as i64) * 7)),
+            held_on: None,
+            present: (0..(n % 4))
+                .map(|m| (RecordId::new_v7(1, [m as u8; 10]), m % 3 != 2))
+                .collect(),
+            counts: [(
+                author,
+                Counts {
+                    walk_ins: (n % 3) as u16,
+                    helpers: 2,
+                    ..Counts::default()
+                },
+            )]
+            .into_iter()
+            .collect(),
+            note: (n % 2 == 1).then(|| "にぎやかでした".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hlc::Hlc;
+    use crate::kinds::State;
+    use crate::record::{Body, DeviceId, DistrictId};
+
+    const SC: UserId = UserId(1);
+    const A: UserId = UserId(2);
+    const B: UserId = UserId(3);
+
+    fn salon() -> RecordId {
+        RecordId::new_v7(1_700_000_000_000, [4; 10])
+    }
+
+    fn session() -> CivilDate {
+        CivilDate::new(2026, 12, 1).unwrap()
+    }
+
+    fn member(n: u8) -> RecordId {
+        RecordId::new_v7(1, [n; 10])
+    }
+
+    fn change(author: UserId, wall_ms: u64, body: AttendancePatch) -> Change {
+        Change {
+            id: attendance_id(salon(), session()),
+            district_id: Some(DistrictId(1)),
+            author,
+            device: DeviceId(author.0),
+            stamp: Hlc {
+                wall_ms,
+                counter: 0,
+                node: author.0 as u64,
+            },
+            base: None,
+            deleted: false,
+            body: Body::Attendance(body),
+        }
+    }
+
+    fn at_the_door(author: UserId, ticks: &[(u8, bool)], walk_ins: u16) -> AttendancePatch {
+        AttendancePatch {
+            salon_id: Some(salon()),
+            date: Some(session()),
+            present: ticks.iter().map(|(m, here)| (member(*m), *here)).collect(),
+            counts: [(
+                author,
+                Counts {
+                    walk_ins,
+                    helpers: 2,
+                    ..Counts::default()
+                },
+            )]
+            .into_iter()
+            .collect(),
+            ..AttendancePatch::default()
+        }
+    }
+
+    fn merged(changes: &[&Change]) -> Taken {
+        let mut state = None;
+        for change in changes {
+            state = Some(State::apply(state.as_ref(), change).unwrap().0);
+        }
+        match state.unwrap().current() {
+            Some(Body::Attendance(patch)) => patch.taken().unwrap(),
+            other => panic!("an attendance: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn two_phones_at_one_door_both_count_in_either_order() {
+        let a = change(A, 10, at_the_door(A, &[(1, true), (2, true)], 3));
+        let b = change(B, 12, at_the_door(B, &[(3, true), (2, true)], 2));
+        let one = merged(&[&a, &b]);
+        assert_eq!(
+            one,
+            merged(&[&b, &a]),
+            "the order they arrive in does not matter"
+        );
+        assert_eq!(one.present.len(), 3, "every tick stands");
+        assert_eq!(one.counts.walk_ins, 3, "the larger count of the same door");
+        assert_eq!(
+            one.counts.helpers, 2,
+            "not 4: the same helpers were counted twice"
+        );
+        // An un-tick made after seeing the tick wins over it.
+        let mut untick = change(A, 20, at_the_door(A, &[(3, false)], 3));
+        untick.base = Some(b.stamp);
+        assert_eq!(merged(&[&a, &b, &untick]).present.len(), 2);
+    }
+
+    #[test]
+    fn the_id_is_the_sessions_and_each_counts_only_for_themselves() {
+        let body = at_the_door(A, &[(1, true)], 1);
+        assert_eq!(
+            Attendance::derived_id(&body),
+            Some(attendance_id(salon(), session()))
+        );
+        let mut elsewhere = change(A, 10, body.clone());
+        elsewhere.id = RecordId::new_v7(5, [5; 10]);
+        struct Everything;
+        impl Context for Everything {
+            fn now_ms(&self) -> i64 {
+                0
+            }
+            fn visible(&self, _: RecordKind, _: RecordId) -> bool {
+                true
+            }
+        }
+        let refused = crate::validate::validate_change(&elsewhere, &Everything).unwrap_err();
+        assert_eq!(refused[0].field, "id");
+        assert!(
+            crate::validate::validate_change(&change(A, 10, body.clone()), &Everything).is_ok()
+        );
+        assert_ne!(
+            attendance_id(salon(), session()),
+            attendance_id(salon(), session().add_days(7))
+        );
+
+        let actor = |user: UserId, role: Role| Actor {
+            user,
+            device: DeviceId(user.0),
+            role,
+            districts: &[DistrictId(1)],
+        };
+        let organisers = [A, B];
+        let permit = |who: UserId, role: Role, body: AttendancePatch| {
+            State::permit(actor(who, role), None, &organisers, &change(who, 10, body))
+        };
+        assert_eq!(permit(A, Role::Volunteer, body.clone()), Ok(()));
+        assert_eq!(
+            permit(B, Role::Volunteer, body.clone()),
+            Err(RejectCode::NotAllowed),
+            "B cannot write A's count"
+        );
+        assert_eq!(
+            permit(UserId(9), Role::Volunteer, at_the_door(UserId(9), &[], 0)),
+            Err(RejectCode::NotAllowed),
+            "a volunteer who does not run the salon"
+        );
+        assert_eq!(
+            permit(SC, Role::Coordinator, at_the_door(SC, &[], 0)),
+            Ok(())
+        );
+        assert_eq!(
+            permit(SC, Role::City, at_the_door(SC, &[], 0)),
+            Err(RejectCode::NotAllowed)
+        );
+        assert_eq!(
+            permit(SC, Role::Admin, at_the_door(SC, &[], 0)),
+            Err(RejectCode::NotAllowed)
+        );
+    }
+}
