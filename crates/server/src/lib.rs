@@ -7,6 +7,7 @@ pub mod demo;
 mod demo_district;
 pub mod gate;
 pub mod http;
+pub mod ical;
 pub mod proxy;
 pub mod pwa;
 pub mod storage;

@@ -5,6 +5,7 @@ mod devices;
 mod districts;
 pub mod error;
 mod health;
+mod salons;
 mod sync;
 
 use std::sync::Arc;
@@ -100,6 +101,7 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
         .merge(districts::routes())
         .merge(auth::routes())
         .merge(devices::routes())
+        .merge(salons::routes())
         .merge(sync::routes())
         .merge(extra)
         // Must come after every route: it is applied to the routes that exist when called.
@@ -157,6 +159,8 @@ mod tests;
 mod auth_tests;
 #[cfg(test)]
 mod hardening_tests;
+#[cfg(test)]
+mod salons_tests;
 #[cfg(test)]
 mod sync_tests;
 #[cfg(test)]

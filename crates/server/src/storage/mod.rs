@@ -13,7 +13,7 @@ use mimamori_core::api::District;
 
 pub use accounts::{Accounts, DeviceInfo, DeviceSession, NewUser, UserAccount};
 pub use sqlite::SqliteStorage;
-pub use sync::{SyncCaller, SyncStore};
+pub use sync::{SharedRecord, SharedScope, SyncCaller, SyncStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

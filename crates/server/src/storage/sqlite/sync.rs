@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::SqliteStorage;
-use crate::storage::{StorageError, SyncCaller, SyncStore};
+use crate::storage::{SharedRecord, SharedScope, StorageError, SyncCaller, SyncStore};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -447,6 +447,44 @@ impl SyncStore for SqliteStorage {
         batch.save_seq(&mut tx).await?;
         tx.commit().await?;
         Ok(results)
+    }
+
+    async fn shared_records(
+        &self,
+        kind: RecordKind,
+        scope: SharedScope,
+    ) -> Result<Vec<SharedRecord>, StorageError> {
+        if !matches!(kind.audience(), Audience::City | Audience::Public) {
+            return Ok(Vec::new());
+        }
+        const SELECT: &str = "SELECT id, kind, district_id, created_by, state FROM records \
+                              WHERE kind = ?1 AND NOT deleted";
+        let rows = match scope {
+            SharedScope::District(district) => {
+                sqlx::query(&format!("{SELECT} AND district_id = ?2 ORDER BY seq"))
+                    .bind(kind.as_str())
+                    .bind(district.0)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            SharedScope::Record(id) => {
+                sqlx::query(&format!("{SELECT} AND id = ?2"))
+                    .bind(kind.as_str())
+                    .bind(id.to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                let (id, stored) = stored_from_row(row)?;
+                Ok(SharedRecord {
+                    id,
+                    district: stored.district,
+                    state: stored.state,
+                })
+            })
+            .collect()
     }
 
     async fn pull(
