@@ -11,7 +11,9 @@ use mimamori_core::settings::{DeviceSettings, TextSize};
 use crate::engine::SyncEngine;
 use crate::features::reports::ReportsPage;
 use crate::features::resources::ResourcesPage;
-use crate::features::salons::SalonsPage;
+use crate::features::salons::{
+    AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
+};
 use crate::features::settings::SettingsPage;
 use crate::features::watch::{
     DeskPage, FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentManagePage, ResidentPage,
@@ -284,6 +286,11 @@ pub fn App(
                         <Route path=path!("/follow-ups") view=FollowUpsPage />
                         <Route path=path!("/desk") view=DeskPage />
                         <Route path=path!("/salons") view=SalonsPage />
+                        <Route path=path!("/salons/new") view=SalonEditPage />
+                        <Route path=path!("/salons/:id") view=SalonPage />
+                        <Route path=path!("/salons/:id/edit") view=SalonEditPage />
+                        <Route path=path!("/salons/:id/dates/:date") view=SessionChangePage />
+                        <Route path=path!("/salons/:id/sessions/:date") view=AttendancePage />
                         <Route path=path!("/resources") view=ResourcesPage />
                         <Route path=path!("/reports") view=ReportsPage />
                         <Route path=path!("/settings") view=SettingsPage />

@@ -14,6 +14,8 @@ pub const WATCH_TITLE: &str = "見守り訪問";
 pub const SALONS_TITLE: &str = "居場所・サロン";
 pub const SALONS_EMPTY: &str = "サロンの予定は、まだこの端末にありません。";
 pub const SALONS_EMPTY_DETAIL: &str = "開催予定と出欠の記録は、今後の更新で使えるようになります。";
+pub const SALON_REFUSED: &str = "サロンの画面で、もう一度入力してください。";
+pub const SALON_OPEN: &str = "サロンの画面を開く";
 pub const RESOURCES_TITLE: &str = "社会資源まとめ";
 pub const RESOURCES_EMPTY: &str = "社会資源まとめは、まだこの端末にありません。";
 pub const RESOURCES_EMPTY_DETAIL: &str =
@@ -351,4 +353,236 @@ pub const THIS_PHONE: &str = "いま使っている端末です";
 
 pub fn revoked_devices(count: usize) -> String {
     format!("使えなくした端末（{count}台）")
+}
+
+// 居場所・サロン.
+pub const SALONS_WEEK_TITLE: &str = "今週・来週のサロン";
+pub const SALONS_SCOPE: &str = "どこのサロンを見るか";
+pub const SALONS_MINE: &str = "わたしの地区";
+pub const SALONS_CITY: &str = "市内すべて";
+pub const SALONS_NONE_THIS_FORTNIGHT: &str = "今週・来週の予定はありません。";
+pub const SALONS_ALL: &str = "サロンの一覧";
+pub const ADD_SALON: &str = "サロンを登録する";
+pub const EDIT_SALON: &str = "サロンの内容を直す";
+pub const SALON_EDIT_SC_ONLY: &str =
+    "サロンの登録と変更は、地区の生活支援コーディネーター（SC）が行います。";
+pub const SALON_NOT_FOUND: &str = "このサロンの記録は、この端末にありません。";
+pub const SESSION_NOT_FOUND: &str = "この日の開催は、この端末の記録にありません。";
+pub const BACK_TO_SALONS: &str = "サロンの一覧へ";
+pub const BACK_TO_SALON: &str = "サロンの画面へ";
+pub const SALON_ENDED: &str = "このサロンは終了しています。";
+pub const SALON_CALL: &str = "問い合わせ先に電話";
+pub const SALON_NEXT: &str = "これからの予定";
+pub const SALON_NO_NEXT: &str = "これからの予定はありません。";
+pub const SALON_RECENT: &str = "最近の出欠";
+pub const SALON_DETAILS: &str = "くわしく";
+pub const SALON_CALENDAR: &str = "カレンダーに入れる";
+pub const SALON_CALENDAR_NOTE: &str =
+    "スマホのカレンダーに予定が入ります。中止や変更も反映されます（ご家族にもこのページから）。";
+pub const SALON_NAME: &str = "サロンの名前";
+pub const SALON_KANA: &str = "よみがな";
+pub const SALON_CONTENTS: &str = "内容";
+pub const SALON_WHEN: &str = "日程";
+pub const SALON_REPEAT: &str = "開く日の決まり";
+pub const SALON_WEEKS: &str = "第何週";
+pub const SALON_WEEKDAYS: &str = "曜日";
+pub const SALON_DATES: &str = "開く日";
+pub const ADD_DATE: &str = "日付を加える";
+pub const REMOVE: &str = "取り消す";
+pub const SALON_FROM: &str = "いつから";
+pub const SALON_UNTIL: &str = "いつまで（決まっていれば）";
+pub const SALON_SKIP_HOLIDAYS: &str = "祝日は休み";
+pub const SALON_VENUE: &str = "会場";
+pub const SALON_ADDRESS: &str = "会場の住所";
+pub const SALON_FEE: &str = "参加費（例: 100円、無料）";
+pub const SALON_CAPACITY: &str = "定員";
+pub const SALON_APPLY: &str = "申込";
+pub const SALON_APPLY_FIRST: &str = "申込が必要";
+pub const SALON_CONTACT: &str = "問い合わせ先";
+pub const SALON_PHONE: &str = "問い合わせ先の電話番号";
+pub const SALON_ORGANISERS: &str = "運営する方（出欠をとる方）";
+pub const SALON_ABSENCES: &str = "何回続けて休んだら見守りを考えるか";
+pub const SALON_NOTE: &str = "メモ（持ち物・送迎など）";
+pub const SALON_MARK_ENDED: &str = "このサロンは終了した";
+pub const SCHEDULE_INCOMPLETE: &str = "開始と終了の時刻、始まる日を入れてください。";
+pub const TAKE_ATTENDANCE: &str = "出欠";
+pub const CHANGE_SESSION: &str = "変更・中止";
+pub const CHANGE_SESSION_TITLE: &str = "この日の変更・中止";
+pub const SESSION_PLAN: &str = "この日は";
+pub const SESSION_AS_PLANNED: &str = "予定どおり";
+pub const SESSION_CANCEL: &str = "中止";
+pub const SESSION_MOVE: &str = "日時・会場を変更";
+pub const SESSION_REASON: &str = "中止の理由";
+pub const SESSION_REASON_TEXT: &str = "理由（みなさんに伝わります）";
+pub const SESSION_NEW_DATE: &str = "日にち";
+pub const SESSION_START: &str = "開始";
+pub const SESSION_END: &str = "終了";
+pub const SESSION_VENUE: &str = "会場（変わるとき）";
+pub const SESSION_VENUE_HINT: &str = "いつもの会場なら空けておく";
+pub const SESSION_MOVE_INCOMPLETE: &str = "変更後の日にちと時刻を入れてください。";
+pub const ATTENDANCE_TITLE: &str = "出欠";
+pub const ATTENDANCE_NOT_SAVED: &str = "保存できませんでした。もう一度押してください。";
+pub const MEMBERS: &str = "会員（押すと出席）";
+pub const NO_MEMBERS: &str = "会員はまだいません。下で加えられます。";
+pub const MEMBER_NAME: &str = "名前";
+pub const MEMBER_KANA: &str = "よみがな";
+pub const MEMBER_NAME_NEEDED: &str = "加える方の名前を入れてください。";
+pub const ADD_MEMBER: &str = "会員に加えて出席にする";
+pub const COUNTED_AT_DOOR: &str = "受付で数えた人数";
+pub const WALK_INS: &str = "当日参加";
+pub const VISITORS: &str = "見学";
+pub const HELPERS: &str = "担い手";
+pub const FIRST_TIMERS: &str = "初参加";
+pub const ATTENDANCE_NOTE: &str = "メモ";
+pub const SAVE_NOTE: &str = "メモを保存";
+pub const NOTE_SAVED: &str = "メモを保存しました。";
+
+/// A day's heading: 「今日 11月26日(木)」, 「明日 …」, else 「11月28日(土)」 (with the
+/// year when it is not this year's).
+pub fn day_heading(
+    date: mimamori_core::calendar::CivilDate,
+    today: mimamori_core::calendar::CivilDate,
+) -> String {
+    let mut full = format!("{}月{}日({})", date.month, date.day, date.weekday_ja());
+    if date.year != today.year {
+        full = format!("{}年{full}", date.year);
+    }
+    match date.days_since_epoch() - today.days_since_epoch() {
+        0 => format!("今日 {full}"),
+        1 => format!("明日 {full}"),
+        -1 => format!("昨日 {full}"),
+        _ => full,
+    }
+}
+
+pub fn session_moved(reason: &str) -> String {
+    if reason.is_empty() {
+        "日時・会場の変更があります".to_owned()
+    } else {
+        format!("変更あり（{reason}）")
+    }
+}
+
+pub fn session_cancelled(reason: &str) -> String {
+    if reason.is_empty() {
+        "中止".to_owned()
+    } else {
+        format!("中止（{reason}）")
+    }
+}
+
+pub fn session_holiday(holiday: &str) -> String {
+    format!("休み（{holiday}）")
+}
+
+pub fn session_changed(
+    salon: &str,
+    date: mimamori_core::calendar::CivilDate,
+    exception: Option<&mimamori_core::salons::Exception>,
+) -> String {
+    let day = format!("{}月{}日", date.month, date.day);
+    match exception {
+        None => format!("{salon}の{day}は予定どおりにしました"),
+        Some(e) if e.cancelled => format!("{salon}の{day}を中止にしました"),
+        Some(_) => format!("{salon}の{day}の変更を保存しました"),
+    }
+}
+
+pub fn apply_first(needed: bool) -> &'static str {
+    if needed {
+        "申込が必要です"
+    } else {
+        "申込はいりません"
+    }
+}
+
+pub fn members_count(count: usize) -> String {
+    format!("会員 {count}人")
+}
+
+pub fn attendance_summary(taken: Option<usize>) -> String {
+    match taken {
+        Some(count) => format!("出席 {count}人"),
+        None => "まだ出欠をとっていません".to_owned(),
+    }
+}
+
+pub fn attendance_total(members: usize, walk_ins: usize) -> String {
+    format!(
+        "出席 {}人（会員 {members}人・当日参加 {walk_ins}人）",
+        members + walk_ins
+    )
+}
+
+pub fn minus(what: &str) -> String {
+    format!("{what}を1人減らす")
+}
+
+pub fn plus(what: &str) -> String {
+    format!("{what}を1人増やす")
+}
+
+pub fn others_counted(count: u16) -> String {
+    format!("ほかの方は{count}人")
+}
+
+pub fn salon_saved(name: &str) -> String {
+    format!("「{name}」を保存しました")
+}
+
+// The desk's suggestions from salon absences.
+pub const DESK_ABSENCES: &str = "サロンを続けて休んでいる方";
+pub const NO_ABSENCES: &str = "続けて休んでいる方はいません。";
+pub const ASK_VISIT: &str = "見守りを頼む";
+pub const LINK_RESIDENT: &str = "どの見守り対象者の方ですか";
+pub const CHOOSE: &str = "選んでください";
+pub const LINK: &str = "この方とつなぐ";
+pub const REGISTER_FIRST: &str = "見守り対象者として登録する";
+pub const SKIP_ABSENCE: &str = "今回は見送る";
+
+pub fn absences_line(name: &str, salon: &str, missed: u32, last_came: Option<String>) -> String {
+    let last = last_came.map_or_else(
+        || "まだ参加がありません".to_owned(),
+        |d| format!("最後の参加 {d}"),
+    );
+    format!("{name}さん（{salon}）{missed}回続けてお休み・{last}")
+}
+
+pub fn linked_resident(name: &str) -> String {
+    format!("見守り対象者: {name}さん")
+}
+
+pub fn absence_follow_up(salon: &str, missed: u32) -> String {
+    format!("{salon}を{missed}回続けて休んでいます。様子を見に行く")
+}
+
+pub fn absence_asked(name: &str) -> String {
+    format!("{name}さんの見守りを、やることに入れました。")
+}
+
+pub fn member_linked(name: &str) -> String {
+    format!("{name}さんを見守り対象者とつなぎました。")
+}
+
+pub fn absence_skipped(name: &str) -> String {
+    format!("{name}さんの今回のお休みは見送りました。")
+}
+
+// The salons' figures on the 記録 tab.
+pub const SALON_FIGURES: &str = "サロンの集計";
+pub const ATTENDANCES: &str = "延べ参加者数";
+pub const DISTINCT_PEOPLE: &str = "実人数";
+pub const AVERAGE: &str = "1回の平均";
+pub const HELPERS_TOTAL: &str = "担い手（延べ）";
+
+pub fn month_heading(year: i32, month: u8) -> String {
+    format!("{year}年{month}月")
+}
+
+pub fn sessions_held(count: u32) -> String {
+    format!("開催 {count}回")
+}
+
+pub fn people(count: u32) -> String {
+    format!("{count}人")
 }

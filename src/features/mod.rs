@@ -113,5 +113,20 @@ pub fn correction_form(refused: Quarantined, on_done: Callback<()>) -> AnyView {
             <a href="/desk" class="button">{text::DESK_TITLE}</a>
         }
         .into_any(),
+        // A salon's details, members and attendance are typed again on the salon's own
+        // screens, which show them as they now are.
+        Body::Salon(_) | Body::SalonMember(_) | Body::Attendance(_) => {
+            let salon = match &refused.change.body {
+                Body::SalonMember(member) => member.salon_id,
+                Body::Attendance(taken) => taken.salon_id,
+                _ => Some(refused.change.id),
+            };
+            let href = salon.map_or_else(|| "/salons".to_owned(), |id| format!("/salons/{id}"));
+            view! {
+                <p class="setting-note">{text::SALON_REFUSED}</p>
+                <a href=href class="button">{text::SALON_OPEN}</a>
+            }
+            .into_any()
+        }
     }
 }

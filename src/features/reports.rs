@@ -1,6 +1,6 @@
 //! 記録・報告: the visits of the last 30 days, as figures by outcome and the latest ones
-//! with who made them. The month's report for the city comes with
-//! its own issue; until then this is what a volunteer or an SC can read at a glance.
+//! with who made them, and the month's figures of the salons the user runs. The month's
+//! report for the city comes with its own issue.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +10,9 @@ use mimamori_core::record::RecordId;
 use mimamori_core::watch::visits_by_outcome;
 
 use crate::app::AppStore;
+use crate::features::salons::SalonFigures;
 use crate::features::watch::queries;
-use crate::widgets::{load, EmptyState, Loading};
+use crate::widgets::{load, Loading};
 use crate::{local_time, text};
 
 /// The figures look back this many days, today included.
@@ -78,38 +79,40 @@ async fn read() -> Option<Figures> {
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let figures = load(|| (), |()| read());
-    move || {
-        match figures.get() {
-        None => view! { <section class="page"><h2 class="page-title">{text::REPORTS_TITLE}</h2><Loading /></section> }.into_any(),
-        Some(Some(f)) if !f.latest.is_empty() => view! { <ReportBody figures=f /> }.into_any(),
-        Some(_) => view! {
-            <EmptyState title=text::REPORTS_TITLE message=text::REPORTS_EMPTY detail=text::REPORTS_EMPTY_DETAIL />
-        }.into_any(),
-    }
+    view! {
+        <section class="page">
+            <h2 class="page-title">{text::REPORTS_TITLE}</h2>
+            {move || match figures.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Some(f)) if !f.latest.is_empty() => view! { <VisitFigures figures=f /> }.into_any(),
+                Some(_) => view! {
+                    <p class="empty-message">{text::REPORTS_EMPTY}</p>
+                    <p class="empty-detail">{text::REPORTS_EMPTY_DETAIL}</p>
+                }.into_any(),
+            }}
+            <SalonFigures />
+        </section>
     }
 }
 
 #[component]
-fn ReportBody(figures: Figures) -> impl IntoView {
+fn VisitFigures(figures: Figures) -> impl IntoView {
     view! {
-        <section class="page">
-            <h2 class="page-title">{text::REPORTS_TITLE}</h2>
-            <h3 class="section-title">{text::visits_in_days(DAYS, figures.total)}</h3>
-            <dl class="details figures">
-                {figures.by_outcome.into_iter().map(|(outcome, n)| view! {
-                    <div class="detail"><dt>{outcome}</dt><dd>{format!("{n}件")}</dd></div>
-                }).collect_view()}
-            </dl>
-            <h3 class="section-title">{text::LATEST_VISITS}</h3>
-            <ul class="list">
-                {figures.latest.into_iter().map(|(resident, name, what, author)| view! {
-                    <li class="desk-row">
-                        <a href=format!("/residents/{resident}") class="list-item">{text::honorific(&name)}</a>
-                        <span>{what}</span>
-                        <span class="visit-meta">{text::visited_by(&author)}</span>
-                    </li>
-                }).collect_view()}
-            </ul>
-        </section>
+        <h3 class="section-title">{text::visits_in_days(DAYS, figures.total)}</h3>
+        <dl class="details figures">
+            {figures.by_outcome.into_iter().map(|(outcome, n)| view! {
+                <div class="detail"><dt>{outcome}</dt><dd>{format!("{n}件")}</dd></div>
+            }).collect_view()}
+        </dl>
+        <h3 class="section-title">{text::LATEST_VISITS}</h3>
+        <ul class="list">
+            {figures.latest.into_iter().map(|(resident, name, what, author)| view! {
+                <li class="desk-row">
+                    <a href=format!("/residents/{resident}") class="list-item">{text::honorific(&name)}</a>
+                    <span>{what}</span>
+                    <span class="visit-meta">{text::visited_by(&author)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }

@@ -206,6 +206,7 @@ fn DeskBody(desk: Desk) -> impl IntoView {
                 </ul>
             }).collect_view().into_any()
         }}
+        <crate::features::salons::AbsenceSuggestions />
         <h3 class="section-title" data-desk="unassigned">{text::desk_unassigned(unassigned.len())}</h3>
         <ul class="list">
             {unassigned.into_iter().map(|(id, name)| view! { <li>{resident_link(id, &name)}</li> }).collect_view()}

@@ -9,7 +9,7 @@ use mimamori_core::kinds::DistrictInfoPatch;
 use crate::text;
 
 /// A `tel:` link for a number as people write it (「027-321-1319」).
-fn tel(number: &str) -> String {
+pub fn tel(number: &str) -> String {
     let digits: String = number
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')

@@ -17,6 +17,7 @@ mod visit_form;
 
 pub use desk::DeskPage;
 pub use edit::ResidentEditPage;
+pub use emergency::tel;
 pub use follow_ups::{FollowUpCorrection, FollowUpsPage};
 pub use list::WatchPage;
 pub use manage::ResidentManagePage;

@@ -184,7 +184,12 @@ async fn each_role_may_do_what_a_salon_allows_and_no_more() {
     let results = push(
         &app,
         &organiser,
-        &[change(&organiser, member_id, 3, member(salon_id, "秘密 花子"))],
+        &[change(
+            &organiser,
+            member_id,
+            3,
+            member(salon_id, "秘密 花子"),
+        )],
     )
     .await;
     assert_eq!(statuses(&results), ["accepted"]);
