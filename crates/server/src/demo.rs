@@ -8,8 +8,8 @@ use mimamori_core::districts::TAKASAKI_DISTRICTS;
 use mimamori_core::record::DistrictId;
 
 use crate::admin::{self, UserSpec};
-use crate::demo_district;
 use crate::storage::Storage;
+use crate::{demo_district, demo_salons};
 
 /// Every demo account's password; printed at start, and the database is a demo's.
 pub const DEMO_PASSWORD: &str = "mimamori-demo";
@@ -77,10 +77,12 @@ pub async fn load(storage: &dyn Storage, records: bool) -> anyhow::Result<()> {
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_millis() as i64;
-    let records = demo_district::load(storage, noritsuke, now_ms).await?;
+    let (watch, residents) = demo_district::load(storage, noritsuke, now_ms).await?;
+    let salons = demo_salons::load(storage, noritsuke, &residents, now_ms).await?;
+    let records = watch + salons;
     tracing::info!(added, records, "demo data loaded");
     println!(
-        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts, {records} records in 乗附)",
+        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts, {records} records: 乗附's residents and salons, and the salons the newsletter names)",
         DEMO_ACCOUNTS.len()
     );
     print_logins();

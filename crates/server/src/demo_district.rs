@@ -24,7 +24,7 @@ use mimamori_core::sync::ItemResult;
 use crate::accounts::new_device_token;
 use crate::storage::{Storage, SyncCaller};
 
-const DAY_MS: i64 = 86_400_000;
+pub(crate) const DAY_MS: i64 = 86_400_000;
 /// Japan's offset: the demo's visits happen in the daytime there.
 const JST_MS: i64 = 9 * 3_600_000;
 
@@ -186,10 +186,10 @@ const FINE_NOTES: &[&str] = &[
 const AWAY_NOTES: &[&str] = &["不在。雨戸は開いていた", "不在。郵便受けはきれい", ""];
 
 /// A small deterministic generator: the demo is the same every time.
-struct Dice(u64);
+pub(crate) struct Dice(pub u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         // xorshift64*
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -197,11 +197,11 @@ impl Dice {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 
-    fn bytes(&mut self) -> [u8; 10] {
+    pub(crate) fn bytes(&mut self) -> [u8; 10] {
         let a = self.next().to_le_bytes();
         let b = self.next().to_le_bytes();
         [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
@@ -209,14 +209,20 @@ impl Dice {
 }
 
 /// Who makes the demo's changes: an account and the device made for it.
-struct Maker {
-    caller: SyncCaller,
+pub(crate) struct Maker {
+    pub(crate) caller: SyncCaller,
     /// The last stamp this device issued (stamps only go forward).
     last: Hlc,
 }
 
 impl Maker {
-    fn change(&mut self, id: RecordId, at_ms: i64, base: Option<Hlc>, body: Body) -> Change {
+    pub(crate) fn change(
+        &mut self,
+        id: RecordId,
+        at_ms: i64,
+        base: Option<Hlc>,
+        body: Body,
+    ) -> Change {
         let wall = (at_ms as u64).max(self.last.wall_ms);
         let counter = if wall == self.last.wall_ms {
             self.last.counter + 1
@@ -241,16 +247,20 @@ impl Maker {
     }
 }
 
-fn date_of(ms: i64) -> CivilDate {
+pub(crate) fn date_of(ms: i64) -> CivilDate {
     CivilDate::from_days_since_epoch((ms + JST_MS).div_euclid(DAY_MS))
 }
 
 /// The start (UTC ms) of a day in Japan, plus `hour` o'clock there.
-fn at_hour(date: CivilDate, hour: i64, minute: i64) -> i64 {
+pub(crate) fn at_hour(date: CivilDate, hour: i64, minute: i64) -> i64 {
     date.days_since_epoch() * DAY_MS - JST_MS + hour * 3_600_000 + minute * 60_000
 }
 
-async fn maker(storage: &dyn Storage, login: &str, district: DistrictId) -> anyhow::Result<Maker> {
+pub(crate) async fn maker(
+    storage: &dyn Storage,
+    login: &str,
+    district: DistrictId,
+) -> anyhow::Result<Maker> {
     let user = storage
         .find_user_by_login(login)
         .await?
@@ -268,7 +278,7 @@ async fn maker(storage: &dyn Storage, login: &str, district: DistrictId) -> anyh
     })
 }
 
-async fn push(
+pub(crate) async fn push(
     storage: &dyn Storage,
     maker: &Maker,
     changes: &[Change],
@@ -287,12 +297,17 @@ async fn push(
     Ok(())
 }
 
-/// Loads the district's residents, visits, follow-ups and contacts as of `now_ms`.
+/// What the demo district holds that the demo salons refer to: its residents (id, name,
+/// ふりがな), some of whom are salon members too.
+pub(crate) type DemoResidents = Vec<(RecordId, &'static str, &'static str)>;
+
+/// Loads the district's residents, visits, follow-ups and contacts as of `now_ms`. Returns
+/// how many records were made, and the residents.
 pub async fn load(
     storage: &dyn Storage,
     district: DistrictId,
     now_ms: i64,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<(usize, DemoResidents)> {
     let mut sc = maker(storage, "noritsuke.sc", district).await?;
     let mut volunteers = [
         maker(storage, "noritsuke.v1", district).await?,
@@ -306,6 +321,7 @@ pub async fn load(
     // The SC registered everyone about half a year ago, with their consent.
     let registered = today.add_days(-180);
     let mut residents = Vec::new();
+    let mut named: DemoResidents = Vec::new();
     let mut resident_changes = Vec::new();
     for (n, (name, kana, area, interval, contact)) in RESIDENTS.iter().enumerate() {
         let at = at_hour(registered.add_days(n as i64 % 20), 10, (n as i64 * 7) % 60);
@@ -340,6 +356,7 @@ pub async fn load(
         };
         resident_changes.push(sc.change(id, at, None, Body::Resident(patch)));
         residents.push((id, volunteer, *interval, n));
+        named.push((id, *name, *kana));
     }
     let info = DistrictInfoPatch {
         sc_name: Some("佐藤".to_owned()),
@@ -484,7 +501,7 @@ pub async fn load(
     for maker in std::iter::once(&sc).chain(volunteers.iter()) {
         storage.revoke_device(maker.caller.device).await?;
     }
-    Ok(made)
+    Ok((made, named))
 }
 
 #[cfg(test)]

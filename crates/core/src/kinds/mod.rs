@@ -133,6 +133,12 @@ pub trait Kind: 'static {
         None
     }
 
+    /// Other records it names besides its parent (a member's 見守り resident), which the
+    /// server must know to check them.
+    fn references(_body: &Self::Body) -> Vec<RecordId> {
+        Vec::new()
+    }
+
     /// The id a record must have given what it says, for kinds of one record per thing
     /// (a session's attendance), so that phones making it offline make the same record.
     fn derived_id(_body: &Self::Body) -> Option<RecordId> {
@@ -305,6 +311,11 @@ macro_rules! kinds {
             /// The change in a few words ([`Kind::describe_ja`]).
             pub fn describe_ja(&self) -> String {
                 match self { $(Self::$variant(body) => <$kind as Kind>::describe_ja(body),)+ }
+            }
+
+            /// The records it names besides its parent ([`Kind::references`]).
+            pub fn references(&self) -> Vec<RecordId> {
+                match self { $(Self::$variant(body) => <$kind as Kind>::references(body),)+ }
             }
 
             /// The id its record must have, if its kind derives it ([`Kind::derived_id`]).

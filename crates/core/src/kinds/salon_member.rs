@@ -133,6 +133,10 @@ impl Kind for SalonMember {
         }
     }
 
+    fn references(body: &MemberPatch) -> Vec<RecordId> {
+        body.resident_id.into_iter().collect()
+    }
+
     fn sample(n: u64, _: UserId, now_ms: i64, parent: Option<RecordId>) -> MemberPatch {
         let today = CivilDate::from_days_since_epoch(now_ms.div_euclid(86_400_000));
         let names = [

@@ -78,8 +78,11 @@ impl BatchView {
         let wanted: Vec<String> = changes
             .iter()
             .flat_map(|c| {
-                let parent = c.body.parent().map(|(_, id)| id.to_string());
-                std::iter::once(c.id.to_string()).chain(parent)
+                let parent = c.body.parent().map(|(_, id)| id);
+                std::iter::once(c.id)
+                    .chain(parent)
+                    .chain(c.body.references())
+                    .map(|id| id.to_string())
             })
             .collect();
         let pairs_json = serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into());
