@@ -7,6 +7,7 @@
 mod account;
 mod manifest;
 mod offline;
+mod salons;
 mod shell;
 mod storage;
 mod sync;

@@ -14,7 +14,7 @@ use mimamori_core::salons::{absentees, Absentee, MemberSince};
 use mimamori_core::watch::Resident;
 
 use super::queries::{self, Member};
-use crate::app::{AppStore, AppSync};
+use crate::app::{AppStore, AppSync, Flash};
 use crate::features::watch::queries as watch_queries;
 use crate::store::Draft;
 use crate::widgets::load;
@@ -84,10 +84,8 @@ async fn read() -> Option<Suggestions> {
 #[component]
 pub fn AbsenceSuggestions() -> impl IntoView {
     let data = load(|| (), |()| read());
-    let done = RwSignal::new(None::<String>);
     view! {
         <h3 class="section-title" data-desk="absences">{text::DESK_ABSENCES}</h3>
-        {move || done.get().map(|said| view! { <p class="notice" role="status">{said}</p> })}
         {move || match data.get().flatten() {
             None => ().into_any(),
             Some(found) if found.list.is_empty() => {
@@ -99,7 +97,7 @@ pub fn AbsenceSuggestions() -> impl IntoView {
                 view! {
                     <ul class="list">
                         {found.list.into_iter().map(|s| view! {
-                            <li><SuggestionCard suggestion=s residents=residents me=me done=done /></li>
+                            <li><SuggestionCard suggestion=s residents=residents me=me /></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -113,9 +111,10 @@ fn SuggestionCard(
     suggestion: Suggestion,
     residents: StoredValue<Vec<Resident>>,
     me: UserId,
-    done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let sync = expect_context::<AppSync>();
+    // The desk redraws after the save syncs: what was done is said in the app's flash line.
+    let flash = expect_context::<Flash>();
     let Suggestion {
         salon,
         member,
@@ -147,8 +146,8 @@ fn SuggestionCard(
         });
         leptos::task::spawn_local(async move {
             match sync.save_changes(drafts, None).await {
-                Ok(_) => done.set(Some(said)),
-                Err(error) => done.set(Some(error.message_ja())),
+                Ok(_) => flash.show(said),
+                Err(error) => flash.show(error.message_ja()),
             }
         });
     };

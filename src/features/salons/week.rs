@@ -182,7 +182,7 @@ pub fn SessionRow(
         )
     };
     view! {
-        <div class="session" data-session=session.scheduled.to_string() data-off=off.to_string()>
+        <div class="session" data-salon=salon.id.to_string() data-session=session.scheduled.to_string() data-off=off.to_string()>
             <p class="session-when">{when}</p>
             {show_name.then(|| view! { <a href=base.clone() class="session-name">{salon.name()}</a> })}
             <p class="session-where">{venue}</p>

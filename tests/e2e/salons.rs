@@ -1,0 +1,351 @@
+//! 居場所・サロン end to end: a coordinator sets up a salon that rests on holidays and cancels
+//! a date, and a volunteer sees the right 今週・来週 with no server at all; two organisers
+//! take one session's attendance offline on two phones and both count; a member's absences
+//! reach the SC's desk as a suggestion, and accepting it gives someone a follow-up.
+
+use std::collections::BTreeMap;
+
+use mimamori_core::calendar::CivilDate;
+use mimamori_core::salons::{sessions, Holidays, Repeat, Schedule, SessionStatus, TimeOfDay};
+use mimamori_testkit::Browser;
+
+use crate::{fill, sign_in, start_demo, wait_until_sent, PATIENCE};
+
+/// The phone's today, as its own clock says it.
+async fn phone_today(phone: &Browser) -> anyhow::Result<CivilDate> {
+    let today = phone
+        .js("const d = new Date(); return [d.getFullYear(), d.getMonth() + 1, d.getDate()];")
+        .await?;
+    let part = |i: usize| today[i].as_i64().unwrap_or_default();
+    CivilDate::new(part(0) as i32, part(1) as u8, part(2) as u8)
+        .ok_or_else(|| anyhow::anyhow!("no date from the phone: {today}"))
+}
+
+/// Whether the element is there now.
+async fn present(phone: &Browser, css: &str) -> anyhow::Result<bool> {
+    Ok(phone
+        .js(&format!("return !!document.querySelector({css:?});"))
+        .await?
+        == serde_json::Value::Bool(true))
+}
+
+/// An attribute of the element `css`.
+async fn attribute(phone: &Browser, css: &str, name: &str) -> anyhow::Result<String> {
+    let value = phone
+        .js(&format!(
+            "const e = document.querySelector({css:?}); return e ? e.getAttribute({name:?}) : null;"
+        ))
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+async fn text_of(phone: &Browser, css: &str) -> anyhow::Result<String> {
+    let value = phone
+        .js(&format!(
+            "const e = document.querySelector({css:?}); return e ? e.textContent : '';"
+        ))
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits for the element `css` to be drawn.
+async fn wait_for(phone: &Browser, css: &str) -> anyhow::Result<()> {
+    mimamori_testkit::eventually(css, PATIENCE, || async {
+        present(phone, css).await.ok().filter(|p| *p).map(|_| ())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_coordinators_salon_rests_on_holidays_and_a_volunteer_sees_the_week_without_a_server(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+
+    // Every day of the week, so that the fortnight shows the holidays among its days.
+    sc.tap("[data-nav=salons]").await?;
+    sc.tap("[data-action=add-salon]").await?;
+    fill(&sc, "input[name=name]", "乗附 毎日体操").await?;
+    fill(&sc, "input[name=kana]", "のりつけ まいにちたいそう").await?;
+    sc.tap("[data-content=exercise]").await?;
+    for day in 0..7 {
+        sc.tap(&format!("[data-weekday='{day}']")).await?;
+    }
+    assert!(
+        present(&sc, "input[name=skip_holidays]:checked").await?,
+        "resting on holidays is the usual choice"
+    );
+    fill(&sc, "input[name=venue]", "乗附町公民館").await?;
+    sc.tap("[data-volunteer]").await?;
+    sc.tap("[data-action=save-salon]").await?;
+    sc.wait_for_text("「乗附 毎日体操」を保存しました", PATIENCE)
+        .await?;
+    let salon = sc
+        .js("return location.pathname.split('/')[2];")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // Tomorrow is cancelled for snow (on a holiday it rests anyway: then the day after).
+    let today = phone_today(&sc).await?;
+    let holidays = Holidays::default();
+    let cancelled = (1..5)
+        .map(|n| today.add_days(n))
+        .find(|d| holidays.name(*d).is_none())
+        .unwrap();
+    sc.client
+        .goto(&server.url(&format!("/salons/{salon}/dates/{cancelled}")))
+        .await?;
+    sc.tap("[data-plan=cancel]").await?;
+    sc.tap("[data-reason='雪']").await?;
+    sc.tap("[data-action=save-session]").await?;
+    sc.wait_for_text("を中止にしました", PATIENCE).await?;
+    wait_until_sent(&sc).await?;
+
+    // What the week must show, by the core's rules.
+    let schedule = Schedule {
+        repeat: Repeat::Weekly,
+        weekdays: (0..7).collect(),
+        weeks: Vec::new(),
+        dates: Vec::new(),
+        from: today,
+        until: None,
+        start: TimeOfDay::new(10, 0).unwrap(),
+        end: TimeOfDay::new(12, 0).unwrap(),
+        skip_holidays: true,
+    };
+    let exceptions: BTreeMap<_, _> = [(
+        cancelled,
+        mimamori_core::salons::Exception {
+            cancelled: true,
+            reason: "雪".into(),
+            ..Default::default()
+        },
+    )]
+    .into_iter()
+    .collect();
+    let to_sunday = i64::from((7 - today.weekday()) % 7);
+    let expected = sessions(
+        &schedule,
+        &exceptions,
+        &|d| holidays.name(d),
+        today,
+        today.add_days(to_sunday + 7),
+    );
+    assert!(expected.len() >= 8);
+
+    // The volunteer syncs once; then the server is gone, and the app opens from the phone.
+    let volunteer = Browser::start().await?;
+    sign_in(&volunteer, &server, "noritsuke.v2").await?;
+    volunteer.wait_for_service_worker(PATIENCE).await?;
+    server.stop().await?;
+    volunteer.client.refresh().await?;
+    volunteer.wait_for_app(PATIENCE).await?;
+    volunteer.tap("[data-nav=salons]").await?;
+    wait_for(&volunteer, &format!(".session[data-salon='{salon}']")).await?;
+    for session in &expected {
+        let css = format!(
+            ".session[data-salon='{salon}'][data-session='{}']",
+            session.scheduled
+        );
+        assert!(
+            present(&volunteer, &css).await?,
+            "{} is missing",
+            session.scheduled
+        );
+        let off = attribute(&volunteer, &css, "data-off").await?;
+        let said = text_of(&volunteer, &css).await?;
+        match &session.status {
+            SessionStatus::Held => assert_eq!(off, "false", "{said}"),
+            SessionStatus::Cancelled(_) => {
+                assert_eq!(off, "true");
+                assert!(said.contains("中止（雪）"), "{said}");
+            }
+            SessionStatus::HolidayOff(name) => {
+                assert_eq!(off, "true");
+                assert!(said.contains(&format!("休み（{name}）")), "{said}");
+            }
+            SessionStatus::Moved => unreachable!("nothing moved"),
+        }
+    }
+    // The cancelled day is said in words, not only by its style.
+    assert!(volunteer.body_text().await?.contains("中止（雪）"));
+    Ok(())
+}
+
+/// Opens the latest session of 乗附いきいきサロン that took place, from its page.
+async fn open_latest_session(
+    phone: &Browser,
+    server: &mimamori_testkit::ServerProcess,
+) -> anyhow::Result<String> {
+    phone.tap("[data-nav=salons]").await?;
+    wait_for(phone, ".salon-link[data-salon]").await?;
+    let salon = phone
+        .js(
+            "return [...document.querySelectorAll('.salon-link[data-salon]')]\
+             .find(a => a.textContent.includes('乗附いきいきサロン')).getAttribute('href');",
+        )
+        .await?;
+    phone
+        .client
+        .goto(&server.url(salon.as_str().unwrap_or_default()))
+        .await?;
+    wait_for(phone, "[data-action=open-attendance]").await?;
+    let href = attribute(phone, "[data-action=open-attendance]", "href").await?;
+    phone.client.goto(&server.url(&href)).await?;
+    wait_for(phone, ".member-ticks").await?;
+    Ok(href)
+}
+
+/// Whether the member's button is ticked.
+async fn ticked(phone: &Browser, member: &str) -> anyhow::Result<bool> {
+    Ok(attribute(phone, &format!("[data-member='{member}']"), "aria-pressed").await? == "true")
+}
+
+#[tokio::test]
+async fn two_organisers_take_one_sessions_attendance_offline_and_both_count() -> anyhow::Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let first = Browser::start().await?;
+    let second = Browser::start().await?;
+    // 鈴木 runs the salon; the SC takes attendance beside him.
+    sign_in(&first, &server, "noritsuke.v1").await?;
+    sign_in(&second, &server, "noritsuke.sc").await?;
+    let href = open_latest_session(&first, &server).await?;
+    second.client.goto(&server.url(&href)).await?;
+    wait_for(&second, ".member-ticks").await?;
+
+    let members: Vec<String> = first
+        .js("return [...document.querySelectorAll('[data-member]')].map(e => e.dataset.member);")
+        .await?
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    assert!(members.len() >= 4);
+    let (a, b) = (&members[0], &members[1]);
+    let before = (ticked(&first, a).await?, ticked(&first, b).await?);
+    let first_walk_ins: u32 = text_of(&first, "[data-count=walk_ins] .counter-value")
+        .await?
+        .trim()
+        .parse()?;
+
+    // No signal in the hall: each ticks a different member and counts the door.
+    first.set_offline(true).await?;
+    second.set_offline(true).await?;
+    first.tap(&format!("[data-member='{a}']")).await?;
+    second.tap(&format!("[data-member='{b}']")).await?;
+    for _ in 0..2 {
+        first
+            .tap("[data-count=walk_ins] .counter-button:last-of-type")
+            .await?;
+    }
+    second
+        .tap("[data-count=walk_ins] .counter-button:last-of-type")
+        .await?;
+    first.wait_for_text("未送信", PATIENCE).await?;
+    second.wait_for_text("未送信", PATIENCE).await?;
+
+    // The signal returns: both send, and each pulls the other's.
+    first.set_offline(false).await?;
+    second.set_offline(false).await?;
+    for phone in [&first, &second] {
+        phone.tap("[data-action=sync-now]").await?;
+        wait_until_sent(phone).await?;
+    }
+    first.tap("[data-action=sync-now]").await?;
+    wait_until_sent(&first).await?;
+
+    // A third phone, fresh from the server, and both phones show the merged session.
+    let third = Browser::start().await?;
+    sign_in(&third, &server, "noritsuke.sc").await?;
+    let expected_walk_ins = first_walk_ins + 2;
+    for phone in [&first, &second, &third] {
+        phone.client.goto(&server.url(&href)).await?;
+        wait_for(phone, ".member-ticks").await?;
+        mimamori_testkit::eventually("the merged ticks", PATIENCE, || async {
+            let both = (ticked(phone, a).await.ok()?, ticked(phone, b).await.ok()?);
+            (both == (!before.0, !before.1)).then_some(())
+        })
+        .await?;
+        let total = text_of(phone, ".attendance-total").await?;
+        assert!(
+            total.contains(&format!("当日参加 {expected_walk_ins}人")),
+            "the larger count of the door stands: {total}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+    sc.client.goto(&server.url("/desk")).await?;
+    wait_for(&sc, "[data-absence]").await?;
+    // The desk redraws as sync ends: read the card once it stands still.
+    let (absent, said) = mimamori_testkit::eventually("a suggestion", PATIENCE, || async {
+        let absent = attribute(&sc, "[data-absence]", "data-absence")
+            .await
+            .ok()?;
+        let said = text_of(&sc, &format!("[data-absence='{absent}']"))
+            .await
+            .ok()?;
+        (!absent.is_empty() && !said.is_empty()).then_some((absent, said))
+    })
+    .await?;
+    assert!(said.contains("回続けてお休み"), "{said}");
+
+    // Ticked present at the latest session, the member is no longer absent.
+    let href = open_latest_session(&sc, &server).await?;
+    assert!(!ticked(&sc, &absent).await?);
+    sc.tap(&format!("[data-member='{absent}']")).await?;
+    wait_until_sent(&sc).await?;
+    sc.client.goto(&server.url("/desk")).await?;
+    sc.wait_for_text("サロンを続けて休んでいる方", PATIENCE)
+        .await?;
+    wait_for(&sc, "[data-desk=absences]").await?;
+    mimamori_testkit::eventually("the suggestion to go", PATIENCE, || async {
+        (!present(&sc, &format!("[data-absence='{absent}']"))
+            .await
+            .ok()?)
+        .then_some(())
+    })
+    .await?;
+
+    // Absent after all (ticked by mistake): the suggestion is back; accepting it gives the
+    // resident's volunteer something to do.
+    sc.client.goto(&server.url(&href)).await?;
+    wait_for(&sc, ".member-ticks").await?;
+    sc.tap(&format!("[data-member='{absent}']")).await?;
+    sc.client.goto(&server.url("/desk")).await?;
+    wait_for(
+        &sc,
+        &format!("[data-absence='{absent}'] [data-action=ask-visit]"),
+    )
+    .await?;
+    sc.tap(&format!(
+        "[data-absence='{absent}'] [data-action=ask-visit]"
+    ))
+    .await?;
+    sc.wait_for_text("やることに入れました", PATIENCE).await?;
+    wait_until_sent(&sc).await?;
+    mimamori_testkit::eventually("the suggestion to be answered", PATIENCE, || async {
+        (!present(&sc, &format!("[data-absence='{absent}']"))
+            .await
+            .ok()?)
+        .then_some(())
+    })
+    .await?;
+    sc.wait_for_text("を3回続けて休んでいます", PATIENCE)
+        .await?;
+    Ok(())
+}
