@@ -12,8 +12,8 @@ pub const NAV_LABEL: &str = "画面の切り替え";
 
 pub const WATCH_TITLE: &str = "見守り訪問";
 pub const SALONS_TITLE: &str = "居場所・サロン";
-pub const SALONS_EMPTY: &str = "サロンの予定は、まだこの端末にありません。";
-pub const SALONS_EMPTY_DETAIL: &str = "開催予定と出欠の記録は、今後の更新で使えるようになります。";
+pub const SALONS_EMPTY: &str = "サロンは、まだ登録されていません。";
+
 pub const SALON_REFUSED: &str = "サロンの画面で、もう一度入力してください。";
 pub const SALON_OPEN: &str = "サロンの画面を開く";
 pub const RESOURCES_TITLE: &str = "社会資源まとめ";
@@ -357,6 +357,8 @@ pub fn revoked_devices(count: usize) -> String {
 
 // 居場所・サロン.
 pub const SALONS_WEEK_TITLE: &str = "今週・来週のサロン";
+pub const SALONS_SIGN_IN_HINT: &str =
+    "「設定」からログインすると、地区と市内のサロンの予定が出ます。";
 pub const SALONS_SCOPE: &str = "どこのサロンを見るか";
 pub const SALONS_MINE: &str = "わたしの地区";
 pub const SALONS_CITY: &str = "市内すべて";

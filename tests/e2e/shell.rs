@@ -59,7 +59,9 @@ async fn shell_renders_in_japanese_with_the_five_sections() -> anyhow::Result<()
         .await?
         .click()
         .await?;
-    browser.wait_for_text("居場所・サロン", PATIENCE).await?;
+    browser
+        .wait_for_text("今週・来週のサロン", PATIENCE)
+        .await?;
     assert_eq!(browser.client.current_url().await?.path(), "/salons");
 
     // A route opened directly (a bookmark) gets the app, not a 404.

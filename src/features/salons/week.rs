@@ -43,6 +43,12 @@ pub fn SalonsPage() -> impl IntoView {
             {move || match data.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
+                Some(Some(week)) if week.me.is_none() => view! {
+                    <div class="empty-state">
+                        <p class="empty-message">{text::SALONS_SIGN_IN_HINT}</p>
+                        <a href="/settings" class="button">{text::GO_TO_SETTINGS}</a>
+                    </div>
+                }.into_any(),
                 Some(Some(week)) => view! { <WeekView week=week whole_city=whole_city /> }.into_any(),
             }}
         </section>
