@@ -115,7 +115,7 @@ impl SyncEngine {
     ) -> Result<Vec<Change>, SaveError> {
         let changes = self
             .store
-            .save_all(drafts, form_draft, js_sys::Date::now(), random_bytes)
+            .save_all(drafts, form_draft, js_sys::Date::now(), &mut random_bytes)
             .await?;
         self.status.unsent.update(|n| *n += changes.len());
         Ok(changes)

@@ -704,7 +704,7 @@ async fn a_visit_and_its_follow_up_are_saved_together_or_not_at_all() {
             vec![visit.clone(), follow_up("")],
             Some(key.clone()),
             NOW_MS + 1.0,
-            || [8; 10],
+            &mut || [8; 10],
         )
         .await;
     assert!(matches!(refused, Err(SaveError::Invalid(_))), "{refused:?}");
@@ -721,7 +721,7 @@ async fn a_visit_and_its_follow_up_are_saved_together_or_not_at_all() {
             vec![visit, follow_up("ご家族に伝える")],
             Some(key.clone()),
             NOW_MS + 2.0,
-            || [9; 10],
+            &mut || [9; 10],
         )
         .await
         .unwrap();

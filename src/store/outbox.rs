@@ -134,7 +134,7 @@ impl Store {
         now_ms: f64,
         random: [u8; 10],
     ) -> Result<Change, SaveError> {
-        let mut changes = self.save_all(vec![draft], None, now_ms, || random).await?;
+        let mut changes = self.save_all(vec![draft], None, now_ms, &mut || random).await?;
         changes.pop().ok_or(SaveError::NotSignedIn)
     }
 
@@ -150,7 +150,9 @@ impl Store {
         drafts: Vec<Draft>,
         form_draft: Option<String>,
         now_ms: f64,
-        mut random: impl FnMut() -> [u8; 10],
+        // One instance of this long function for every caller (a generic one was compiled
+        // twice: ~12 KB of wasm).
+        random: &mut dyn FnMut() -> [u8; 10],
     ) -> Result<Vec<Change>, SaveError> {
         let mut scope = vec![RECORDS, OUTBOX, SYNC_META, LATEST, DRAFTS];
         if drafts.iter().any(|d| d.corrects.is_some()) {
