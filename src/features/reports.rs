@@ -35,11 +35,12 @@ async fn read() -> Option<Figures> {
         queries::people(&store)
     );
     let mut visits = visits.ok()?;
-    let names: BTreeMap<RecordId, String> = residents
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
+    let names: BTreeMap<RecordId, String> = mimamori_core::order::map_of(
+        residents
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.id, r.name)),
+    );
     let today = local_time::today();
     let minute = |ms: i64| local_time::minute_at(ms as f64);
     let (total, by_outcome) = visits_by_outcome(

@@ -134,7 +134,9 @@ impl Store {
         now_ms: f64,
         random: [u8; 10],
     ) -> Result<Change, SaveError> {
-        let mut changes = self.save_all(vec![draft], None, now_ms, &mut || random).await?;
+        let mut changes = self
+            .save_all(vec![draft], None, now_ms, &mut || random)
+            .await?;
         changes.pop().ok_or(SaveError::NotSignedIn)
     }
 
@@ -359,7 +361,7 @@ impl Store {
         let quarantine = tx.store(QUARANTINE)?;
         // Every change sent leaves the outbox: acknowledged, or moved to the quarantine.
         let mut leaving: Vec<String> = sent.iter().map(entry_key).collect();
-        leaving.sort();
+        mimamori_core::order::sort_by(&mut leaving, |a, b| a.cmp(b));
         let mut refused = Vec::new();
         let mut refused_records = Vec::new();
         for quarantined in outcome.quarantined {
@@ -396,7 +398,7 @@ impl Store {
         let records = tx.store(RECORDS)?;
         let by_record = outbox.index("by_record")?;
         let mut refused_ids: Vec<String> = refused_records;
-        refused_ids.sort();
+        mimamori_core::order::sort_by(&mut refused_ids, |a, b| a.cmp(b));
         refused_ids.dedup();
         let mut touched = Vec::new();
         for id in refused_ids {

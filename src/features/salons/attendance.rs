@@ -115,13 +115,12 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         .get(&date)
         .map(|a| a.taken.clone())
         .unwrap_or_default();
-    let present = RwSignal::new(
+    let present = RwSignal::new(mimamori_core::order::set_of(
         held.present
             .iter()
             .filter(|(_, here)| **here)
-            .map(|(m, _)| *m)
-            .collect::<std::collections::BTreeSet<RecordId>>(),
-    );
+            .map(|(m, _)| *m),
+    ));
     let mine = RwSignal::new(held.counts.get(&me).copied().unwrap_or_default());
     let others = held
         .counts
@@ -163,7 +162,7 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
             }
         });
         send(AttendancePatch {
-            present: [(member, here)].into_iter().collect(),
+            present: mimamori_core::order::map_of([(member, here)]),
             ..AttendancePatch::default()
         });
     };
@@ -173,7 +172,7 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
             *n = (i32::from(*n) + by).clamp(0, i32::from(limits::attendance::MAX_COUNT)) as u16;
         });
         send(AttendancePatch {
-            counts: [(me, mine.get_untracked())].into_iter().collect(),
+            counts: mimamori_core::order::map_of([(me, mine.get_untracked())]),
             ..AttendancePatch::default()
         });
     };

@@ -125,7 +125,7 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
         };
         let said = text::session_changed(&name, date, exception.as_ref());
         let patch = SalonPatch {
-            exceptions: [(date, exception)].into_iter().collect(),
+            exceptions: mimamori_core::order::map_of([(date, exception)]),
             ..SalonPatch::default()
         };
         let draft = Draft {

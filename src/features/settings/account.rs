@@ -155,12 +155,13 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
                 exported.set(Some(Message::Problem(text::STORAGE_FAILED.to_owned())));
                 return;
             };
-            let names = crate::features::watch::queries::residents(&store)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| (r.id, r.name))
-                .collect();
+            let names = mimamori_core::order::map_of(
+                crate::features::watch::queries::residents(&store)
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| (r.id, r.name)),
+            );
             let csv = mimamori_core::export::unsent_csv(
                 &changes,
                 &names,

@@ -57,9 +57,10 @@ async fn read_desk() -> Option<Desk> {
     let today = local_time::today();
     let rows = watch_list(&residents, &last.ok()?, today);
     let names: BTreeMap<RecordId, String> =
-        residents.iter().map(|r| (r.id, r.name.clone())).collect();
+        mimamori_core::order::map_of(residents.iter().map(|r| (r.id, r.name.clone())));
     let visits = visits.ok()?;
-    let authors: BTreeMap<RecordId, _> = visits.iter().map(|(id, a, _)| (*id, *a)).collect();
+    let authors: BTreeMap<RecordId, _> =
+        mimamori_core::order::map_of(visits.iter().map(|(id, a, _)| (*id, *a)));
     let concerns = recent_concerns(
         visits.iter().map(|(id, _, v)| (*id, v)),
         |ms| local_time::minute_at(ms as f64),

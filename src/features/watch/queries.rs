@@ -103,13 +103,14 @@ fn summary(visit: &VisitBody) -> LastVisit {
 
 /// Every resident's last visit, in one read of the latest entries (never every visit).
 pub async fn last_visits(store: &Store) -> Result<BTreeMap<RecordId, LastVisit>, StoreError> {
-    Ok(store
-        .latest_children()
-        .await?
-        .iter()
-        .filter(|entry| entry.kind == RecordKind::Visit)
-        .filter_map(last_visit)
-        .collect())
+    Ok(mimamori_core::order::map_of(
+        store
+            .latest_children()
+            .await?
+            .iter()
+            .filter(|entry| entry.kind == RecordKind::Visit)
+            .filter_map(last_visit),
+    ))
 }
 
 /// The 見守りリスト: residents being visited, 未訪問 first.
@@ -292,7 +293,7 @@ pub fn named_follow_ups(
     people: &People,
 ) -> Vec<FollowUpItem> {
     let names: BTreeMap<RecordId, &str> =
-        residents.iter().map(|r| (r.id, r.name.as_str())).collect();
+        mimamori_core::order::map_of(residents.iter().map(|r| (r.id, r.name.as_str())));
     rows.into_iter()
         .map(|row| FollowUpItem {
             resident: row

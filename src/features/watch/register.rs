@@ -201,7 +201,7 @@ pub fn NewResidentPage() -> impl IntoView {
             assigned_volunteers: Some(if me.role.is_coordinator() {
                 Default::default()
             } else {
-                [me.user_id].into_iter().collect()
+                mimamori_core::order::set_of([me.user_id])
             }),
             consent: Some(Consent {
                 date: local_time::today(),

@@ -115,12 +115,9 @@ impl Typed {
                 .and_then(|p| p.next_visit)
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-            co_visitors: visit
-                .visitors
-                .iter()
-                .copied()
-                .filter(|v| Some(*v) != me)
-                .collect(),
+            co_visitors: mimamori_core::order::set_of(
+                visit.visitors.iter().copied().filter(|v| Some(*v) != me),
+            ),
             note: visit.note.clone(),
             saved: Some(Saved {
                 visit: change.id,

@@ -70,12 +70,12 @@ impl AttendancePatch {
         Some(Taken {
             scheduled,
             date: self.held_on.unwrap_or(scheduled),
-            present: self
-                .present
-                .iter()
-                .filter(|(_, here)| **here)
-                .map(|(member, _)| *member)
-                .collect(),
+            present: crate::order::set_of(
+                self.present
+                    .iter()
+                    .filter(|(_, here)| **here)
+                    .map(|(member, _)| *member),
+            ),
             counts: self.joined_counts(),
         })
     }

@@ -110,10 +110,11 @@ impl LwwPatch for SalonPatch {
 impl SalonPatch {
     /// The exceptions in force (those not taken back).
     pub fn exceptions_in_force(&self) -> BTreeMap<CivilDate, Exception> {
-        self.exceptions
-            .iter()
-            .filter_map(|(date, e)| e.clone().map(|e| (*date, e)))
-            .collect()
+        crate::order::map_of(
+            self.exceptions
+                .iter()
+                .filter_map(|(date, e)| e.clone().map(|e| (*date, e))),
+        )
     }
 
     /// Whether the change touches nothing but exceptions (what an organiser may do).
@@ -197,10 +198,11 @@ impl Kind for Salon {
         {
             errors.add("absence_alert", Problem::OutOfRange);
         }
-        if body.contents.as_ref().is_some_and(|c| {
-            let distinct: BTreeSet<&Content> = c.iter().collect();
-            c.len() > MAX_CONTENTS || distinct.len() != c.len()
-        }) {
+        if body
+            .contents
+            .as_ref()
+            .is_some_and(|c| c.len() > MAX_CONTENTS || crate::order::has_duplicates(c))
+        {
             errors.add("contents", Problem::Duplicate);
         }
         if body

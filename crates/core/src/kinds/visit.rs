@@ -194,7 +194,7 @@ impl Kind for Visit {
             errors.add("visitors", Problem::Required);
         } else if body.visitors.len() > MAX_VISITORS {
             errors.add("visitors", Problem::OutOfRange);
-        } else if body.visitors.iter().collect::<BTreeSet<_>>().len() != body.visitors.len() {
+        } else if crate::order::has_duplicates(&body.visitors) {
             errors.add("visitors", Problem::Duplicate);
         } else if !body.visitors.contains(&change.author) {
             errors.add("visitors", Problem::MustIncludeAuthor);

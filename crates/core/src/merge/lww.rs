@@ -206,7 +206,10 @@ fn keyed_entry<B: LwwPatch>(name: &str) -> Option<(&str, &str)> {
 }
 
 fn json_object(name: String, value: Value) -> Value {
-    Value::Object([(name, value)].into_iter().collect())
+    // Inserted, not collected: a collect sorts first (a copy of the sort in the wasm).
+    let mut object = serde_json::Map::new();
+    object.insert(name, value);
+    Value::Object(object)
 }
 
 /// The field writes of a body whose fields are optional (absent: left as it is); a keyed
