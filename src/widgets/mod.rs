@@ -15,7 +15,7 @@ pub use choice_group::{ChecklistGroup, ChoiceGroup};
 pub use empty_state::EmptyState;
 pub use field::{FieldErrors, FormField};
 pub use form_message::{FormMessage, Message};
-pub use loader::{load, Loading};
+pub use loader::{load, load_once, Loading};
 pub use quarantine::QuarantineList;
 pub use sync_status::SyncStatusLine;
 pub use update_banner::UpdateBanner;

@@ -36,7 +36,7 @@ pub fn AttendancePage() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let (id, date) = (id_param(), date_param());
     // Read once: the ticks live in this screen's signals and are saved one by one.
-    let door = LocalResource::new(move || async move {
+    let door = crate::widgets::load_once(move || async move {
         let store = store.get()?;
         let item = queries::salon(&store, id?).await?;
         let me = queries::me(&store).await?;

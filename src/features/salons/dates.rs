@@ -35,7 +35,7 @@ pub fn date_param() -> Option<CivilDate> {
 pub fn SessionChangePage() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let (id, date) = (id_param(), date_param());
-    let item = LocalResource::new(move || async move {
+    let item = crate::widgets::load_once(move || async move {
         let store = store.get()?;
         let item = queries::salon(&store, id?).await?;
         let me = queries::me(&store).await?;

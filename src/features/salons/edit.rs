@@ -43,7 +43,7 @@ struct Setup {
 pub fn SalonEditPage() -> impl IntoView {
     let store = expect_context::<AppStore>();
     let id = id_param();
-    let setup = LocalResource::new(move || async move {
+    let setup = crate::widgets::load_once(move || async move {
         let store = store.get()?;
         let session = store.session().await.ok().flatten()?;
         if !session.me.role.is_coordinator() {

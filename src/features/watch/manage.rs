@@ -56,7 +56,7 @@ pub fn ResidentManagePage() -> impl IntoView {
         .get("id")
         .and_then(|id| id.parse::<RecordId>().ok());
     // Read once: a sync while choosing must not undo the choices.
-    let held = LocalResource::new(move || read(id));
+    let held = crate::widgets::load_once(move || read(id));
     view! {
         <section class="page">
             <h2 class="page-title">{text::MANAGE_RESIDENT}</h2>

@@ -289,7 +289,7 @@ async fn read_ready(resident: Option<RecordId>, editing: Option<RecordId>) -> Op
 
 #[component]
 fn VisitScreen(resident: Option<RecordId>, editing: Option<RecordId>) -> impl IntoView {
-    let ready = LocalResource::new(move || read_ready(resident, editing));
+    let ready = crate::widgets::load_once(move || read_ready(resident, editing));
     view! {
         <section class="page visit-page">
             {move || match ready.get() {
