@@ -83,14 +83,14 @@ pub fn ReportsPage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::REPORTS_TITLE}</h2>
-            {move || match figures.get() {
+            {crate::widgets::dynamic(move || match figures.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Some(f)) if !f.latest.is_empty() => view! { <VisitFigures figures=f /> }.into_any(),
                 Some(_) => view! {
                     <p class="empty-message">{text::REPORTS_EMPTY}</p>
                     <p class="empty-detail">{text::REPORTS_EMPTY_DETAIL}</p>
                 }.into_any(),
-            }}
+            })}
             <SalonFigures />
         </section>
     }

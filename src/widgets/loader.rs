@@ -48,7 +48,9 @@ fn erased(fetch: Fetch) -> LocalResource<Erased> {
     LocalResource::new(move || fetch())
 }
 
-fn erase<T: 'static>(read: impl Future<Output = T> + 'static) -> Pin<Box<dyn Future<Output = Erased>>> {
+fn erase<T: 'static>(
+    read: impl Future<Output = T> + 'static,
+) -> Pin<Box<dyn Future<Output = Erased>>> {
     Box::pin(async move { Rc::new(read.await) as Erased })
 }
 

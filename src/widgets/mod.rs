@@ -2,6 +2,7 @@
 
 mod bottom_nav;
 mod choice_group;
+mod dynamic;
 mod empty_state;
 mod field;
 mod form_message;
@@ -12,6 +13,7 @@ mod update_banner;
 
 pub use bottom_nav::BottomNav;
 pub use choice_group::{ChecklistGroup, ChoiceGroup};
+pub use dynamic::{dynamic, shown_when, shown_when_else};
 pub use empty_state::EmptyState;
 pub use field::{FieldErrors, FormField};
 pub use form_message::{FormMessage, Message};

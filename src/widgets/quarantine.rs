@@ -25,7 +25,7 @@ pub fn QuarantineList() -> impl IntoView {
     let list = move || refused.get().unwrap_or_default();
     let reread = Callback::new(move |()| refused.refetch());
     view! {
-        <Show when=move || !list().is_empty()>
+        {crate::widgets::shown_when(move || !list().is_empty(), move || view! {
             <section class="quarantine" aria-labelledby="quarantine-title">
                 <h3 id="quarantine-title" class="setting-title">
                     {move || text::refused_title(list().len())}
@@ -39,7 +39,7 @@ pub fn QuarantineList() -> impl IntoView {
                 </ul>
                 <p class="setting-note">{text::REFUSED_HELP}</p>
             </section>
-        </Show>
+        }.into_any())}
     }
 }
 

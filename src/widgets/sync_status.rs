@@ -29,7 +29,7 @@ pub fn SyncStatusLine(online: ReadSignal<bool>) -> impl IntoView {
             <p class="sync-status" role="status" aria-live="polite" data-online=move || online.get().to_string()>
                 {line}
             </p>
-            <Show when=signed_in>
+            {crate::widgets::shown_when(signed_in, move || view! {
                 <button
                     class="button small"
                     data-action="sync-now"
@@ -38,7 +38,7 @@ pub fn SyncStatusLine(online: ReadSignal<bool>) -> impl IntoView {
                 >
                     {move || if syncing() { text::SYNCING } else { text::SYNC_NOW }}
                 </button>
-            </Show>
+            }.into_any())}
         </div>
         {move || status.and_then(|s| s.notice.get()).map(|m| view! { <p class="sync-notice" role="status" data-notice="">{m}</p> })}
         {move || status.and_then(|s| s.problem.get()).map(|m| view! { <p class="alert" role="alert">{m}</p> })}

@@ -7,13 +7,13 @@ use crate::{pwa, text};
 #[component]
 pub fn UpdateBanner(ready: RwSignal<bool>) -> impl IntoView {
     view! {
-        <Show when=move || ready.get()>
+        {crate::widgets::shown_when(move || ready.get(), move || view! {
             <div class="update-banner" role="alert">
                 <p>{text::UPDATE_AVAILABLE}</p>
                 <button class="button primary" data-action="apply-update" on:click=|_| pwa::apply_update()>
                     {text::UPDATE_BUTTON}
                 </button>
             </div>
-        </Show>
+        }.into_any())}
     }
 }

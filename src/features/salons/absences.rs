@@ -86,7 +86,7 @@ pub fn AbsenceSuggestions() -> impl IntoView {
     let data = load(|| (), |()| read());
     view! {
         <h3 class="section-title" data-desk="absences">{text::DESK_ABSENCES}</h3>
-        {move || match data.get().flatten() {
+        {crate::widgets::dynamic(move || match data.get().flatten() {
             None => ().into_any(),
             Some(found) if found.list.is_empty() => {
                 view! { <p class="setting-note">{text::NO_ABSENCES}</p> }.into_any()
@@ -102,7 +102,7 @@ pub fn AbsenceSuggestions() -> impl IntoView {
                     </ul>
                 }.into_any()
             }
-        }}
+        })}
     }
 }
 

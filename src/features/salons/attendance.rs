@@ -63,11 +63,11 @@ pub fn AttendancePage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::ATTENDANCE_TITLE}</h2>
-            {move || match (door.get(), date) {
+            {crate::widgets::dynamic(move || match (door.get(), date) {
                 (None, _) => view! { <Loading /> }.into_any(),
                 (Some(Some(door)), Some(date)) => view! { <DoorView door=door date=date /> }.into_any(),
                 _ => view! { <p class="empty-message">{text::SESSION_NOT_FOUND}</p> }.into_any(),
-            }}
+            })}
             {id.map(|id| view! { <a href=format!("/salons/{id}") class="button">{text::BACK_TO_SALON}</a> })}
         </section>
     }

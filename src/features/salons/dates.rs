@@ -44,13 +44,13 @@ pub fn SessionChangePage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::CHANGE_SESSION_TITLE}</h2>
-            {move || match (item.get(), date) {
+            {crate::widgets::dynamic(move || match (item.get(), date) {
                 (None, _) => view! { <Loading /> }.into_any(),
                 (Some(Some(item)), Some(date)) if item.salon.schedule.as_ref().is_some_and(|s| s.matches(date)) => {
                     view! { <ChangeForm item=item date=date /> }.into_any()
                 }
                 _ => view! { <p class="empty-message">{text::SALON_NOT_FOUND}</p> }.into_any(),
-            }}
+            })}
         </section>
     }
 }
@@ -159,7 +159,7 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
                 {choice(Plan::Cancel, "cancel", text::SESSION_CANCEL)}
                 {choice(Plan::Move, "move", text::SESSION_MOVE)}
             </fieldset>
-            <Show when=move || plan.get() == Plan::Cancel>
+            {crate::widgets::shown_when(move || plan.get() == Plan::Cancel, move || view! {
                 <fieldset class="choices">
                     <legend>{text::SESSION_REASON}</legend>
                     {CANCEL_REASONS_JA.iter().map(|r| view! {
@@ -168,8 +168,8 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
                             on:click=move |_| reason.set((*r).to_owned())>{*r}</button>
                     }).collect_view()}
                 </fieldset>
-            </Show>
-            <Show when=move || plan.get() == Plan::Move>
+            }.into_any())}
+            {crate::widgets::shown_when(move || plan.get() == Plan::Move, move || view! {
                 <FormField label=text::SESSION_NEW_DATE field="date" errors=errors>
                     <input type="date" name="date" bind:value=new_date />
                 </FormField>
@@ -184,12 +184,12 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
                 <FormField label=text::SESSION_VENUE field="venue" errors=errors>
                     <input type="text" name="venue" placeholder=text::SESSION_VENUE_HINT bind:value=venue />
                 </FormField>
-            </Show>
-            <Show when=move || plan.get() != Plan::AsPlanned>
+            }.into_any())}
+            {crate::widgets::shown_when(move || plan.get() != Plan::AsPlanned, move || view! {
                 <FormField label=text::SESSION_REASON_TEXT field="reason" errors=errors>
                     <input type="text" name="reason" bind:value=reason />
                 </FormField>
-            </Show>
+            }.into_any())}
             <FormMessage message=message />
             <div class="save-bar">
                 <button type="submit" class="button primary save-button" data-action="save-session"

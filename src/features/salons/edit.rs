@@ -63,11 +63,11 @@ pub fn SalonEditPage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{if id.is_some() { text::EDIT_SALON } else { text::ADD_SALON }}</h2>
-            {move || match setup.get() {
+            {crate::widgets::dynamic(move || match setup.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SALON_EDIT_SC_ONLY}</p> }.into_any(),
                 Some(Some(setup)) => view! { <SalonForm setup=setup /> }.into_any(),
-            }}
+            })}
         </section>
     }
 }
@@ -319,7 +319,7 @@ fn SalonForm(setup: Setup) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <Show when=move || repeat.get() == Repeat::NthWeekday>
+            {crate::widgets::shown_when(move || repeat.get() == Repeat::NthWeekday, move || view! {
                 <fieldset class="choices" data-field="schedule.weeks">
                     <legend>{text::SALON_WEEKS}</legend>
                     {(1u8..=5).map(|w| view! {
@@ -328,8 +328,8 @@ fn SalonForm(setup: Setup) -> impl IntoView {
                             on:click=move |_| toggle_in(weeks, w)>{format!("第{w}")}</button>
                     }).collect_view()}
                 </fieldset>
-            </Show>
-            <Show when=move || repeat.get() != Repeat::Dates>
+            }.into_any())}
+            {crate::widgets::shown_when(move || repeat.get() != Repeat::Dates, move || view! {
                 <fieldset class="choices" data-field="schedule.weekdays">
                     <legend>{text::SALON_WEEKDAYS}</legend>
                     {WEEKDAYS.iter().map(|(d, label)| {
@@ -343,8 +343,8 @@ fn SalonForm(setup: Setup) -> impl IntoView {
                 </fieldset>
                 {move || errors.with(|e| e.get("schedule.weekdays").or_else(|| e.get("schedule.weeks")))
                     .map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-            </Show>
-            <Show when=move || repeat.get() == Repeat::Dates>
+            }.into_any())}
+            {crate::widgets::shown_when(move || repeat.get() == Repeat::Dates, move || view! {
                 <FormField label=text::SALON_DATES field="schedule.dates" errors=errors>
                     <div class="button-row">
                         <input type="date" name="date_to_add" bind:value=date_to_add />
@@ -362,7 +362,7 @@ fn SalonForm(setup: Setup) -> impl IntoView {
                                 on:click=move |_| dates.update(|l| l.retain(|x| *x != d))>"×"</button></li>
                     }).collect_view()}
                 </ul>
-            </Show>
+            }.into_any())}
             <div class="button-row">
                 <FormField label=text::SESSION_START field="schedule.start" errors=errors>
                     <input type="time" name="start" bind:value=start />

@@ -69,14 +69,14 @@ pub fn SalonPage() -> impl IntoView {
     );
     view! {
         <section class="page">
-            {move || match page.get() {
+            {crate::widgets::dynamic(move || match page.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! {
                     <h2 class="page-title">{text::SALONS_TITLE}</h2>
                     <p class="empty-message">{text::SALON_NOT_FOUND}</p>
                 }.into_any(),
                 Some(Some(page)) => view! { <SalonView page=page /> }.into_any(),
-            }}
+            })}
             <a href="/salons" class="button">{text::BACK_TO_SALONS}</a>
         </section>
     }

@@ -40,7 +40,7 @@ pub fn SalonsPage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::SALONS_WEEK_TITLE}</h2>
-            {move || match data.get() {
+            {crate::widgets::dynamic(move || match data.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
                 Some(Some(week)) if week.me.is_none() => view! {
@@ -50,7 +50,7 @@ pub fn SalonsPage() -> impl IntoView {
                     </div>
                 }.into_any(),
                 Some(Some(week)) => view! { <WeekView week=week whole_city=whole_city /> }.into_any(),
-            }}
+            })}
         </section>
     }
 }
@@ -146,9 +146,9 @@ fn WeekView(week: Week, whole_city: RwSignal<bool>) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
-        <Show when=move || coordinator>
+        {crate::widgets::shown_when(move || coordinator, move || view! {
             <a href="/salons/new" class="button wide" data-action="add-salon">{text::ADD_SALON}</a>
-        </Show>
+        }.into_any())}
     }
 }
 

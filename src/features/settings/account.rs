@@ -22,7 +22,7 @@ pub fn AccountSection() -> impl IntoView {
     view! {
         <section class="setting" aria-labelledby="account-title">
             <h3 id="account-title" class="setting-title">{text::ACCOUNT_TITLE}</h3>
-            {move || match signed_in.get() {
+            {crate::widgets::dynamic(move || match signed_in.get() {
                 Some((_, _, name, role)) => view! {
                     <div class="stack">
                         <SignedIn name=name role=role.label_ja() />
@@ -31,7 +31,7 @@ pub fn AccountSection() -> impl IntoView {
                 }.into_any(),
                 None if status.is_some() => view! { <SignInForm /> }.into_any(),
                 None => view! { <p class="setting-note">{text::STORAGE_UNAVAILABLE}</p> }.into_any(),
-            }}
+            })}
         </section>
     }
 }
@@ -178,12 +178,9 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
     };
     view! {
         <p class="signed-in" data-signed-in="true">{format!("{name}さん（{role}）")} {text::SIGNED_IN_SUFFIX}</p>
-        <Show
-            when=move || confirming.get()
-            fallback=move || view! {
+        {crate::widgets::shown_when_else(move || !confirming.get(), move || view! {
                 <button class="button" data-action="sign-out" on:click=ask>{text::SIGN_OUT}</button>
-            }
-        >
+            }.into_any(), move || view! {
             <div class="confirm" role="alertdialog" aria-labelledby="sign-out-question">
                 <p id="sign-out-question">{move || text::unsent_before_sign_out(unsent())}</p>
                 <button class="button" data-action="export-unsent" on:click=export>{text::EXPORT_UNSENT}</button>
@@ -196,7 +193,7 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
                     {text::KEEP_SIGNED_IN}
                 </button>
             </div>
-        </Show>
+        }.into_any())}
     }
 }
 
@@ -270,14 +267,11 @@ fn PasswordChange() -> impl IntoView {
 
     view! {
         {move || required().then(|| view! { <p class="alert" role="alert">{text::TEMPORARY_PASSWORD}</p> })}
-        <Show
-            when=move || open.get()
-            fallback=move || view! {
+        {crate::widgets::shown_when_else(move || !open.get(), move || view! {
                 <button class="button" data-action="change-password" on:click=move |_| open.set(true)>
                     {text::CHANGE_PASSWORD}
                 </button>
-            }
-        >
+            }.into_any(), move || view! {
             <form class="form" on:submit=submit>
                 <label class="field">
                     <span class="field-label">{text::CURRENT_PASSWORD}</span>
@@ -299,15 +293,15 @@ fn PasswordChange() -> impl IntoView {
                         {text::CHANGE_PASSWORD}
                     </button>
                     // While the password is the temporary one, the form stays: it must be changed.
-                    <Show when=move || !required()>
+                    {crate::widgets::shown_when(move || !required(), move || view! {
                         <button class="button" type="button" data-action="cancel-password"
                             on:click=move |_| { open.set(false); message.set(None); }>
                             {text::CANCEL}
                         </button>
-                    </Show>
+                    }.into_any())}
                 </div>
             </form>
-        </Show>
+        }.into_any())}
         <FormMessage message=message />
     }
 }

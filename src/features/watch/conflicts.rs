@@ -45,7 +45,7 @@ pub fn ConflictList(record: Signal<Option<LwwRecord>>) -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
-        <Show when=move || !lines.with(Vec::is_empty)>
+        {crate::widgets::shown_when(move || !lines.with(Vec::is_empty), move || view! {
             <section class="conflicts" aria-labelledby="conflicts-title">
                 <h3 id="conflicts-title" class="setting-title">{move || text::conflicts_title(lines.with(Vec::len))}</h3>
                 <p class="setting-note">{text::CONFLICTS_HELP}</p>
@@ -59,6 +59,6 @@ pub fn ConflictList(record: Signal<Option<LwwRecord>>) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
-        </Show>
+        }.into_any())}
     }
 }

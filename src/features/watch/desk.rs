@@ -148,11 +148,11 @@ pub fn DeskPage() -> impl IntoView {
     view! {
         <section class="page desk">
             <h2 class="page-title">{text::DESK_TITLE}</h2>
-            {move || match desk.get() {
+            {crate::widgets::dynamic(move || match desk.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
                 Some(Some(desk)) => view! { <DeskBody desk=desk /> }.into_any(),
-            }}
+            })}
             <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
     }
@@ -355,7 +355,7 @@ fn Devices() -> impl IntoView {
     view! {
         <div class="setting" data-devices="">
             <h3 class="setting-title">{text::DEVICES_TITLE}</h3>
-            {move || match devices.get() {
+            {crate::widgets::dynamic(move || match devices.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Err(why)) => view! {
                     <p class="setting-note">{why}</p>
@@ -378,7 +378,7 @@ fn Devices() -> impl IntoView {
                         })}
                     }.into_any()
                 }
-            }}
+            })}
         </div>
     }
 }
@@ -423,11 +423,11 @@ fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
                 view! { <p class="setting-note">{text::THIS_PHONE}</p> }.into_any()
             } else {
                 view! {
-                    <Show when=move || !confirming.get()>
+                    {crate::widgets::shown_when(move || !confirming.get(), move || view! {
                         <button type="button" class="button" data-action="revoke-device"
                             on:click=move |_| confirming.set(true)>{text::REVOKE}</button>
-                    </Show>
-                    <Show when=move || confirming.get()>
+                    }.into_any())}
+                    {crate::widgets::shown_when(move || confirming.get(), move || view! {
                         <div class="confirm" role="alertdialog">
                             <p>{confirm_text.clone()}</p>
                             <div class="button-row">
@@ -435,7 +435,7 @@ fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
                                 <button type="button" class="button" on:click=move |_| confirming.set(false)>{text::CANCEL}</button>
                             </div>
                         </div>
-                    </Show>
+                    }.into_any())}
                 }.into_any()
             }}
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}

@@ -200,10 +200,10 @@ pub fn ResidentEditPage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::EDIT_RESIDENT}</h2>
-            <Show when=move || state.get() == 0><Loading /></Show>
-            <Show when=move || state.get() == 2>
+            {crate::widgets::shown_when(move || state.get() == 0, move || view! {<Loading />}.into_any())}
+            {crate::widgets::shown_when(move || state.get() == 2, move || view! {
                 <p class="empty-message">{text::RECORD_NOT_FOUND}</p>
-            </Show>
+            }.into_any())}
             <div hidden=move || state.get() != 1>{form}</div>
         </section>
     }

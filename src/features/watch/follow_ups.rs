@@ -30,7 +30,7 @@ pub fn FollowUpsPage() -> impl IntoView {
         <section class="page">
             <h2 class="page-title">{text::FOLLOW_UPS_TITLE}</h2>
             <p class="setting-note">{text::FOLLOW_UPS_HELP}</p>
-            {move || match items.get() {
+            {crate::widgets::dynamic(move || match items.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
                 Some(Some(items)) if items.is_empty() => {
@@ -43,7 +43,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-            }}
+            })}
             <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
     }
@@ -103,14 +103,14 @@ pub fn FollowUpCard(
             })}
             {owner.filter(|o| !o.is_empty()).map(|o| view! { <p class="follow-up-owner">{text::owned_by(&o)}</p> })}
             {due.map(|due| view! { <p class="follow-up-due">{if overdue { "⚠ " } else { "" }}{due}</p> })}
-            <Show when=move || done.get()>
+            {crate::widgets::shown_when(move || done.get(), move || view! {
                 <p class="notice" role="status">{text::FOLLOW_UP_DONE}</p>
-            </Show>
-            <Show when=move || may_finish && !done.get() && !closing.get()>
+            }.into_any())}
+            {crate::widgets::shown_when(move || may_finish && !done.get() && !closing.get(), move || view! {
                 <button type="button" class="button" data-action="finish-follow-up"
                     on:click=move |_| closing.set(true)>{text::FINISH_FOLLOW_UP}</button>
-            </Show>
-            <Show when=move || !done.get() && closing.get()>
+            }.into_any())}
+            {crate::widgets::shown_when(move || !done.get() && closing.get(), move || view! {
                 <FormField label=text::DONE_NOTE field="done_note" errors=errors>
                     <input type="text" name="done_note" maxlength=limits::follow_up::MAX_DONE_NOTE_CHARS.to_string() bind:value=note />
                 </FormField>
@@ -121,7 +121,7 @@ pub fn FollowUpCard(
                     </button>
                     <button type="button" class="button" on:click=move |_| closing.set(false)>{text::CANCEL}</button>
                 </div>
-            </Show>
+            }.into_any())}
         </div>
     }
 }

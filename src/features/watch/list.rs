@@ -55,19 +55,16 @@ pub fn WatchPage() -> impl IntoView {
         <section class="page">
             <h2 class="page-title">{text::WATCH_TITLE}</h2>
             <QuarantineList />
-            <Show
-                when=signed_in
-                fallback=|| view! {
+            {crate::widgets::shown_when_else(move || !signed_in(), || view! {
                     <div class="empty-state">
                         <p class="empty-message">{text::WATCH_SIGN_IN_HINT}</p>
                         <a href="/settings" class="button">{text::GO_TO_SETTINGS}</a>
                     </div>
-                }
-            >
+                }.into_any(), move || view! {
                 <div class="button-row top-links">
-                    <Show when=coordinator>
+                    {crate::widgets::shown_when(coordinator, move || view! {
                         <a href="/desk" class="button" data-action="open-desk">{text::DESK_TITLE}</a>
-                    </Show>
+                    }.into_any())}
                     <a href="/follow-ups" class="button" data-action="open-follow-ups">
                         {move || {
                             let (all, late) = data
@@ -77,7 +74,7 @@ pub fn WatchPage() -> impl IntoView {
                         }}
                     </a>
                 </div>
-                {move || match data.get() {
+                {crate::widgets::dynamic(move || match data.get() {
                     None => view! { <Loading /> }.into_any(),
                     Some(data) if data.rows.is_empty() => {
                         view! { <p class="empty-message">{text::RESIDENTS_EMPTY}</p> }.into_any()
@@ -87,11 +84,11 @@ pub fn WatchPage() -> impl IntoView {
                             {data.rows.into_iter().map(|row| view! { <WatchItem row=row /> }).collect_view()}
                         </ul>
                     }.into_any(),
-                }}
+                })}
                 <a href="/residents/new" class="button wide" data-action="add-resident">
                     {text::ADD_RESIDENT}
                 </a>
-            </Show>
+            }.into_any())}
         </section>
     }
 }

@@ -60,11 +60,11 @@ pub fn ResidentManagePage() -> impl IntoView {
     view! {
         <section class="page">
             <h2 class="page-title">{text::MANAGE_RESIDENT}</h2>
-            {move || match held.get() {
+            {crate::widgets::dynamic(move || match held.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::RECORD_NOT_FOUND}</p> }.into_any(),
                 Some(Some(held)) => view! { <ManageForm held=held /> }.into_any(),
-            }}
+            })}
         </section>
     }
 }
@@ -196,7 +196,7 @@ fn ManageForm(held: Held) -> impl IntoView {
                 <input type="number" inputmode="numeric" min="1" max="365" name="visit_interval_days" bind:value=interval />
             </FormField>
             <ChoiceGroup legend=text::WATCH_STATUS options=WatchStatus::ALL.to_vec() chosen=state attribute="status" />
-            <Show when=move || state.get() != WatchStatus::Active>
+            {crate::widgets::shown_when(move || state.get() != WatchStatus::Active, move || view! {
                 <FormField label=text::STATUS_REASON field="status.reason" errors=errors>
                     <input type="text" name="status_reason"
                         maxlength=limits::resident::MAX_STATUS_REASON_CHARS.to_string() bind:value=reason />
@@ -207,7 +207,7 @@ fn ManageForm(held: Held) -> impl IntoView {
                             aria-pressed=move || (reason.get() == *r).to_string()>{*r}</button>
                     }).collect_view()}
                 </div>
-            </Show>
+            }.into_any())}
             <FormMessage message=message />
             <button type="submit" class="button primary save-button" data-action="save-manage">{text::SAVE}</button>
         </form>

@@ -253,7 +253,7 @@ pub fn NewResidentPage() -> impl IntoView {
                     <span class="switch-state">{move || if share.get() { text::YES } else { text::NO }}</span>
                 </button>
                 {text_field(&note, errors)}
-                <Show when=move || { districts.with(Vec::len) > 1 }>
+                {crate::widgets::shown_when(move || { districts.with(Vec::len) > 1 }, move || view! {
                     <fieldset class="choices">
                         <legend>{text::DISTRICT}</legend>
                         {move || districts.get().into_iter().map(|d| {
@@ -265,7 +265,7 @@ pub fn NewResidentPage() -> impl IntoView {
                             }
                         }).collect_view()}
                     </fieldset>
-                </Show>
+                }.into_any())}
                 <div class="save-bar">
                     <FormMessage message=message />
                     <button class="button primary save-button" type="submit" data-action="save-resident">{text::SAVE}</button>

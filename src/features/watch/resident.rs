@@ -34,13 +34,13 @@ pub fn ResidentPage() -> impl IntoView {
     });
     view! {
         <section class="page">
-            {move || match resident.get() {
+            {crate::widgets::dynamic(move || match resident.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! {
                     <p class="empty-message">{text::RECORD_NOT_FOUND}</p>
                 }.into_any(),
                 Some(Some(view)) => view! { <ResidentDetails view=view /> }.into_any(),
-            }}
+            })}
             <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
     }

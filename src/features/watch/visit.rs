@@ -292,14 +292,14 @@ fn VisitScreen(resident: Option<RecordId>, editing: Option<RecordId>) -> impl In
     let ready = crate::widgets::load_once(move || read_ready(resident, editing));
     view! {
         <section class="page visit-page">
-            {move || match ready.get() {
+            {crate::widgets::dynamic(move || match ready.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! {
                     <p class="empty-message">{text::RECORD_NOT_FOUND}</p>
                     <a href="/" class="button">{text::BACK_TO_LIST}</a>
                 }.into_any(),
                 Some(Some(ready)) => view! { <VisitForm ready=ready editing=editing.is_some() /> }.into_any(),
-            }}
+            })}
         </section>
     }
 }
@@ -488,7 +488,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
         <div class="visit-form">
             <ChoiceGroup legend=text::VISIT_METHOD options=VisitMethod::ALL.to_vec() chosen=fields.method attribute="method" />
             <ChoiceGroup legend=text::VISIT_OUTCOME options=Outcome::ALL.to_vec() chosen=fields.outcome attribute="outcome" on_choose=on_outcome />
-            {move || match fields.outcome.get() {
+            {crate::widgets::dynamic(move || (match fields.outcome.get() {
                 Outcome::MustReport => Some(view! { <CallPanel contacts=sc_contacts.clone() /> }.into_any()),
                 Outcome::Worrying => Some(view! { <p class="notice">{text::ESCALATE_SAME_DAY}</p> }.into_any()),
                 Outcome::Emergency => Some(view! {
@@ -496,7 +496,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                         on:click=move |_| guide_open.set(true)>{text::OPEN_EMERGENCY_GUIDE}</button>
                 }.into_any()),
                 _ => None,
-            }}
+            }).unwrap_or_else(|| ().into_any()))}
             <details class="section" open=!opened.signs.is_empty()>
                 <summary data-section="signs">{text::SECTION_SIGNS}</summary>
                 <ChecklistGroup legend=text::SECTION_SIGNS options=WarningSign::ALL.to_vec() chosen=fields.signs attribute="sign" />
@@ -541,7 +541,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                     <input type="date" name="next_visit" bind:value=fields.next_visit />
                 </FormField>
             </details>
-            <Show when=move || has_co_visitors>
+            {crate::widgets::shown_when(move || has_co_visitors, move || view! {
                 <details class="section" open=!opened.co_visitors.is_empty()>
                     <summary data-section="co_visitors">{text::SECTION_CO_VISITORS}</summary>
                     <fieldset class="choices">
@@ -557,7 +557,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                 </details>
-            </Show>
+            }.into_any())}
             <FormField label=text::VISIT_NOTE field="note" errors=errors>
                 <textarea name="visit_note" maxlength=limits::visit::MAX_NOTE_CHARS.to_string() rows="3"
                     bind:value=fields.note></textarea>
@@ -568,7 +568,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
         </div>
         <div class="save-bar">
             <FormMessage message=message />
-            <Show when=move || confirm_discard.get()>
+            {crate::widgets::shown_when(move || confirm_discard.get(), move || view! {
                 <div class="confirm" role="alertdialog">
                     <p>{text::DISCARD_DRAFT_CONFIRM}</p>
                     <div class="button-row">
@@ -580,23 +580,23 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                         </button>
                     </div>
                 </div>
-            </Show>
+            }.into_any())}
             <div class="button-row">
                 <button type="button" class="button primary save-button" data-action="save-visit"
                     disabled=move || saving.get()
                     on:click=move |_| save_click(false)>
                     {move || if saving.get() { text::SAVING } else { text::SAVE }}
                 </button>
-                <Show when=move || has_draft.get() && !confirm_discard.get()>
+                {crate::widgets::shown_when(move || has_draft.get() && !confirm_discard.get(), move || view! {
                     <button type="button" class="button" data-action="discard-draft"
                         on:click=move |_| confirm_discard.set(true)>{text::DISCARD_DRAFT}</button>
-                </Show>
+                }.into_any())}
             </div>
         </div>
-        <Show when=move || guide_open.get()>
+        {crate::widgets::shown_when(move || guide_open.get(), move || view! {
             <EmergencyGuide contacts=contacts.clone() saved=guide_saved
                 on_close=Callback::new(move |()| guide_open.set(false)) />
-        </Show>
+        }.into_any())}
     }
 }
 
