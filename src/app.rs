@@ -9,16 +9,6 @@ use mimamori_core::record::RecordId;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::engine::SyncEngine;
-use crate::features::reports::ReportsPage;
-use crate::features::resources::ResourcesPage;
-use crate::features::salons::{
-    AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
-};
-use crate::features::settings::SettingsPage;
-use crate::features::watch::{
-    DeskPage, FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentManagePage, ResidentPage,
-    VisitEditPage, VisitPage, WatchPage,
-};
 use crate::store::{Draft, SaveError, Session, Store, StoreError};
 use crate::widgets::{BottomNav, SyncStatusLine, UpdateBanner};
 use crate::{connectivity, pwa, text};
@@ -275,39 +265,14 @@ pub fn App(
                 <FlashLine />
                 {store_problem.map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                 <main class="content">
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/") view=WatchPage />
-                        <Route path=path!("/residents/new") view=NewResidentPage />
-                        <Route path=path!("/residents/:id") view=ResidentPage />
-                        <Route path=path!("/residents/:id/edit") view=ResidentEditPage />
-                        <Route path=path!("/residents/:id/visit") view=VisitPage />
-                        <Route path=path!("/residents/:id/manage") view=ResidentManagePage />
-                        <Route path=path!("/visits/:id/edit") view=VisitEditPage />
-                        <Route path=path!("/follow-ups") view=FollowUpsPage />
-                        <Route path=path!("/desk") view=DeskPage />
-                        <Route path=path!("/salons") view=SalonsPage />
-                        <Route path=path!("/salons/new") view=SalonEditPage />
-                        <Route path=path!("/salons/:id") view=SalonPage />
-                        <Route path=path!("/salons/:id/edit") view=SalonEditPage />
-                        <Route path=path!("/salons/:id/dates/:date") view=SessionChangePage />
-                        <Route path=path!("/salons/:id/sessions/:date") view=AttendancePage />
-                        <Route path=path!("/resources") view=ResourcesPage />
-                        <Route path=path!("/reports") view=ReportsPage />
-                        <Route path=path!("/settings") view=SettingsPage />
+                    // Two routes only: `screens` matches every path itself.
+                    <Routes fallback=crate::screens::Screens>
+                        <Route path=path!("/") view=crate::screens::Screens />
+                        <Route path=path!("/*any") view=crate::screens::Screens />
                     </Routes>
                 </main>
                 <BottomNav />
             </div>
         </Router>
-    }
-}
-
-#[component]
-fn NotFound() -> impl IntoView {
-    view! {
-        <section class="page">
-            <h2 class="page-title">{text::NOT_FOUND_TITLE}</h2>
-            <a href="/" class="button">{text::NOT_FOUND_LINK}</a>
-        </section>
     }
 }

@@ -11,6 +11,7 @@ pub mod engine;
 mod features;
 mod local_time;
 pub mod pwa;
+mod screens;
 pub mod store;
 pub mod text;
 mod widgets;

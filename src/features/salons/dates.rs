@@ -2,8 +2,9 @@
 //! why: 暑さ, 雪…), or moved to another date, time or venue. Its organisers and the SC
 //! decide it; every phone and the family's calendar show it after the next sync.
 
+use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::kinds::SalonPatch;
 use mimamori_core::record::Body;

@@ -3,8 +3,8 @@
 //! attendance and each date's 変更・中止; for the SC, 編集. Its iCalendar feed is one tap
 //! away for a family's calendar.
 
+use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use mimamori_core::record::RecordId;
 use mimamori_core::salons::Holidays;
 

@@ -2,8 +2,9 @@
 //! the newest version this phone had seen, so that two people editing different fields
 //! never undo each other and two editing the same field leave a conflict for the SC.
 
+use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use mimamori_core::kinds::{
     edit_patch, field_label_ja, limits, normalize_phone, EmergencyContact, ResidentPatch,
     TEXT_FIELDS,

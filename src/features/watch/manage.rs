@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use mimamori_core::kinds::{limits, ResidentPatch, ResidentStatus, State, WatchStatus};
 use mimamori_core::merge::LwwRecord;
 use mimamori_core::record::{Body, RecordId, UserId};

@@ -3,8 +3,8 @@
 //! their visits, newest first, a page at a time. The volunteer whose change lost to
 //! another's is told here; the SC sees 食い違い and may manage the resident.
 
+use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use mimamori_core::calendar::say_day;
 use mimamori_core::kinds::{field_label_ja, WatchStatus};
 use mimamori_core::merge::value_text;

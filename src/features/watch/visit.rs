@@ -8,8 +8,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
 use mimamori_core::kinds::{

@@ -1,0 +1,105 @@
+//! Which screen a path shows: the app's routes in one place. Matched here rather than by
+//! one `<Route>` each: leptos_router compiled its matching and view-choosing code again for
+//! every route (about 90 KB of wasm for eighteen), where this is one `match`. The router
+//! still owns the location, the links and navigation.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::features::reports::ReportsPage;
+use crate::features::resources::ResourcesPage;
+use crate::features::salons::{
+    AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
+};
+use crate::features::settings::SettingsPage;
+use crate::features::watch::{
+    DeskPage, FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentManagePage, ResidentPage,
+    VisitEditPage, VisitPage, WatchPage,
+};
+use crate::text;
+
+/// The parameters of the path a screen was opened with (`:id`, `:date`), read when it is
+/// drawn (a screen is drawn afresh for every path).
+#[derive(Clone, Copy)]
+pub struct RouteParams(StoredValue<Vec<(&'static str, String)>>);
+
+impl RouteParams {
+    pub fn read(&self) -> Self {
+        *self
+    }
+
+    pub fn read_untracked(&self) -> Self {
+        *self
+    }
+
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .with_value(|all| all.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()))
+    }
+}
+
+thread_local! {
+    /// The parameters of the screen being drawn.
+    static CURRENT: std::cell::RefCell<Vec<(&'static str, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The parameters of the path this screen was opened with.
+pub fn use_params_map() -> RouteParams {
+    RouteParams(StoredValue::new(CURRENT.with(|c| c.borrow().clone())))
+}
+
+/// The screen the current path names.
+#[component]
+pub fn Screens() -> impl IntoView {
+    let location = use_location();
+    crate::widgets::dynamic(move || screen(&location.pathname.get()))
+}
+
+fn screen(path: &str) -> AnyView {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let with = |params: Vec<(&'static str, &str)>, draw: fn() -> AnyView| {
+        CURRENT.with(|c| {
+            *c.borrow_mut() = params.into_iter().map(|(n, v)| (n, v.to_owned())).collect();
+        });
+        untrack(draw)
+    };
+    match parts.as_slice() {
+        [] => with(vec![], || view! { <WatchPage /> }.into_any()),
+        ["residents", "new"] => with(vec![], || view! { <NewResidentPage /> }.into_any()),
+        ["residents", id] => with(vec![("id", id)], || view! { <ResidentPage /> }.into_any()),
+        ["residents", id, "edit"] => with(vec![("id", id)], || {
+            view! { <ResidentEditPage /> }.into_any()
+        }),
+        ["residents", id, "visit"] => with(vec![("id", id)], || view! { <VisitPage /> }.into_any()),
+        ["residents", id, "manage"] => with(vec![("id", id)], || {
+            view! { <ResidentManagePage /> }.into_any()
+        }),
+        ["visits", id, "edit"] => with(vec![("id", id)], || view! { <VisitEditPage /> }.into_any()),
+        ["follow-ups"] => with(vec![], || view! { <FollowUpsPage /> }.into_any()),
+        ["desk"] => with(vec![], || view! { <DeskPage /> }.into_any()),
+        ["salons"] => with(vec![], || view! { <SalonsPage /> }.into_any()),
+        ["salons", "new"] => with(vec![], || view! { <SalonEditPage /> }.into_any()),
+        ["salons", id] => with(vec![("id", id)], || view! { <SalonPage /> }.into_any()),
+        ["salons", id, "edit"] => with(vec![("id", id)], || view! { <SalonEditPage /> }.into_any()),
+        ["salons", id, "dates", date] => with(vec![("id", id), ("date", date)], || {
+            view! { <SessionChangePage /> }.into_any()
+        }),
+        ["salons", id, "sessions", date] => with(vec![("id", id), ("date", date)], || {
+            view! { <AttendancePage /> }.into_any()
+        }),
+        ["resources"] => with(vec![], || view! { <ResourcesPage /> }.into_any()),
+        ["reports"] => with(vec![], || view! { <ReportsPage /> }.into_any()),
+        ["settings"] => with(vec![], || view! { <SettingsPage /> }.into_any()),
+        _ => with(vec![], || view! { <NotFound /> }.into_any()),
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h2 class="page-title">{text::NOT_FOUND_TITLE}</h2>
+            <a href="/" class="button">{text::NOT_FOUND_LINK}</a>
+        </section>
+    }
+}
