@@ -3,8 +3,7 @@
 //! listed here, in one place.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
 use mimamori_core::record::RecordId;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
@@ -265,11 +264,7 @@ pub fn App(
                 <FlashLine />
                 {store_problem.map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                 <main class="content">
-                    // Two routes only: `screens` matches every path itself.
-                    <Routes fallback=crate::screens::Screens>
-                        <Route path=path!("/") view=crate::screens::Screens />
-                        <Route path=path!("/*any") view=crate::screens::Screens />
-                    </Routes>
+                    <crate::screens::Screens />
                 </main>
                 <BottomNav />
             </div>
