@@ -326,6 +326,8 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
     sc.client.goto(&server.url(&href)).await?;
     wait_for(&sc, ".member-ticks").await?;
     sc.tap(&format!("[data-member='{absent}']")).await?;
+    // Saved (and sent) before the page is left: a tap's save runs in the background.
+    wait_until_sent(&sc).await?;
     sc.client.goto(&server.url("/desk")).await?;
     wait_for(
         &sc,
@@ -347,5 +349,25 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
     .await?;
     sc.wait_for_text("を3回続けて休んでいます", PATIENCE)
         .await?;
+
+    // A member who is not yet a 見守り resident is registered first, from the same card:
+    // the form opens with the name the salon has.
+    wait_for(&sc, "[data-action=register-member]").await?;
+    let card = attribute(&sc, "[data-absence]", "data-absence").await?;
+    let said = text_of(&sc, &format!("[data-absence='{card}']")).await?;
+    let name = said.split("さん").next().unwrap_or_default().to_owned();
+    sc.tap(&format!(
+        "[data-absence='{card}'] [data-action=register-member]"
+    ))
+    .await?;
+    wait_for(&sc, "input[name=resident_name]").await?;
+    mimamori_testkit::eventually("the name to be there", PATIENCE, || async {
+        let typed = sc
+            .js("return document.querySelector('input[name=resident_name]').value;")
+            .await
+            .ok()?;
+        (typed.as_str() == Some(name.as_str())).then_some(())
+    })
+    .await?;
     Ok(())
 }

@@ -127,6 +127,12 @@ fn SuggestionCard(
         .resident_id
         .and_then(|id| residents.with_value(|all| all.iter().find(|r| r.id == id).cloned()));
     let link_to = RwSignal::new(String::new());
+    // Registering them first: the form opens with the name and kana the salon has.
+    let register = format!(
+        "/residents/new?name={}&kana={}",
+        js_sys::encode_uri_component(&name),
+        js_sys::encode_uri_component(&member.member.kana.clone().unwrap_or_default()),
+    );
     let member_id = member.id;
     let base = member.base;
     let checked = absentee.last_missed;
@@ -220,7 +226,7 @@ fn SuggestionCard(
                         <button type="button" class="button primary" data-action="link-resident" on:click=link>
                             {text::LINK}
                         </button>
-                        <a href="/residents/new" class="button">{text::REGISTER_FIRST}</a>
+                        <a href=register class="button" data-action="register-member">{text::REGISTER_FIRST}</a>
                     </div>
                 }.into_any(),
             }}

@@ -95,6 +95,20 @@ pub fn NewResidentPage() -> impl IntoView {
         max::MAX_NAME_CHARS,
         "text",
     );
+    // Opened from a salon member's absences on the desk: their name, typed once already.
+    // (The router's location: the address bar takes the path only once the screen is drawn.)
+    let search = leptos_router::hooks::use_location().search.get_untracked();
+    if !search.is_empty() {
+        let query = web_sys::Url::new(&format!("http://x/?{search}")).ok();
+        let params = query.map(|url| url.search_params());
+        if let Some(params) = params {
+            for (input, key) in [(&name, "name"), (&kana, "kana")] {
+                if let Some(value) = params.get(key) {
+                    input.value.set(value);
+                }
+            }
+        }
+    }
     let area = input(
         "area",
         text::RESIDENT_AREA,
