@@ -173,9 +173,11 @@ pub fn apply_change(
             return Err(RejectCode::IdTaken.into());
         }
     }
+    // An edit that leaves the parent unsaid (a patch of other fields) keeps the one held.
     let parent_holders = change
         .body
         .parent()
+        .or_else(|| existing.and_then(|e| e.state.parent()))
         .and_then(|(_, id)| related(id))
         .map(|parent| parent.holders)
         .unwrap_or_default();

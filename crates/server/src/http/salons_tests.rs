@@ -204,6 +204,53 @@ async fn each_role_may_do_what_a_salon_allows_and_no_more() {
         ),
         ["not_allowed"]
     );
+    // Linking a member to a 見守り resident takes seeing that resident: the organiser cannot
+    // name someone assigned to another volunteer, the SC can.
+    let hana = id(14);
+    assert_eq!(
+        statuses(
+            &push(
+                &app,
+                &other,
+                &[change(&other, hana, 4, resident(other.user))]
+            )
+            .await
+        ),
+        ["accepted"]
+    );
+    let linked = |by: &Signed| {
+        edit(
+            by,
+            member_id,
+            5,
+            RecordBody::SalonMember(MemberPatch {
+                resident_id: Some(hana),
+                ..MemberPatch::default()
+            }),
+        )
+    };
+    assert_eq!(
+        statuses(&push(&app, &organiser, &[linked(&organiser)]).await),
+        ["invalid"]
+    );
+    assert_eq!(
+        statuses(&push(&app, &sc, &[linked(&sc)]).await),
+        ["accepted"]
+    );
+    // An edit that does not repeat the salon is judged by the salon held: its organiser may.
+    let stays = edit(
+        &organiser,
+        member_id,
+        6,
+        RecordBody::SalonMember(MemberPatch {
+            active: Some(true),
+            ..MemberPatch::default()
+        }),
+    );
+    assert_eq!(
+        statuses(&push(&app, &organiser, &[stays]).await),
+        ["accepted"]
+    );
 
     // Attendance: under the session's own id, each counting for themselves.
     let session = today().add_days(-4);
