@@ -1,6 +1,7 @@
 //! Pieces every feature shares: the shell's bars, form parts, and the keyed loader.
 
 mod bottom_nav;
+mod chips;
 mod choice_group;
 mod dynamic;
 mod empty_state;
@@ -12,6 +13,7 @@ mod sync_status;
 mod update_banner;
 
 pub use bottom_nav::BottomNav;
+pub use chips::{Chip, Chips};
 pub use choice_group::{ChecklistGroup, ChoiceGroup};
 pub use dynamic::{dynamic, shown_when, shown_when_else};
 pub use empty_state::EmptyState;

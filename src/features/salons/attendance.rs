@@ -16,7 +16,7 @@ use super::queries::{self, Member, SalonItem, SalonRecords};
 use super::salon::id_param;
 use crate::app::{AppStore, AppSync};
 use crate::store::{Draft, Store};
-use crate::widgets::{FormMessage, Loading, Message};
+use crate::widgets::{Chip, Chips, FormMessage, Loading, Message};
 use crate::{local_time, text};
 
 /// Which of the door's numbers a counter changes.
@@ -115,12 +115,14 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         .get(&date)
         .map(|a| a.taken.clone())
         .unwrap_or_default();
-    let present = RwSignal::new(mimamori_core::order::set_of(
+    // Member ids, as the chips hold them.
+    let present = RwSignal::new(
         held.present
             .iter()
             .filter(|(_, here)| **here)
-            .map(|(m, _)| *m),
-    ));
+            .map(|(m, _)| m.to_string())
+            .collect::<Vec<String>>(),
+    );
     let mine = RwSignal::new(held.counts.get(&me).copied().unwrap_or_default());
     let others = held
         .counts
@@ -152,19 +154,16 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
             }
         });
     };
-    let toggle = move |member: RecordId| {
-        let here = present.with_untracked(|p| !p.contains(&member));
-        present.update(|p| {
-            if here {
-                p.insert(member);
-            } else {
-                p.remove(&member);
-            }
-        });
+    let mark = move |member: RecordId, here: bool| {
         send(AttendancePatch {
             present: mimamori_core::order::map_of([(member, here)]),
             ..AttendancePatch::default()
         });
+    };
+    // A member added at the door came: ticked at once.
+    let tick = move |member: RecordId| {
+        present.update(|p| p.push(member.to_string()));
+        mark(member, true);
     };
     let count = move |change: CountField, by: i32| {
         mine.update(|c| {
@@ -198,7 +197,7 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         ),
     ];
     let total = move || {
-        let ticked = present.with(|p| p.len());
+        let ticked = present.with(Vec::len);
         let walk_ins = mine.with(|c| c.walk_ins).max(others.walk_ins);
         text::attendance_total(ticked, usize::from(walk_ins))
     };
@@ -241,7 +240,7 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
                     });
                     new_name.set(String::new());
                     new_kana.set(String::new());
-                    toggle(id);
+                    tick(id);
                 }
                 Err(error) => message.set(Some(Message::Problem(error.message_ja()))),
             }
@@ -252,28 +251,29 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         <p class="setting-note">{format!("{} {}", item.name(), text::day_heading(held_on, today))}</p>
         <p class="attendance-total" role="status" aria-live="polite">{total}</p>
         <FormMessage message=message />
-        <h3 class="section-title">{text::MEMBERS}</h3>
-        {move || {
+        {crate::widgets::dynamic(move || {
             let list = members.get();
             if list.is_empty() {
                 return view! { <p class="empty-message">{text::NO_MEMBERS}</p> }.into_any();
             }
+            let options = list
+                .into_iter()
+                .map(|m| Chip {
+                    code: m.id.to_string(),
+                    label: m.name(),
+                    detail: m.member.kana.clone().unwrap_or_default(),
+                })
+                .collect();
             view! {
-                <div class="choices member-ticks">
-                    {list.into_iter().map(|m| {
-                        let id = m.id;
-                        view! {
-                            <button type="button" class="choice member" data-member=id.to_string()
-                                aria-pressed=move || present.with(|p| p.contains(&id)).to_string()
-                                on:click=move |_| toggle(id)>
-                                <span class="member-name">{m.name()}</span>
-                                <span class="member-kana">{m.member.kana.clone().unwrap_or_default()}</span>
-                            </button>
+                <Chips legend=text::MEMBERS attribute="member" chosen=present options=options
+                    class="member-ticks"
+                    on_tap=Callback::new(move |(code, here): (String, bool)| {
+                        if let Ok(member) = code.parse::<RecordId>() {
+                            mark(member, here);
                         }
-                    }).collect_view()}
-                </div>
+                    }) />
             }.into_any()
-        }}
+        })}
         <form class="form add-member" on:submit=add_member>
             <div class="button-row">
                 <label class="field"><span class="field-label">{text::MEMBER_NAME}</span>

@@ -15,7 +15,7 @@ use super::salon::id_param;
 use crate::app::{AppStore, AppSync, Flash};
 use crate::features::save_form;
 use crate::store::Draft;
-use crate::widgets::{FieldErrors, FormField, FormMessage, Loading, Message};
+use crate::widgets::{Chip, Chips, FieldErrors, FormField, FormMessage, Loading, Message};
 use crate::{local_time, text};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -63,13 +63,20 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
     let navigate = use_navigate();
     let held = item.salon.exceptions_in_force().get(&date).cloned();
     let schedule = item.salon.schedule.clone().expect("checked by the page");
-    let plan = RwSignal::new(match &held {
-        Some(e) if e.cancelled => Plan::Cancel,
-        Some(e) if e.moves() => Plan::Move,
+    let plan_code = RwSignal::new(vec![match &held {
+        Some(e) if e.cancelled => "cancel",
+        Some(e) if e.moves() => "move",
+        _ => "as-planned",
+    }
+    .to_owned()]);
+    let plan = move || match plan_code.with(|c| c.first().cloned()).as_deref() {
+        Some("cancel") => Plan::Cancel,
+        Some("move") => Plan::Move,
         _ => Plan::AsPlanned,
-    });
+    };
     let held = held.unwrap_or_default();
     let reason = RwSignal::new(held.reason.clone());
+    let reason_chip = RwSignal::new(vec![held.reason.clone()]);
     let new_date = RwSignal::new(held.date.unwrap_or(date).to_string());
     let start = RwSignal::new(held.start.unwrap_or(schedule.start).to_string());
     let end = RwSignal::new(held.end.unwrap_or(schedule.end).to_string());
@@ -93,7 +100,7 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let exception = match plan.get_untracked() {
+        let exception = match untrack(plan) {
             Plan::AsPlanned => None,
             Plan::Cancel => Some(Exception {
                 cancelled: true,
@@ -144,33 +151,21 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
             saving.set(false);
         });
     };
-    let choice = move |value: Plan, code: &'static str, label: &'static str| {
-        view! {
-            <button type="button" class="choice" data-plan=code
-                aria-pressed=move || (plan.get() == value).to_string()
-                on:click=move |_| plan.set(value)>{label}</button>
-        }
-    };
     view! {
         <p class="setting-note">{heading}</p>
         <form class="form" on:submit=submit>
-            <fieldset class="choices">
-                <legend>{text::SESSION_PLAN}</legend>
-                {choice(Plan::AsPlanned, "as-planned", text::SESSION_AS_PLANNED)}
-                {choice(Plan::Cancel, "cancel", text::SESSION_CANCEL)}
-                {choice(Plan::Move, "move", text::SESSION_MOVE)}
-            </fieldset>
-            {crate::widgets::shown_when(move || plan.get() == Plan::Cancel, move || view! {
-                <fieldset class="choices">
-                    <legend>{text::SESSION_REASON}</legend>
-                    {CANCEL_REASONS_JA.iter().map(|r| view! {
-                        <button type="button" class="choice" data-reason=*r
-                            aria-pressed=move || (reason.get() == *r).to_string()
-                            on:click=move |_| reason.set((*r).to_owned())>{*r}</button>
-                    }).collect_view()}
-                </fieldset>
+            <Chips legend=text::SESSION_PLAN attribute="plan" single=true chosen=plan_code
+                options=vec![
+                    Chip::new("as-planned", text::SESSION_AS_PLANNED),
+                    Chip::new("cancel", text::SESSION_CANCEL),
+                    Chip::new("move", text::SESSION_MOVE),
+                ] />
+            {crate::widgets::shown_when(move || plan() == Plan::Cancel, move || view! {
+                <Chips legend=text::SESSION_REASON attribute="reason" single=true chosen=reason_chip
+                    options=CANCEL_REASONS_JA.iter().map(|r| Chip::new(r, r)).collect()
+                    on_tap=Callback::new(move |(code, _): (String, bool)| reason.set(code)) />
             }.into_any())}
-            {crate::widgets::shown_when(move || plan.get() == Plan::Move, move || view! {
+            {crate::widgets::shown_when(move || plan() == Plan::Move, move || view! {
                 <FormField label=text::SESSION_NEW_DATE field="date" errors=errors>
                     <input type="date" name="date" bind:value=new_date />
                 </FormField>
@@ -186,7 +181,7 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
                     <input type="text" name="venue" placeholder=text::SESSION_VENUE_HINT bind:value=venue />
                 </FormField>
             }.into_any())}
-            {crate::widgets::shown_when(move || plan.get() != Plan::AsPlanned, move || view! {
+            {crate::widgets::shown_when(move || plan() != Plan::AsPlanned, move || view! {
                 <FormField label=text::SESSION_REASON_TEXT field="reason" errors=errors>
                     <input type="text" name="reason" bind:value=reason />
                 </FormField>

@@ -18,7 +18,7 @@ use super::salon::id_param;
 use crate::app::{AppStore, AppSync, Flash};
 use crate::features::save_form;
 use crate::store::Draft;
-use crate::widgets::{FieldErrors, FormField, FormMessage, Loading, Message};
+use crate::widgets::{Chip, Chips, FieldErrors, FormField, FormMessage, Loading, Message};
 use crate::{local_time, text};
 
 const WEEKDAYS: [(u8, &str); 7] = [
@@ -124,11 +124,37 @@ fn SalonForm(setup: Setup) -> impl IntoView {
     let apply_first = RwSignal::new(held.apply_first == Some(true));
     let ended = RwSignal::new(held.active == Some(false));
     let absences = RwSignal::new(held.absence_alert.unwrap_or(3).to_string());
-    let contents = RwSignal::new(held.contents.clone().unwrap_or_default());
-    let organisers = RwSignal::new(held.organisers.clone().unwrap_or_default());
-    let repeat = RwSignal::new(schedule.repeat);
-    let weekdays = RwSignal::new(schedule.weekdays.clone());
-    let weeks = RwSignal::new(schedule.weeks.clone());
+    // Chosen by code (`widgets::Chips`), made typed again when saved.
+    let codes = |items: Vec<String>| RwSignal::new(items);
+    let contents = codes(
+        held.contents
+            .iter()
+            .flatten()
+            .map(|c| c.code().to_owned())
+            .collect(),
+    );
+    let organisers = codes(
+        held.organisers
+            .iter()
+            .flatten()
+            .map(|u| u.0.to_string())
+            .collect(),
+    );
+    let repeat_code = codes(vec![schedule.repeat.code().to_owned()]);
+    let repeat = move || {
+        repeat_code.with(|c| {
+            Repeat::ALL
+                .iter()
+                .copied()
+                .find(|r| c.first().is_some_and(|code| code == r.code()))
+                .unwrap_or(Repeat::Weekly)
+        })
+    };
+    let weekdays = codes(schedule.weekdays.iter().map(u8::to_string).collect());
+    let weeks = codes(schedule.weeks.iter().map(u8::to_string).collect());
+    let numbers = |chosen: RwSignal<Vec<String>>| -> Vec<u8> {
+        chosen.with_untracked(|c| c.iter().filter_map(|n| n.parse().ok()).collect())
+    };
     let dates = RwSignal::new(schedule.dates.clone());
     let date_to_add = RwSignal::new(String::new());
     let from = RwSignal::new(schedule.from.to_string());
@@ -136,10 +162,13 @@ fn SalonForm(setup: Setup) -> impl IntoView {
     let start = RwSignal::new(schedule.start.to_string());
     let end = RwSignal::new(schedule.end.to_string());
     let skip_holidays = RwSignal::new(schedule.skip_holidays);
-    let district = RwSignal::new(
+    let district = codes(
         item.as_ref()
             .and_then(|i| i.district)
-            .or(mine.first().copied()),
+            .or(mine.first().copied())
+            .map(|d| d.0.to_string())
+            .into_iter()
+            .collect(),
     );
     let errors = RwSignal::new(FieldErrors::default());
     let message = RwSignal::new(None::<Message>);
@@ -161,16 +190,16 @@ fn SalonForm(setup: Setup) -> impl IntoView {
             message.set(Some(Message::Problem(text::SCHEDULE_INCOMPLETE.to_owned())));
             return;
         };
-        let repeat = repeat.get_untracked();
+        let repeat = untrack(repeat);
         let schedule = Schedule {
             repeat,
             weekdays: if repeat == Repeat::Dates {
                 Vec::new()
             } else {
-                weekdays.get_untracked()
+                numbers(weekdays)
             },
             weeks: if repeat == Repeat::NthWeekday {
-                weeks.get_untracked()
+                numbers(weeks)
             } else {
                 Vec::new()
             },
@@ -216,11 +245,20 @@ fn SalonForm(setup: Setup) -> impl IntoView {
         if held.absence_alert.unwrap_or(3) != absences {
             patch.absence_alert = Some(absences);
         }
-        let chosen = contents.get_untracked();
+        let chosen: Vec<Content> = Content::ALL
+            .iter()
+            .copied()
+            .filter(|c| contents.with_untracked(|l| l.iter().any(|x| x == c.code())))
+            .collect();
         if held.contents.clone().unwrap_or_default() != chosen {
             patch.contents = Some(chosen);
         }
-        let chosen = organisers.get_untracked();
+        let chosen: BTreeSet<UserId> =
+            mimamori_core::order::set_of(organisers.with_untracked(|o| {
+                o.iter()
+                    .filter_map(|u| u.parse().ok().map(UserId))
+                    .collect::<Vec<_>>()
+            }));
         if held.organisers.clone().unwrap_or_default() != chosen {
             patch.organisers = Some(chosen);
         }
@@ -230,7 +268,10 @@ fn SalonForm(setup: Setup) -> impl IntoView {
                 draft.id = Some(id);
                 draft.base = base;
             }
-            None => draft.district = district.get_untracked(),
+            None => {
+                draft.district = district
+                    .with_untracked(|d| d.first().and_then(|d| d.parse().ok()).map(DistrictId));
+            }
         }
         let said = text::salon_saved(name.get_untracked().trim());
         saving.set(true);
@@ -269,82 +310,29 @@ fn SalonForm(setup: Setup) -> impl IntoView {
                 </FormField>
             }
         };
-    let toggle_in = |list: RwSignal<Vec<u8>>, value: u8| {
-        list.update(|l| match l.iter().position(|v| *v == value) {
-            Some(at) => {
-                l.remove(at);
-            }
-            None => l.push(value),
-        })
-    };
     view! {
         <form class="form" on:submit=submit>
             {input(text::SALON_NAME, "name", name, limits::salon::MAX_NAME_CHARS)}
             {input(text::SALON_KANA, "kana", kana, limits::salon::MAX_NAME_CHARS)}
             {(editing.is_none() && districts.len() > 1).then(|| view! {
-                <fieldset class="choices">
-                    <legend>{text::DISTRICT}</legend>
-                    {districts.into_iter().map(|d| {
-                        let id = DistrictId(d.id);
-                        view! {
-                            <button type="button" class="choice" data-district=d.id.to_string()
-                                aria-pressed=move || (district.get() == Some(id)).to_string()
-                                on:click=move |_| district.set(Some(id))>{d.name}</button>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <Chips legend=text::DISTRICT attribute="district" single=true chosen=district
+                    options=districts.into_iter().map(|d| Chip::new(d.id, d.name)).collect() />
             })}
-            <fieldset class="choices" data-field="contents">
-                <legend>{text::SALON_CONTENTS}</legend>
-                {Content::ALL.iter().map(|c| {
-                    let c = *c;
-                    view! {
-                        <button type="button" class="choice" data-content=c.code()
-                            aria-pressed=move || contents.with(|l| l.contains(&c)).to_string()
-                            on:click=move |_| contents.update(|l| match l.iter().position(|v| *v == c) {
-                                Some(at) => { l.remove(at); }
-                                None => l.push(c),
-                            })>{c.label_ja()}</button>
-                    }
-                }).collect_view()}
-            </fieldset>
-            <fieldset class="choices" data-field="schedule.repeat">
-                <legend>{text::SALON_REPEAT}</legend>
-                {Repeat::ALL.iter().map(|r| {
-                    let r = *r;
-                    view! {
-                        <button type="button" class="choice" data-repeat=r.code()
-                            aria-pressed=move || (repeat.get() == r).to_string()
-                            on:click=move |_| repeat.set(r)>{r.label_ja()}</button>
-                    }
-                }).collect_view()}
-            </fieldset>
-            {crate::widgets::shown_when(move || repeat.get() == Repeat::NthWeekday, move || view! {
-                <fieldset class="choices" data-field="schedule.weeks">
-                    <legend>{text::SALON_WEEKS}</legend>
-                    {(1u8..=5).map(|w| view! {
-                        <button type="button" class="choice" data-week=w.to_string()
-                            aria-pressed=move || weeks.with(|l| l.contains(&w)).to_string()
-                            on:click=move |_| toggle_in(weeks, w)>{format!("第{w}")}</button>
-                    }).collect_view()}
-                </fieldset>
+            <Chips legend=text::SALON_CONTENTS attribute="content" chosen=contents
+                options=Content::ALL.iter().map(|c| Chip::new(c.code(), c.label_ja())).collect() />
+            <Chips legend=text::SALON_REPEAT attribute="repeat" single=true chosen=repeat_code
+                options=Repeat::ALL.iter().map(|r| Chip::new(r.code(), r.label_ja())).collect() />
+            {crate::widgets::shown_when(move || repeat() == Repeat::NthWeekday, move || view! {
+                <Chips legend=text::SALON_WEEKS attribute="week" chosen=weeks
+                    options=(1u8..=5).map(|w| Chip::new(w, format!("第{w}"))).collect() />
             }.into_any())}
-            {crate::widgets::shown_when(move || repeat.get() != Repeat::Dates, move || view! {
-                <fieldset class="choices" data-field="schedule.weekdays">
-                    <legend>{text::SALON_WEEKDAYS}</legend>
-                    {WEEKDAYS.iter().map(|(d, label)| {
-                        let d = *d;
-                        view! {
-                            <button type="button" class="choice" data-weekday=d.to_string()
-                                aria-pressed=move || weekdays.with(|l| l.contains(&d)).to_string()
-                                on:click=move |_| toggle_in(weekdays, d)>{*label}</button>
-                        }
-                    }).collect_view()}
-                </fieldset>
+            {crate::widgets::shown_when(move || repeat() != Repeat::Dates, move || view! {
+                <Chips legend=text::SALON_WEEKDAYS attribute="weekday" chosen=weekdays
+                    options=WEEKDAYS.iter().map(|(d, label)| Chip::new(d, label)).collect() />
                 {move || errors.with(|e| e.get("schedule.weekdays").or_else(|| e.get("schedule.weeks")))
                     .map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             }.into_any())}
-            {crate::widgets::shown_when(move || repeat.get() == Repeat::Dates, move || view! {
+            {crate::widgets::shown_when(move || repeat() == Repeat::Dates, move || view! {
                 <FormField label=text::SALON_DATES field="schedule.dates" errors=errors>
                     <div class="button-row">
                         <input type="date" name="date_to_add" bind:value=date_to_add />
@@ -393,18 +381,8 @@ fn SalonForm(setup: Setup) -> impl IntoView {
             <FormField label=text::SALON_PHONE field="contact_phone" errors=errors>
                 <input type="tel" name="contact_phone" bind:value=contact_phone />
             </FormField>
-            <fieldset class="choices" data-field="organisers">
-                <legend>{text::SALON_ORGANISERS}</legend>
-                {volunteers.into_iter().map(|(user, name)| view! {
-                    <button type="button" class="choice" data-volunteer=user.to_string()
-                        aria-pressed=move || organisers.with(|o| o.contains(&user)).to_string()
-                        on:click=move |_| organisers.update(|o: &mut BTreeSet<UserId>| {
-                            if !o.remove(&user) {
-                                o.insert(user);
-                            }
-                        })>{name}</button>
-                }).collect_view()}
-            </fieldset>
+            <Chips legend=text::SALON_ORGANISERS attribute="volunteer" chosen=organisers
+                options=volunteers.into_iter().map(|(user, name)| Chip::new(user.0, name)).collect() />
             <FormField label=text::SALON_ABSENCES field="absence_alert" errors=errors>
                 <input type="number" inputmode="numeric" min="1" max="10" name="absence_alert" bind:value=absences />
             </FormField>

@@ -8,7 +8,7 @@ use mimamori_core::salons::{Holidays, Session, SessionStatus};
 
 use super::queries::{self, SalonItem};
 use crate::app::AppStore;
-use crate::widgets::{load, Loading};
+use crate::widgets::{load, Chip, Chips, Loading};
 use crate::{local_time, text};
 
 #[derive(Clone, PartialEq)]
@@ -26,7 +26,7 @@ fn fortnight(today: CivilDate) -> (CivilDate, CivilDate) {
 #[component]
 pub fn SalonsPage() -> impl IntoView {
     let store = expect_context::<AppStore>();
-    let whole_city = RwSignal::new(false);
+    let scope = RwSignal::new(vec!["mine".to_owned()]);
     let data = load(
         || (),
         move |()| async move {
@@ -49,14 +49,15 @@ pub fn SalonsPage() -> impl IntoView {
                         <a href="/settings" class="button">{text::GO_TO_SETTINGS}</a>
                     </div>
                 }.into_any(),
-                Some(Some(week)) => view! { <WeekView week=week whole_city=whole_city /> }.into_any(),
+                Some(Some(week)) => view! { <WeekView week=week scope=scope /> }.into_any(),
             })}
         </section>
     }
 }
 
 #[component]
-fn WeekView(week: Week, whole_city: RwSignal<bool>) -> impl IntoView {
+fn WeekView(week: Week, scope: RwSignal<Vec<String>>) -> impl IntoView {
+    let whole_city = move || scope.with(|s| s.iter().any(|c| c == "city"));
     let Week { me, salons } = week;
     let coordinator = me.as_ref().is_some_and(|m| m.role.is_coordinator());
     let my_districts =
@@ -64,7 +65,7 @@ fn WeekView(week: Week, whole_city: RwSignal<bool>) -> impl IntoView {
     let me = StoredValue::new(me);
     let salons = StoredValue::new(salons);
     let shown = move || -> Vec<SalonItem> {
-        let city = whole_city.get();
+        let city = whole_city();
         salons.with_value(|all| {
             all.iter()
                 .filter(|s| {
@@ -100,14 +101,8 @@ fn WeekView(week: Week, whole_city: RwSignal<bool>) -> impl IntoView {
         (today, by_day)
     };
     view! {
-        <div class="button-row" role="group" aria-label=text::SALONS_SCOPE>
-            <button type="button" class="choice" data-scope="mine"
-                aria-pressed=move || (!whole_city.get()).to_string()
-                on:click=move |_| whole_city.set(false)>{text::SALONS_MINE}</button>
-            <button type="button" class="choice" data-scope="city"
-                aria-pressed=move || whole_city.get().to_string()
-                on:click=move |_| whole_city.set(true)>{text::SALONS_CITY}</button>
-        </div>
+        <Chips legend=text::SALONS_SCOPE attribute="scope" single=true chosen=scope
+            options=vec![Chip::new("mine", text::SALONS_MINE), Chip::new("city", text::SALONS_CITY)] />
         {move || {
             let (today, by_day) = days();
             if by_day.is_empty() {
