@@ -47,6 +47,7 @@ async fn fresh_in(test: &str, districts: &[DistrictId]) -> (Store, String) {
             },
             districts: Vec::new(),
             people: Vec::new(),
+            all_districts: Vec::new(),
         })
         .await
         .unwrap();

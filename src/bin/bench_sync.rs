@@ -74,6 +74,7 @@ mod page {
             me: answer.me,
             districts: Vec::new(),
             people: Vec::new(),
+            all_districts: Vec::new(),
         };
         store.save_session(&session).await.map_err(fail)?;
         ENGINE.set(Some(SyncEngine::new(store)));

@@ -98,6 +98,7 @@ mod page {
                 },
                 districts: Vec::new(),
                 people: Vec::new(),
+                all_districts: Vec::new(),
             })
             .await
             .map_err(fail)?;

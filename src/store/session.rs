@@ -23,6 +23,10 @@ pub struct Session {
     /// says who made it and a follow-up can be handed to someone with no signal.
     #[serde(default)]
     pub people: Vec<mimamori_core::api::Person>,
+    /// Every district's name (public), read at sign-in, to say where another district's
+    /// salon is.
+    #[serde(default)]
+    pub all_districts: Vec<mimamori_core::api::District>,
 }
 
 impl Session {

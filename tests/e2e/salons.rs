@@ -173,6 +173,11 @@ async fn a_coordinators_salon_rests_on_holidays_and_a_volunteer_sees_the_week_wi
     }
     // The cancelled day is said in words, not only by its style.
     assert!(volunteer.body_text().await?.contains("中止（雪）"));
+    // The whole city's salons, each other district's named.
+    volunteer.tap("[data-scope=city]").await?;
+    volunteer
+        .wait_for_text("井野さんぽ（塚沢・浜尻）", PATIENCE)
+        .await?;
     Ok(())
 }
 
@@ -352,9 +357,21 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
 
     // A member who is not yet a 見守り resident is registered first, from the same card:
     // the form opens with the name the salon has.
-    wait_for(&sc, "[data-action=register-member]").await?;
-    let card = attribute(&sc, "[data-absence]", "data-absence").await?;
-    let said = text_of(&sc, &format!("[data-absence='{card}']")).await?;
+    // (The desk redraws as sync ends: read a card once it stands.)
+    let (card, said) = mimamori_testkit::eventually("a member to register", PATIENCE, || async {
+        let found = sc
+            .js(
+                "const a = document.querySelector('[data-action=register-member]'); \
+                 const card = a && a.closest('[data-absence]'); \
+                 return card ? [card.dataset.absence, card.textContent] : null;",
+            )
+            .await
+            .ok()?;
+        let card = found.get(0)?.as_str()?.to_owned();
+        let said = found.get(1)?.as_str()?.to_owned();
+        Some((card, said))
+    })
+    .await?;
     let name = said.split("さん").next().unwrap_or_default().to_owned();
     sc.tap(&format!(
         "[data-absence='{card}'] [data-action=register-member]"

@@ -48,8 +48,9 @@ pub fn SalonPage() -> impl IntoView {
             let me = session.as_ref().map(|s| s.me.clone());
             let runs = me.as_ref().is_some_and(|m| item.run_by(m));
             let district = session.and_then(|s| {
-                s.districts
+                s.all_districts
                     .into_iter()
+                    .chain(s.districts)
                     .find(|d| Some(mimamori_core::record::DistrictId(d.id)) == item.district)
                     .map(|d| d.name)
             });

@@ -15,6 +15,8 @@ use crate::{local_time, text};
 struct Week {
     me: Option<mimamori_core::api::Me>,
     salons: Vec<SalonItem>,
+    /// Every district's name, to say where another district's salon is.
+    districts: Vec<mimamori_core::api::District>,
 }
 
 /// Today and the last day of next week (weeks end on Sunday).
@@ -31,8 +33,10 @@ pub fn SalonsPage() -> impl IntoView {
         || (),
         move |()| async move {
             let store = store.get()?;
+            let session = store.session().await.ok().flatten();
             Some(Week {
-                me: queries::me(&store).await,
+                me: session.as_ref().map(|s| s.me.clone()),
+                districts: session.map(|s| s.all_districts).unwrap_or_default(),
                 salons: queries::salons(&store).await,
             })
         },
@@ -58,12 +62,29 @@ pub fn SalonsPage() -> impl IntoView {
 #[component]
 fn WeekView(week: Week, scope: RwSignal<Vec<String>>) -> impl IntoView {
     let whole_city = move || scope.with(|s| s.iter().any(|c| c == "city"));
-    let Week { me, salons } = week;
+    let Week {
+        me,
+        salons,
+        districts,
+    } = week;
     let coordinator = me.as_ref().is_some_and(|m| m.role.is_coordinator());
     let my_districts =
         StoredValue::new(me.as_ref().map(|m| m.districts.clone()).unwrap_or_default());
     let me = StoredValue::new(me);
     let salons = StoredValue::new(salons);
+    // Another district's salon says where it is.
+    let elsewhere = StoredValue::new(districts);
+    let place = move |salon: &SalonItem| -> Option<String> {
+        let district = salon.district?;
+        if my_districts.with_value(|m| m.contains(&district)) {
+            return None;
+        }
+        elsewhere.with_value(|all| {
+            all.iter()
+                .find(|d| d.id == district.0)
+                .map(|d| d.name.clone())
+        })
+    };
     let shown = move || -> Vec<SalonItem> {
         let city = whole_city();
         salons.with_value(|all| {
@@ -115,7 +136,8 @@ fn WeekView(week: Week, scope: RwSignal<Vec<String>>) -> impl IntoView {
                         <ul class="list">
                             {list.into_iter().map(|(session, salon)| {
                                 let runs = me.with_value(|m| m.as_ref().is_some_and(|m| salon.run_by(m)));
-                                view! { <li><SessionRow salon=salon session=session runs=runs show_name=true /></li> }
+                                let district = place(&salon);
+                                view! { <li><SessionRow salon=salon session=session runs=runs show_name=true district=district /></li> }
                             }).collect_view()}
                         </ul>
                     }).collect_view()}
@@ -133,7 +155,7 @@ fn WeekView(week: Week, scope: RwSignal<Vec<String>>) -> impl IntoView {
                     {list.into_iter().map(|salon| view! {
                         <li class="list-item">
                             <a href=format!("/salons/{}", salon.id) class="salon-link" data-salon=salon.id.to_string()>
-                                <span class="watch-name">{salon.name()}</span>
+                                <span class="watch-name">{salon.name()}{place(&salon).map(|d| format!("（{d}）"))}</span>
                                 <span class="watch-last">{salon.salon.schedule.as_ref().map(|s| s.describe_ja())}</span>
                             </a>
                         </li>
@@ -155,6 +177,9 @@ pub fn SessionRow(
     session: Session,
     runs: bool,
     show_name: bool,
+    /// Another district's name, where the salon is not in the user's.
+    #[prop(optional_no_strip)]
+    district: Option<String>,
 ) -> impl IntoView {
     let today = local_time::today();
     let status = match &session.status {
@@ -169,6 +194,10 @@ pub fn SessionRow(
         .clone()
         .or_else(|| salon.salon.venue.clone())
         .unwrap_or_default();
+    let venue = match district {
+        Some(district) => format!("{venue}（{district}）"),
+        None => venue,
+    };
     let base = format!("/salons/{}", salon.id);
     let attendance = format!("{base}/sessions/{}", session.scheduled);
     let change = format!("{base}/dates/{}", session.scheduled);

@@ -78,18 +78,20 @@ fn SignInForm() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::login(&request).await {
                 Ok(answer) => {
-                    // Their districts' names, for choosing one later with no signal.
-                    let districts = api::districts()
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
+                    // Every district's name (to say where a salon is), and theirs, for
+                    // choosing one later with no signal.
+                    let all_districts = api::districts().await.unwrap_or_default();
+                    let districts = all_districts
+                        .iter()
                         .filter(|d| answer.me.districts.contains(&DistrictId(d.id)))
+                        .cloned()
                         .collect();
                     let session = Session {
                         token: answer.token,
                         me: answer.me,
                         districts,
                         people: Vec::new(),
+                        all_districts,
                     };
                     let temporary = session.me.must_change_password;
                     sync.signed_in(session).await;

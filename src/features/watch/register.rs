@@ -96,19 +96,26 @@ pub fn NewResidentPage() -> impl IntoView {
         "text",
     );
     // Opened from a salon member's absences on the desk: their name, typed once already.
-    // (The router's location: the address bar takes the path only once the screen is drawn.)
-    let search = leptos_router::hooks::use_location().search.get_untracked();
-    if !search.is_empty() {
-        let query = web_sys::Url::new(&format!("http://x/?{search}")).ok();
-        let params = query.map(|url| url.search_params());
-        if let Some(params) = params {
-            for (input, key) in [(&name, "name"), (&kana, "kana")] {
-                if let Some(value) = params.get(key) {
-                    input.value.set(value);
+    // (Read from the router's location as it settles: the address bar takes the path only
+    // once the screen is drawn.)
+    let location = leptos_router::hooks::use_location();
+    let (name_value, kana_value) = (name.value, kana.value);
+    Effect::new(move |_| {
+        let search = location.search.get();
+        let Some(params) = web_sys::Url::new(&format!("http://x/?{search}"))
+            .ok()
+            .map(|url| url.search_params())
+        else {
+            return;
+        };
+        for (value, key) in [(name_value, "name"), (kana_value, "kana")] {
+            if let Some(given) = params.get(key).filter(|g| !g.is_empty()) {
+                if value.with_untracked(String::is_empty) {
+                    value.set(given);
                 }
             }
         }
-    }
+    });
     let area = input(
         "area",
         text::RESIDENT_AREA,
