@@ -24,8 +24,9 @@ mod page {
     use mimamori_core::api::Me;
     use mimamori_core::calendar::CivilDate;
     use mimamori_core::hlc::Hlc;
-    use mimamori_core::kinds::{Consent, ResidentPatch, State};
+    use mimamori_core::kinds::{Consent, ResidentPatch, SalonPatch, State};
     use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, UserId};
+    use mimamori_core::salons::{Repeat, Schedule, TimeOfDay};
     use mimamori_core::sync::{PullResponse, PulledRecord};
     use rexie::{ObjectStore, Rexie, TransactionMode};
     use wasm_bindgen::prelude::*;
@@ -36,6 +37,8 @@ mod page {
     const DISTRICT: DistrictId = DistrictId(1);
     const DAY_MS: i64 = 86_400_000;
     const PAGE: usize = 1000;
+    /// Salons in the district (a city has about 200 in all).
+    pub const SALONS: usize = 200;
 
     fn fail(error: impl std::fmt::Debug) -> JsValue {
         JsValue::from_str(&format!("{error:?}"))
@@ -164,6 +167,36 @@ mod page {
                 Body::Visit(visit_body(ids[resident], author, n, at)),
             ));
         }
+        // A city's worth of salons in the district, each meeting weekly on one weekday.
+        for n in 0..SALONS {
+            let at = start + n as i64 * 60_000;
+            let id = RecordId::new_v7(at as u64, [(n % 251) as u8, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+            let salon = SalonPatch {
+                name: Some(format!("サロン{n}")),
+                kana: Some(format!("さろん{n:03}")),
+                venue: Some("公民館".into()),
+                schedule: Some(Schedule {
+                    repeat: Repeat::Weekly,
+                    weekdays: vec![(n % 7) as u8],
+                    weeks: Vec::new(),
+                    dates: Vec::new(),
+                    from: CivilDate::from_days_since_epoch(start.div_euclid(DAY_MS)),
+                    until: None,
+                    start: TimeOfDay::new(10, 0).unwrap_or(TimeOfDay {
+                        hour: 10,
+                        minute: 0,
+                    }),
+                    end: TimeOfDay::new(12, 0).unwrap_or(TimeOfDay {
+                        hour: 12,
+                        minute: 0,
+                    }),
+                    skip_holidays: true,
+                }),
+                organisers: Some([VOLUNTEERS[n % 2]].into_iter().collect()),
+                ..SalonPatch::default()
+            };
+            records.push((at, SC, id, Body::Salon(salon)));
+        }
         let mut seq = 0;
         let pages: Vec<PullResponse> = records
             .chunks(PAGE)
@@ -254,6 +287,23 @@ mod page {
         follow_ups.map_err(fail)?;
         if residents.is_empty() || visits.is_empty() {
             return Err(JsValue::from_str("nothing to read"));
+        }
+        Ok(elapsed)
+    }
+
+    /// The floor under the week of salons: reading the salons, raw.
+    #[wasm_bindgen]
+    pub async fn bench_floor_salons() -> Result<f64, JsValue> {
+        let store = Store::open().await.map_err(fail)?;
+        let started = now_ms();
+        let salons = store
+            .records_of_kind(mimamori_core::record::RecordKind::Salon)
+            .await
+            .map_err(fail)?;
+        let elapsed = now_ms() - started;
+        store.close();
+        if salons.is_empty() {
+            return Err(JsValue::from_str("no salons"));
         }
         Ok(elapsed)
     }
