@@ -255,9 +255,10 @@ macro_rules! kinds {
                                     }
                                 }
                                 ("data", Some(read)) if body.is_none() => {
-                                    body = Some(match read {
-                                        $(RecordKind::$variant => Body::$variant(map.next_value()?),)+
-                                    });
+                                    // Through a `Value` whatever the format: each kind's body
+                                    // is then compiled for one deserializer only.
+                                    let data: Value = map.next_value()?;
+                                    body = Some(Body::from_data(read, data).map_err(A::Error::custom)?);
                                 }
                                 ("data", None) if buffered.is_none() => {
                                     buffered = Some(map.next_value()?);
