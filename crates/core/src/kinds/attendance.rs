@@ -216,9 +216,9 @@ impl Kind for Attendance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hlc::Hlc;
+    use crate::kinds::test_support::{self, actor};
     use crate::kinds::State;
-    use crate::record::{Body, DeviceId, DistrictId};
+    use crate::record::Body;
 
     const SC: UserId = UserId(1);
     const A: UserId = UserId(2);
@@ -237,20 +237,13 @@ mod tests {
     }
 
     fn change(author: UserId, wall_ms: u64, body: AttendancePatch) -> Change {
-        Change {
-            id: attendance_id(salon(), session()),
-            district_id: Some(DistrictId(1)),
+        test_support::change(
+            attendance_id(salon(), session()),
             author,
-            device: DeviceId(author.0),
-            stamp: Hlc {
-                wall_ms,
-                counter: 0,
-                node: author.0 as u64,
-            },
-            base: None,
-            deleted: false,
-            body: Body::Attendance(body),
-        }
+            wall_ms,
+            None,
+            Body::Attendance(body),
+        )
     }
 
     fn at_the_door(author: UserId, ticks: &[(u8, bool)], walk_ins: u16) -> AttendancePatch {
@@ -333,12 +326,6 @@ mod tests {
             attendance_id(salon(), session().add_days(7))
         );
 
-        let actor = |user: UserId, role: Role| Actor {
-            user,
-            device: DeviceId(user.0),
-            role,
-            districts: &[DistrictId(1)],
-        };
         let organisers = [A, B];
         let permit = |who: UserId, role: Role, body: AttendancePatch| {
             State::permit(actor(who, role), None, &organisers, &change(who, 10, body))

@@ -165,8 +165,9 @@ fn owner(state: &LwwRecord) -> Option<UserId> {
 mod tests {
     use super::*;
     use crate::hlc::Hlc;
+    use crate::kinds::test_support::{self, actor};
     use crate::kinds::State;
-    use crate::record::{Body, DeviceId, DistrictId};
+    use crate::record::Body;
 
     const SC: UserId = UserId(1);
     const MAKER: UserId = UserId(2);
@@ -174,29 +175,13 @@ mod tests {
     const STRANGER: UserId = UserId(4);
 
     fn change(author: UserId, wall_ms: u64, base: Option<Hlc>, body: FollowUpPatch) -> Change {
-        Change {
-            id: RecordId::new_v7(1, [7; 10]),
-            district_id: Some(DistrictId(1)),
+        test_support::change(
+            RecordId::new_v7(1, [7; 10]),
             author,
-            device: DeviceId(author.0),
-            stamp: Hlc {
-                wall_ms,
-                counter: 0,
-                node: author.0 as u64,
-            },
+            wall_ms,
             base,
-            deleted: false,
-            body: Body::FollowUp(body),
-        }
-    }
-
-    fn actor(user: UserId, role: Role) -> Actor<'static> {
-        Actor {
-            user,
-            device: DeviceId(user.0),
-            role,
-            districts: &[DistrictId(1)],
-        }
+            Body::FollowUp(body),
+        )
     }
 
     #[test]

@@ -463,4 +463,6 @@ pub fn assigned_audience(audience: Audience, own: &[UserId], parent: &[UserId]) 
 }
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

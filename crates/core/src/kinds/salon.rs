@@ -340,37 +340,22 @@ fn organisers(state: &LwwRecord) -> Vec<UserId> {
 mod tests {
     use super::*;
     use crate::hlc::Hlc;
+    use crate::kinds::test_support::{self, actor};
     use crate::kinds::State;
-    use crate::record::{Body, DeviceId, DistrictId};
+    use crate::record::Body;
 
     const SC: UserId = UserId(1);
     const ORGANISER: UserId = UserId(2);
     const OTHER: UserId = UserId(3);
 
     fn change(author: UserId, wall_ms: u64, base: Option<Hlc>, body: SalonPatch) -> Change {
-        Change {
-            id: RecordId::new_v7(1, [5; 10]),
-            district_id: Some(DistrictId(1)),
+        test_support::change(
+            RecordId::new_v7(1, [5; 10]),
             author,
-            device: DeviceId(author.0),
-            stamp: Hlc {
-                wall_ms,
-                counter: 0,
-                node: author.0 as u64,
-            },
+            wall_ms,
             base,
-            deleted: false,
-            body: Body::Salon(body),
-        }
-    }
-
-    fn actor(user: UserId, role: Role) -> Actor<'static> {
-        Actor {
-            user,
-            device: DeviceId(user.0),
-            role,
-            districts: &[DistrictId(1)],
-        }
+            Body::Salon(body),
+        )
     }
 
     fn cancel(day: u8) -> SalonPatch {

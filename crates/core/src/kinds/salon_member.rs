@@ -159,35 +159,19 @@ impl Kind for SalonMember {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hlc::Hlc;
+    use crate::kinds::test_support::{self, actor};
     use crate::kinds::State;
-    use crate::record::{Body, DeviceId, DistrictId};
+    use crate::record::Body;
 
     #[test]
     fn the_sc_and_the_salons_organisers_may_add_members_and_no_one_else() {
         let organiser = UserId(2);
-        let change = |author: UserId| Change {
-            id: RecordId::new_v7(1, [6; 10]),
-            district_id: Some(DistrictId(1)),
-            author,
-            device: DeviceId(author.0),
-            stamp: Hlc {
-                wall_ms: 10,
-                counter: 0,
-                node: author.0 as u64,
-            },
-            base: None,
-            deleted: false,
-            body: Body::SalonMember(SalonMember::sample(0, author, 0, None)),
+        let change = |author: UserId| {
+            let body = Body::SalonMember(SalonMember::sample(0, author, 0, None));
+            test_support::change(RecordId::new_v7(1, [6; 10]), author, 10, None, body)
         };
         let check = |user: UserId, role: Role| {
-            let actor = Actor {
-                user,
-                device: DeviceId(user.0),
-                role,
-                districts: &[DistrictId(1)],
-            };
-            State::permit(actor, None, &[organiser], &change(user))
+            State::permit(actor(user, role), None, &[organiser], &change(user))
         };
         assert_eq!(check(UserId(1), Role::Coordinator), Ok(()));
         assert_eq!(check(organiser, Role::Volunteer), Ok(()));
