@@ -139,8 +139,13 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
     let note = RwSignal::new(held.note.clone().unwrap_or_default());
     let message = RwSignal::new(None::<Message>);
     let moved = (held_on != date).then_some(held_on);
-    // Every save goes through here: a failure says so and the screen keeps what was tapped.
-    let send = move |patch: AttendancePatch| {
+    // Said under the note's button, where the eye is after tapping it.
+    let note_message = RwSignal::new(None::<Message>);
+    // Every save goes through here: the line `shown` says a failure (and `saved`, if given,
+    // once it is saved); the screen keeps what was tapped.
+    let send = move |patch: AttendancePatch,
+                     shown: RwSignal<Option<Message>>,
+                     saved: Option<&'static str>| {
         let Some(store) = store.get() else { return };
         let patch = AttendancePatch {
             held_on: moved,
@@ -148,17 +153,23 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             if !save(sync, store, salon, date, patch).await {
-                message.set(Some(Message::Problem(
+                shown.set(Some(Message::Problem(
                     text::ATTENDANCE_NOT_SAVED.to_owned(),
                 )));
+            } else if let Some(saved) = saved {
+                shown.set(Some(Message::Done(saved.to_owned())));
             }
         });
     };
     let mark = move |member: RecordId, here: bool| {
-        send(AttendancePatch {
-            present: mimamori_core::order::map_of([(member, here)]),
-            ..AttendancePatch::default()
-        });
+        send(
+            AttendancePatch {
+                present: mimamori_core::order::map_of([(member, here)]),
+                ..AttendancePatch::default()
+            },
+            message,
+            None,
+        );
     };
     // A member added at the door came: ticked at once.
     let tick = move |member: RecordId| {
@@ -170,10 +181,14 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
             let n = change(c);
             *n = (i32::from(*n) + by).clamp(0, i32::from(limits::attendance::MAX_COUNT)) as u16;
         });
-        send(AttendancePatch {
-            counts: mimamori_core::order::map_of([(me, mine.get_untracked())]),
-            ..AttendancePatch::default()
-        });
+        send(
+            AttendancePatch {
+                counts: mimamori_core::order::map_of([(me, mine.get_untracked())]),
+                ..AttendancePatch::default()
+            },
+            message,
+            None,
+        );
     };
     let counters: [(&'static str, &'static str, CountField, u16); 4] = [
         (
@@ -202,11 +217,15 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         text::attendance_total(ticked, usize::from(walk_ins))
     };
     let save_note = move |_| {
-        send(AttendancePatch {
-            note: Some(note.get_untracked().trim().to_owned()),
-            ..AttendancePatch::default()
-        });
-        message.set(Some(Message::Done(text::NOTE_SAVED.to_owned())));
+        note_message.set(None);
+        send(
+            AttendancePatch {
+                note: Some(note.get_untracked().trim().to_owned()),
+                ..AttendancePatch::default()
+            },
+            note_message,
+            Some(text::NOTE_SAVED),
+        );
     };
     let new_name = RwSignal::new(String::new());
     let new_kana = RwSignal::new(String::new());
@@ -299,5 +318,6 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
             <textarea name="attendance_note" rows="3" maxlength=limits::attendance::MAX_NOTE_CHARS.to_string() bind:value=note></textarea>
         </label>
         <button type="button" class="button" data-action="save-attendance-note" on:click=save_note>{text::SAVE_NOTE}</button>
+        <FormMessage message=note_message />
     }
 }
