@@ -15,7 +15,11 @@ const HASHED_JS: &str = "/mimamori-0123456789abcdef.js";
 
 fn write_build(dir: &Path, marker: &str) {
     std::fs::create_dir_all(dir.join("icons")).unwrap();
-    let index = format!("<!DOCTYPE html><html lang=\"ja\"><head><title>見守り手帳</title></head><body>{marker}</body></html>");
+    let index = format!(
+        "<!DOCTYPE html><html lang=\"ja\"><head><title>見守り手帳</title>\
+         <link rel=\"icon\" href=\"/icons/icon-192.png\">\
+         <script type=\"module\" src=\"{HASHED_JS}\"></script></head><body>{marker}</body></html>"
+    );
     std::fs::write(dir.join("index.html"), index.repeat(20)).unwrap();
     std::fs::write(
         dir.join(&HASHED_JS[1..]),
@@ -23,6 +27,8 @@ fn write_build(dir: &Path, marker: &str) {
     )
     .unwrap();
     std::fs::write(dir.join("icons/icon-192.png"), [0x89, b'P', b'N', b'G']).unwrap();
+    // Named by the manifest only: fetched when the app is installed.
+    std::fs::write(dir.join("icons/icon-512.png"), [0x89, b'P', b'N', b'G', 0]).unwrap();
 }
 
 async fn app_for(dir: &Path) -> (axum::Router, Arc<Pwa>) {
@@ -144,9 +150,13 @@ async fn the_service_worker_lists_exactly_the_build_and_is_named_for_it() {
         .unwrap();
     let listed: Vec<String> = serde_json::from_str(listed.trim_end_matches(';')).unwrap();
     assert_eq!(listed, ["/icons/icon-192.png", "/index.html", HASHED_JS]);
-    let mut precached: Vec<&str> = pwa.precached_paths().collect();
-    precached.sort_unstable();
+    let precached: Vec<&str> = pwa.precached_paths().collect();
     assert_eq!(precached, listed);
+    // An icon only the installation uses is served, not precached.
+    assert_eq!(
+        get(&app, "/icons/icon-512.png", &[]).await.status(),
+        StatusCode::OK
+    );
 
     // A changed file is a new build with a new cache name; the same files are the same build.
     let same = tempfile::tempdir().unwrap();

@@ -1,8 +1,9 @@
 // 見守り手帳 service worker.
 //
 // The server writes BUILD and PRECACHE when it loads the built PWA (crates/server/src/pwa.rs):
-// BUILD is a hash of every file of this build and PRECACHE lists exactly those files, so no
-// list is kept by hand and each build has a cache of its own.
+// BUILD is a hash of every file of this build and PRECACHE lists index.html and the files it
+// names, so no list is kept by hand and each build has a cache of its own. The manifest's
+// other icons are left to the browser, which fetches them only to install the app.
 "use strict";
 
 const BUILD = "__MIMAMORI_BUILD__";
