@@ -260,7 +260,7 @@ fn named_files(index: &[u8]) -> impl Iterator<Item = &str> {
         .filter(|part| {
             part.starts_with('/')
                 && !part.starts_with("//")
-                && [".js", ".wasm", ".css", ".webmanifest", ".png"]
+                && [".js", ".wasm", ".css", ".webmanifest", ".png", ".svg"]
                     .iter()
                     .any(|ext| part.ends_with(ext))
         })
