@@ -25,7 +25,7 @@ pub const SHELL_RENDERED_MARK: &str = "mimamori-shell-rendered";
 /// Opens the database, applies the saved settings, then mounts the app, so that the first
 /// frame already has the user's text size.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(on_panic));
     // Leptos' own executor starts with the first mount; before it, use the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let store = open_store_or_give_up().await;
@@ -46,6 +46,44 @@ pub fn start() {
         }
         ask_for_persistent_storage();
     });
+}
+
+/// A bug stops the app (panics abort). Rather than leave a screen that no longer answers,
+/// say so in words and offer to open it again: what was saved (drafts included) is safe in
+/// IndexedDB. The console gets where it happened, for whoever debugs the phone; not the
+/// message, whose formatting would cost 2.3 KB of every first visit (the line names it).
+fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let mut detail = String::from("見守り手帳 stopped");
+    if let Some(location) = info.location() {
+        detail.push_str(" at ");
+        detail.push_str(location.file());
+        detail.push(':');
+        detail.push_str(&location.line().to_string());
+    }
+    web_sys::console::error_1(&detail.into());
+    show_stopped_notice();
+}
+
+/// Covers the app with the notice that it has stopped and a way to open it again.
+pub fn show_stopped_notice() {
+    let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    else {
+        return;
+    };
+    // Plain markup: a link (not a script handler, which the CSP refuses) reloads the app.
+    let notice = [
+        "<div class=\"crash\" role=\"alertdialog\" aria-labelledby=\"crash-title\"><h1 id=\"crash-title\">",
+        text::CRASH_TITLE,
+        "</h1><p>",
+        text::CRASH_BODY,
+        "</p><a class=\"button primary\" href=\"/\">",
+        text::CRASH_REOPEN,
+        "</a></div>",
+    ]
+    .concat();
+    let _ = body.insert_adjacent_html("afterbegin", &notice);
 }
 
 /// index.html shows a line while the wasm loads; the app replaces it.

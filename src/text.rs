@@ -2,6 +2,10 @@
 //! by translating this file.
 
 pub const APP_NAME: &str = "見守り手帳";
+pub const CRASH_TITLE: &str = "見守り手帳が止まりました";
+pub const CRASH_BODY: &str =
+    "アプリの不具合です。保存した記録と書きかけの内容は、この電話に残っています。開き直してください。";
+pub const CRASH_REOPEN: &str = "開き直す";
 
 pub const NAV_WATCH: &str = "見守り";
 pub const NAV_SALONS: &str = "サロン";

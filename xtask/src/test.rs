@@ -96,6 +96,8 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
                     "idb",
                     "--test",
                     "idb_sync",
+                    "--test",
+                    "shell",
                     "--target",
                 ])
                 .arg(tools::WASM_TARGET)
