@@ -3,7 +3,6 @@
 //! listed here, in one place.
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use mimamori_core::record::RecordId;
 use mimamori_core::settings::{DeviceSettings, TextSize};
 
@@ -162,9 +161,9 @@ fn FlashLine() -> impl IntoView {
 #[component]
 fn RouteChanges() -> impl IntoView {
     let flash = expect_context::<Flash>();
-    let location = leptos_router::hooks::use_location();
+    let location = crate::nav::use_location();
     Effect::new(move |_| {
-        let path = location.pathname.get();
+        let path = location.path.get();
         match flash.shown_on.get_untracked() {
             None => flash.shown_on.set(Some(path.clone())),
             Some(shown) if shown != path => {
@@ -251,10 +250,10 @@ pub fn App(
     let online = connectivity::online_signal();
     let update_ready = RwSignal::new(false);
     pwa::register_service_worker(update_ready);
+    crate::nav::provide_location();
 
     view! {
-        <Router>
-            <div class="shell">
+        <div class="shell">
                 <header class="app-header" data-online=move || online.get().to_string()>
                     <h1 class="app-title">{text::APP_NAME}</h1>
                     <SyncStatusLine online=online />
@@ -268,6 +267,5 @@ pub fn App(
                 </main>
                 <BottomNav />
             </div>
-        </Router>
     }
 }

@@ -10,6 +10,7 @@ mod connectivity;
 pub mod engine;
 mod features;
 mod local_time;
+mod nav;
 pub mod pwa;
 mod screens;
 pub mod store;

@@ -1,12 +1,7 @@
-//! Which screen a path shows: the app's routes in one place. Matched here rather than by
-//! leptos_router's `<Routes>`: its matching and view-choosing machinery was 22 KB of the
-//! wasm on the wire (measured), where this is one `match`. The router still owns the
-//! location, the links and navigation; what `<Routes>` did besides, telling the router that
-//! the new screen is drawn so that it puts the address in the address bar, is done here.
+//! Which screen a path shows: the app's routes in one place, one `match` on the path that
+//! `nav.rs` keeps (leptos_router's `<Routes>` was 22 KB of the wasm on the wire, measured).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
-use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::features::reports::ReportsPage;
 use crate::features::resources::ResourcesPage;
@@ -53,16 +48,8 @@ pub fn use_params_map() -> RouteParams {
 /// The screen the current path names.
 #[component]
 pub fn Screens() -> impl IntoView {
-    let location = use_location();
-    let browser = use_context::<BrowserUrl>();
-    crate::widgets::dynamic(move || {
-        let drawn = screen(&location.pathname.get());
-        // A link followed: the address bar and history take the new path now.
-        if let Some(browser) = &browser {
-            browser.ready_to_complete();
-        }
-        drawn
-    })
+    let location = crate::nav::use_location();
+    crate::widgets::dynamic(move || screen(&location.path.get()))
 }
 
 fn screen(path: &str) -> AnyView {

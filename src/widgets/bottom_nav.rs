@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::text;
 
@@ -15,15 +14,21 @@ pub fn BottomNav() -> impl IntoView {
         ("/reports", text::NAV_REPORTS, "reports"),
         ("/settings", text::NAV_SETTINGS, "settings"),
     ];
+    let location = crate::nav::use_location();
     view! {
         <nav class="bottom-nav" aria-label=text::NAV_LABEL>
             {items
                 .into_iter()
                 .map(|(href, label, id)| {
                     view! {
-                        <A href=href exact=true attr:class="nav-item" attr:data-nav=id>
+                        <a
+                            href=href
+                            class="nav-item"
+                            data-nav=id
+                            aria-current=move || location.path.with(|p| p == href).then_some("page")
+                        >
                             <span class="nav-label">{label}</span>
-                        </A>
+                        </a>
                     }
                 })
                 .collect_view()}

@@ -4,7 +4,6 @@
 
 use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::kinds::SalonPatch;
 use mimamori_core::record::Body;
@@ -60,7 +59,7 @@ pub fn SessionChangePage() -> impl IntoView {
 fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let flash = expect_context::<Flash>();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_location();
     let held = item.salon.exceptions_in_force().get(&date).cloned();
     let schedule = item.salon.schedule.clone().expect("checked by the page");
     let plan_code = RwSignal::new(vec![match &held {
@@ -142,11 +141,10 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
             ..Draft::new(Body::Salon(patch))
         };
         saving.set(true);
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             if save_form(sync, draft, &[], errors, message).await.is_some() {
                 flash.show(said);
-                navigate(&format!("/salons/{id}"), Default::default());
+                nav.navigate(&format!("/salons/{id}"));
             }
             saving.set(false);
         });

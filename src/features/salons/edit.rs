@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mimamori_core::api::District;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::kinds::{limits, normalize_phone, Content, SalonPatch};
@@ -86,7 +85,7 @@ fn changed(held: &Option<String>, typed: String) -> Option<String> {
 fn SalonForm(setup: Setup) -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let flash = expect_context::<Flash>();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_location();
     let Setup {
         item,
         districts,
@@ -275,7 +274,6 @@ fn SalonForm(setup: Setup) -> impl IntoView {
         }
         let said = text::salon_saved(name.get_untracked().trim());
         saving.set(true);
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let fields = [
                 "name",
@@ -296,7 +294,7 @@ fn SalonForm(setup: Setup) -> impl IntoView {
             ];
             if let Some(id) = save_form(sync, draft, &fields, errors, message).await {
                 flash.show(said);
-                navigate(&format!("/salons/{id}"), Default::default());
+                nav.navigate(&format!("/salons/{id}"));
             }
             saving.set(false);
         });

@@ -48,7 +48,7 @@ fn SignInForm() -> impl IntoView {
         &user_agent,
         crate::local_time::today(),
     ));
-    let navigate = leptos_router::hooks::use_navigate();
+    let nav = crate::nav::use_location();
     let message = RwSignal::new(None::<Message>);
     let busy = RwSignal::new(false);
     let problem = move |text: String| message.set(Some(Message::Problem(text)));
@@ -74,7 +74,6 @@ fn SignInForm() -> impl IntoView {
             password: password.get(),
             device_name: device_name.get().trim().to_owned(),
         };
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::login(&request).await {
                 Ok(answer) => {
@@ -98,7 +97,7 @@ fn SignInForm() -> impl IntoView {
                     password.set(String::new());
                     // Straight to the list; a temporary password is replaced here first.
                     if !temporary {
-                        navigate("/", Default::default());
+                        nav.navigate("/");
                     }
                 }
                 Err(api::ApiFailure::Offline) => problem(text::SIGN_IN_OFFLINE.to_owned()),

@@ -4,7 +4,6 @@
 
 use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mimamori_core::kinds::{
     edit_patch, field_label_ja, limits, normalize_phone, EmergencyContact, ResidentPatch,
     TEXT_FIELDS,
@@ -48,7 +47,7 @@ pub fn ResidentEditPage() -> impl IntoView {
     let params = use_params_map();
     let store = expect_context::<AppStore>();
     let sync = expect_context::<AppSync>();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_location();
     let id = params.read_untracked().get("id").unwrap_or_default();
     let held = RwSignal::new(Held::Reading);
     let errors = RwSignal::new(FieldErrors::default());
@@ -129,7 +128,7 @@ pub fn ResidentEditPage() -> impl IntoView {
             }
             let back = format!("/residents/{id}");
             if patch == ResidentPatch::default() {
-                navigate(&back, Default::default());
+                nav.navigate(&back);
                 return;
             }
             let Ok(record_id) = id.parse::<RecordId>() else {
@@ -143,14 +142,13 @@ pub fn ResidentEditPage() -> impl IntoView {
                 corrects: None,
                 deleted: false,
             };
-            let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
                 let shown: Vec<&str> = TEXT_FIELDS.iter().copied().chain(CONTACT_FIELDS).collect();
                 if save_form(sync, draft, &shown, errors, message)
                     .await
                     .is_some()
                 {
-                    navigate(&back, Default::default());
+                    nav.navigate(&back);
                 }
             });
         }

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mimamori_core::kinds::{limits, ResidentPatch, ResidentStatus, State, WatchStatus};
 use mimamori_core::merge::LwwRecord;
 use mimamori_core::record::{Body, RecordId, UserId};
@@ -74,7 +73,7 @@ pub fn ResidentManagePage() -> impl IntoView {
 fn ManageForm(held: Held) -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let flash = expect_context::<Flash>();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_location();
     let Held {
         id,
         record,
@@ -147,7 +146,7 @@ fn ManageForm(held: Held) -> impl IntoView {
         }
         let back = format!("/residents/{id}");
         if patch == ResidentPatch::default() {
-            navigate(&back, Default::default());
+            nav.navigate(&back);
             return;
         }
         let draft = Draft {
@@ -155,7 +154,6 @@ fn ManageForm(held: Held) -> impl IntoView {
             base: record.newest_stamp(),
             ..Draft::new(Body::Resident(patch))
         };
-        let navigate = navigate.clone();
         let saved = text::resident_saved(&name);
         leptos::task::spawn_local(async move {
             let fields = [
@@ -168,7 +166,7 @@ fn ManageForm(held: Held) -> impl IntoView {
                 .is_some()
             {
                 flash.show(saved);
-                navigate(&back, Default::default());
+                nav.navigate(&back);
             }
         });
     };

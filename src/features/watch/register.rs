@@ -2,7 +2,6 @@
 //! refused.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mimamori_core::api::District;
 use mimamori_core::kinds::{
     field_label_ja, limits, normalize_phone, Consent, EmergencyContact, ResidentPatch,
@@ -96,9 +95,7 @@ pub fn NewResidentPage() -> impl IntoView {
         "text",
     );
     // Opened from a salon member's absences on the desk: their name, typed once already.
-    // (Read from the router's location as it settles: the address bar takes the path only
-    // once the screen is drawn.)
-    let location = leptos_router::hooks::use_location();
+    let location = crate::nav::use_location();
     let (name_value, kana_value) = (name.value, kana.value);
     Effect::new(move |_| {
         let search = location.search.get();
@@ -170,7 +167,7 @@ pub fn NewResidentPage() -> impl IntoView {
     let share = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let message = RwSignal::new(None::<Message>);
-    let navigate = use_navigate();
+    let nav = crate::nav::use_location();
     // People in several districts choose one (names were kept at sign-in); others are not asked.
     let districts = RwSignal::new(Vec::<District>::new());
     let district = RwSignal::new(None::<DistrictId>);
@@ -233,14 +230,13 @@ pub fn NewResidentPage() -> impl IntoView {
             note: typed(note_value),
             ..ResidentPatch::default()
         };
-        let navigate = navigate.clone();
         let saved = text::resident_saved(name.get_untracked().trim());
         let mut draft = Draft::new(Body::Resident(patch));
         draft.district = district.get_untracked();
         leptos::task::spawn_local(async move {
             if let Some(id) = save_form(sync, draft, FIELDS_SHOWN, errors, message).await {
                 flash.show(saved);
-                navigate(&format!("/residents/{id}"), Default::default());
+                nav.navigate(&format!("/residents/{id}"));
             }
         });
     };

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use crate::screens::use_params_map;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
 use mimamori_core::kinds::{
@@ -314,7 +313,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
     let sync = expect_context::<AppSync>();
     let store = expect_context::<AppStore>();
     let flash = expect_context::<Flash>();
-    let navigate = use_navigate();
+    let nav = crate::nav::use_location();
     let Ready {
         resident,
         name,
@@ -372,7 +371,6 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
     let name_for_flash = name.clone();
     let save = {
         let draft_key = draft_key.clone();
-        let navigate = navigate.clone();
         move |emergency: bool| {
             if saving.get_untracked() {
                 return;
@@ -395,7 +393,6 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
             // The timer must not write the draft back after the save dropped it.
             pending.set_value(None);
             let draft_key = draft_key.clone();
-            let navigate = navigate.clone();
             let flash_text = text::visit_saved(&name_for_flash);
             leptos::task::spawn_local(async move {
                 let result = sync.save_changes(drafts, Some(draft_key)).await;
@@ -409,7 +406,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                             guide_saved.set(Some(Ok(())));
                         } else {
                             flash.show(flash_text);
-                            navigate("/", Default::default());
+                            nav.navigate("/");
                         }
                     }
                     Err(error) => {

@@ -1,0 +1,142 @@
+//! Where the app is: the address, its links, and going to another screen.
+//!
+//! The app is one page; the address names the screen (`screens.rs` matches it). This keeps
+//! the path and query in signals, follows the browser's back and forward buttons, and turns
+//! a tap on one of the app's own links into a change of screen without loading the page.
+//! It replaces leptos_router, whose general machinery (nested routes, forms, transitions)
+//! the app never used: 11.7 KB of the first visit (43 KB of wasm before compression).
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// The current address. Cheap to copy; provided by [`provide_location`].
+#[derive(Clone, Copy)]
+pub struct Location {
+    /// `/residents/…`: what `screens.rs` matches.
+    pub path: RwSignal<String>,
+    /// The query without its `?` (`name=…&kana=…`), or empty.
+    pub search: RwSignal<String>,
+}
+
+impl Location {
+    fn from_window() -> (String, String) {
+        let location = web_sys::window().map(|w| w.location());
+        let path = location
+            .as_ref()
+            .and_then(|l| l.pathname().ok())
+            .unwrap_or_else(|| "/".to_owned());
+        let search = location
+            .and_then(|l| l.search().ok())
+            .unwrap_or_default()
+            .trim_start_matches('?')
+            .to_owned();
+        (path, search)
+    }
+
+    fn follow_window(&self) {
+        let (path, search) = Self::from_window();
+        self.path.set(path);
+        self.search.set(search);
+    }
+}
+
+/// Starts following the address for the app's lifetime and provides it as context.
+pub fn provide_location() -> Location {
+    let (path, search) = Location::from_window();
+    let location = Location {
+        path: RwSignal::new(path),
+        search: RwSignal::new(search),
+    };
+    provide_context(location);
+    let Some(window) = web_sys::window() else {
+        return location;
+    };
+    // Back and forward.
+    let on_popstate = Closure::<dyn Fn()>::new(move || location.follow_window());
+    let _ =
+        window.add_event_listener_with_callback("popstate", on_popstate.as_ref().unchecked_ref());
+    on_popstate.forget();
+    // A tap on one of the app's own links: one listener for every link there will be.
+    let on_click =
+        Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
+            if let Some(path) = own_link_target(&event) {
+                event.prevent_default();
+                go(location, &path);
+            }
+        });
+    if let Some(document) = window.document() {
+        let _ =
+            document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    }
+    on_click.forget();
+    location
+}
+
+/// The current address (inside the app; taken when a component is made, so that code
+/// running later, after a save, can still navigate).
+pub fn use_location() -> Location {
+    expect_context::<Location>()
+}
+
+impl Location {
+    /// Goes to `path` (with its query, if any) as following a link would: a new history
+    /// entry, the new screen, from its top.
+    pub fn navigate(&self, path: &str) {
+        go(*self, path);
+    }
+}
+
+fn go(location: Location, path: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        if history
+            .push_state_with_url(&JsValue::NULL, "", Some(path))
+            .is_err()
+        {
+            // Not an address of this page (never expected): let the browser load it.
+            let _ = window.location().set_href(path);
+            return;
+        }
+    }
+    location.follow_window();
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+/// The path and query a click should open inside the app, if it is a plain click on a link
+/// to one of the app's own screens. Not: a click with a modifier (a new tab is wanted), a
+/// link that downloads or opens elsewhere, another site, `tel:`, or the server's API
+/// (a calendar feed is a file, not a screen).
+fn own_link_target(event: &web_sys::MouseEvent) -> Option<String> {
+    if event.default_prevented()
+        || event.button() != 0
+        || event.meta_key()
+        || event.ctrl_key()
+        || event.shift_key()
+        || event.alt_key()
+    {
+        return None;
+    }
+    let anchor: web_sys::HtmlAnchorElement = event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("a[href]")
+        .ok()??
+        .dyn_into()
+        .ok()?;
+    let target = anchor.target();
+    if anchor.has_attribute("download") || !(target.is_empty() || target == "_self") {
+        return None;
+    }
+    let here = web_sys::window()?.location().origin().ok()?;
+    if anchor.origin() != here {
+        return None;
+    }
+    let path = anchor.pathname();
+    if path.starts_with("/api/") {
+        return None;
+    }
+    Some(path + &anchor.search())
+}
