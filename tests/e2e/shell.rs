@@ -63,6 +63,28 @@ async fn shell_renders_in_japanese_with_the_five_sections() -> anyhow::Result<()
         .wait_for_text("今週・来週のサロン", PATIENCE)
         .await?;
     assert_eq!(browser.client.current_url().await?.path(), "/salons");
+    let current = "return document.querySelector('[aria-current=page]')?.dataset.nav ?? null;";
+    assert_eq!(browser.js(current).await?, "salons");
+
+    // Screens change inside the page (nothing reloads), and back and forward follow them.
+    browser
+        .js("window.stillTheSamePage = true; return null;")
+        .await?;
+    browser.client.back().await?;
+    browser.wait_for_text("見守り訪問", PATIENCE).await?;
+    assert_eq!(browser.client.current_url().await?.path(), "/");
+    assert_eq!(browser.js(current).await?, "watch");
+    browser.client.forward().await?;
+    browser
+        .wait_for_text("今週・来週のサロン", PATIENCE)
+        .await?;
+    assert_eq!(browser.js(current).await?, "salons");
+    assert_eq!(
+        browser
+            .js("return window.stillTheSamePage === true;")
+            .await?,
+        true
+    );
 
     // A route opened directly (a bookmark) gets the app, not a 404.
     browser.client.goto(&server.url("/resources")).await?;
