@@ -21,6 +21,7 @@ pub mod merge;
 pub mod order;
 pub mod record;
 pub mod salons;
+pub mod search;
 pub mod settings;
 pub mod sync;
 pub mod sync_status;
