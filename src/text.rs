@@ -2,6 +2,9 @@
 //! by translating this file.
 
 pub const APP_NAME: &str = "見守り手帳";
+pub const RESOURCE_REFUSED: &str =
+    "この社会資源の変更は受け付けられませんでした。今の内容を見て、もう一度直してください。";
+pub const RESOURCE_EDIT: &str = "社会資源を直す";
 pub const CRASH_TITLE: &str = "見守り手帳が止まりました";
 pub const CRASH_BODY: &str =
     "アプリの不具合です。保存した記録と書きかけの内容は、この電話に残っています。開き直してください。";

@@ -113,6 +113,15 @@ pub fn correction_form(refused: Quarantined, on_done: Callback<()>) -> AnyView {
             <a href="/desk" class="button">{text::DESK_TITLE}</a>
         }
         .into_any(),
+        // An entry of the directory is corrected on its own form, as it now is.
+        Body::Resource(_) => {
+            let href = format!("/resources/{}/edit", refused.change.id);
+            view! {
+                <p class="setting-note">{text::RESOURCE_REFUSED}</p>
+                <a href=href class="button">{text::RESOURCE_EDIT}</a>
+            }
+            .into_any()
+        }
         // A salon's details, members and attendance are typed again on the salon's own
         // screens, which show them as they now are.
         Body::Salon(_) | Body::SalonMember(_) | Body::Attendance(_) => {

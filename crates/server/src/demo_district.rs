@@ -550,7 +550,8 @@ mod tests {
                 State::DistrictInfo(_)
                 | State::Salon(_)
                 | State::SalonMember(_)
-                | State::Attendance(_) => {}
+                | State::Attendance(_)
+                | State::Resource(_) => {}
             }
         }
         assert!(residents >= 14, "{residents} residents for one volunteer");

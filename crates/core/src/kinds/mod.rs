@@ -12,6 +12,7 @@ mod attendance;
 mod district_info;
 mod follow_up;
 mod resident;
+mod resource;
 mod salon;
 mod salon_member;
 mod visit;
@@ -36,6 +37,7 @@ pub use resident::{
     edit_patch, field_label_ja, normalize_phone, Consent, EmergencyContact, Resident,
     ResidentPatch, ResidentStatus, WatchStatus, DEFAULT_VISIT_INTERVAL_DAYS, TEXT_FIELDS,
 };
+pub use resource::{Category, Resource, ResourcePatch};
 pub use salon::{Content, Salon, SalonPatch};
 pub use salon_member::{MemberPatch, SalonMember};
 pub use visit::{Action, Need, Outcome, Visit, VisitBody, VisitMethod, VisitPlan, WarningSign};
@@ -46,6 +48,7 @@ pub mod limits {
     pub use super::district_info::limits as district_info;
     pub use super::follow_up::limits as follow_up;
     pub use super::resident::limits as resident;
+    pub use super::resource::limits as resource;
     pub use super::salon::limits as salon;
     pub use super::salon_member::limits as salon_member;
     pub use super::visit::limits as visit;
@@ -444,6 +447,7 @@ kinds! {
     Salon(Salon, SalonPatch) = "salon",
     SalonMember(SalonMember, MemberPatch) = "salon_member",
     Attendance(Attendance, AttendancePatch) = "attendance",
+    Resource(Resource, ResourcePatch) = "resource",
 }
 
 /// The volunteers who see a record by assignment: its own for [`Audience::Assigned`], its

@@ -160,6 +160,8 @@ mod auth_tests;
 #[cfg(test)]
 mod hardening_tests;
 #[cfg(test)]
+mod resources_tests;
+#[cfg(test)]
 mod salons_tests;
 #[cfg(test)]
 mod sync_tests;

@@ -919,6 +919,8 @@ impl Simulation {
             // Coordinators and the salon's organisers; attendance under the session's own id,
             // so that phones taking it for one session write one record.
             RecordKind::SalonMember | RecordKind::Attendance => self.create_sampled(kind),
+            // A district's entries by its coordinators; anyone else's must be refused.
+            RecordKind::Resource => self.create_sampled(kind),
         }
     }
 
@@ -949,7 +951,9 @@ impl Simulation {
                     self.edit_sampled(kind);
                 }
             }
-            RecordKind::DistrictInfo | RecordKind::SalonMember => self.edit_sampled(kind),
+            RecordKind::DistrictInfo | RecordKind::SalonMember | RecordKind::Resource => {
+                self.edit_sampled(kind)
+            }
             RecordKind::Salon => {
                 if self.rng.chance(50) {
                     self.cancel_session();

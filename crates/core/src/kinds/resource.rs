@@ -1,0 +1,323 @@
+//! 社会資源: an entry of the resource directory (domain.md, Job 3), what a volunteer shows a
+//! resident at the kitchen table: who helps with shopping, transport, meals, chores, where
+//! the salons are, whom to call. Kept current by the coordinators; every entry says when it
+//! was last checked. Several people may edit one, so it merges field by field.
+//!
+//! - District: a district's entry, or none for a city-wide one (the city keeps those).
+//! - Audience: everyone signed in, whatever their district, internal entries included;
+//!   entries marked public are also on the server's public page, without signing in.
+//! - Who may change it: a district's coordinators their district's entries; the city
+//!   (第1層SC) the city-wide ones. Volunteers and administrators, nothing.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::{Actor, Audience, Existing, Kind, RecordKind};
+use crate::account::Role;
+use crate::calendar::CivilDate;
+use crate::merge::{FieldLww, LwwPatch, LwwRecord};
+use crate::record::{Change, RecordId, UserId};
+use crate::sync::RejectCode;
+use crate::validate::{Context, Errors, Problem};
+use crate::vocab::labelled_enum;
+
+pub mod limits {
+    pub const MAX_NAME_CHARS: usize = 80;
+    pub const MAX_SHORT_CHARS: usize = 80;
+    pub const MAX_ADDRESS_CHARS: usize = 200;
+    pub const MAX_WHEN_CHARS: usize = 200;
+    pub const MAX_DESCRIPTION_CHARS: usize = 1000;
+    pub const MAX_CATEGORIES: usize = 9;
+    /// An entry unchecked for longer than this says so, and the SC's desk lists it.
+    pub const STALE_AFTER_DAYS: i64 = 365;
+}
+use limits::*;
+
+labelled_enum!(
+    /// What an entry helps with (domain.md's categories), in the newsletter's order.
+    Category {
+        Gathering => "gathering", "通いの場・サロン・居場所";
+        Shopping => "shopping", "買い物支援";
+        Transport => "transport", "移動支援";
+        Meals => "meals", "配食・会食";
+        Housework => "housework", "家事・生活支援";
+        Watching => "watching", "見守り・安否確認";
+        Care => "care", "介護・認知症・はいかい";
+        Consultation => "consultation", "相談窓口";
+        Participation => "participation", "社会参加・ボランティア・就労";
+    }
+);
+
+/// The fields a change sets; absent fields are left as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcePatch {
+    /// 名称 (「おとしよりぐるりんタクシー」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its reading in kana, for sorting and search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<Category>>,
+    /// 運営主体 (「高崎市」「社会福祉協議会」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// When, as said (「毎週火曜 10時〜」「平日 9時〜17時」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// The salon this entry is (its schedule is then the salon's); `null` unlinks it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub salon_id: Option<Option<RecordId>>,
+    /// 対象 (「70歳以上の市民」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// 定員, as said (「20人」「なし」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    /// 費用, as said (「無料」「1回100円」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    /// 申込が必要.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_first: Option<bool>,
+    /// The organisation's number (never a private person's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// 送迎あり.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup: Option<bool>,
+    /// バリアフリー.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barrier_free: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// 最終確認日: when someone last checked that it is still so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on: Option<CivilDate>,
+    /// On the public page (and in what may be handed to anyone); `false`: for the
+    /// volunteers only (内部).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<bool>,
+}
+
+/// A field that is there, even as `null` (which then unlinks).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+impl LwwPatch for ResourcePatch {}
+
+impl ResourcePatch {
+    /// Whether nobody has checked it for over a year (or ever), as of `today`.
+    pub fn is_stale(&self, today: CivilDate) -> bool {
+        self.checked_on.is_none_or(|checked| {
+            today.days_since_epoch() - checked.days_since_epoch() > STALE_AFTER_DAYS
+        })
+    }
+
+    /// The salon it is, if linked.
+    pub fn salon(&self) -> Option<RecordId> {
+        self.salon_id.flatten()
+    }
+}
+
+/// See the module documentation.
+pub struct Resource;
+
+impl Kind for Resource {
+    type Body = ResourcePatch;
+    type Merge = FieldLww;
+    const KIND: RecordKind = RecordKind::Resource;
+    const AUDIENCE: Audience = Audience::City;
+    const NEEDS_DISTRICT: bool = false;
+    const LABEL_JA: &'static str = "社会資源";
+
+    fn describe_ja(body: &ResourcePatch) -> String {
+        body.name.clone().unwrap_or_else(|| "変更".to_owned())
+    }
+
+    fn parent(_: &ResourcePatch) -> Option<(RecordKind, RecordId)> {
+        None
+    }
+
+    fn validate(body: &ResourcePatch, change: &Change, world: &dyn Context, errors: &mut Errors) {
+        let creating = change.base.is_none();
+        if creating || body.name.is_some() {
+            let name = body.name.as_deref().unwrap_or_default();
+            errors.text("name", name, MAX_NAME_CHARS, true);
+        }
+        for (field, value, max) in [
+            ("kana", &body.kana, MAX_NAME_CHARS),
+            ("operator", &body.operator, MAX_SHORT_CHARS),
+            ("address", &body.address, MAX_ADDRESS_CHARS),
+            ("audience", &body.audience, MAX_SHORT_CHARS),
+            ("capacity", &body.capacity, MAX_SHORT_CHARS),
+            ("fee", &body.fee, MAX_SHORT_CHARS),
+        ] {
+            if let Some(value) = value {
+                errors.text(field, value, max, false);
+            }
+        }
+        for (field, value, max) in [
+            ("when", &body.when, MAX_WHEN_CHARS),
+            ("description", &body.description, MAX_DESCRIPTION_CHARS),
+        ] {
+            if let Some(value) = value {
+                errors.note(field, value, max);
+            }
+        }
+        if let Some(phone) = &body.phone {
+            errors.phone("phone", phone);
+        }
+        if let Some(categories) = &body.categories {
+            if categories.is_empty() && creating {
+                errors.add("categories", Problem::Required);
+            }
+            if categories.len() > MAX_CATEGORIES || crate::order::has_duplicates(categories) {
+                errors.add("categories", Problem::Duplicate);
+            }
+        } else if creating {
+            errors.add("categories", Problem::Required);
+        }
+        if let Some(salon) = body.salon() {
+            if !world.visible(RecordKind::Salon, salon) {
+                errors.add("salon_id", Problem::UnknownReference);
+            }
+        }
+        if let Some(checked) = body.checked_on {
+            let today = CivilDate::from_days_since_epoch(world.now_ms().div_euclid(86_400_000));
+            if checked.year < 2000 {
+                errors.add("checked_on", Problem::OutOfRange);
+            } else if checked > today.add_days(1) {
+                // A day's grace: the phone's day may be ahead of the server's (time zones).
+                errors.add("checked_on", Problem::InFuture);
+            }
+        }
+    }
+
+    fn permit(
+        actor: Actor<'_>,
+        _: Option<Existing<'_, LwwRecord>>,
+        _: &[UserId],
+        change: &Change,
+        _: &ResourcePatch,
+    ) -> Result<(), RejectCode> {
+        // The district itself is checked by the engine: a coordinator's change names one of
+        // their districts, or is refused before this.
+        let allowed = match (actor.role, change.district_id) {
+            (Role::Coordinator, Some(_)) => true,
+            (Role::City, None) => true,
+            (Role::Coordinator, None) | (Role::City, Some(_)) => false,
+            (Role::Volunteer | Role::Admin, _) => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(RejectCode::NotAllowed)
+        }
+    }
+
+    fn references(body: &ResourcePatch) -> Vec<RecordId> {
+        body.salon().into_iter().collect()
+    }
+
+    fn sample(n: u64, _: UserId, now_ms: i64, _: Option<RecordId>) -> ResourcePatch {
+        let today = CivilDate::from_days_since_epoch(now_ms.div_euclid(86_400_000));
+        let entries = [
+            (
+                "おとしよりぐるりんタクシー",
+                "おとしよりぐるりんたくしー",
+                Category::Transport,
+            ),
+            ("とくし丸", "とくしまる", Category::Shopping),
+            (
+                "たのも〜お助け隊",
+                "たのもーおたすけたい",
+                Category::Housework,
+            ),
+        ];
+        let (name, kana, category) = entries[(n % 3) as usize];
+        ResourcePatch {
+            name: Some(name.into()),
+            kana: Some(kana.into()),
+            categories: Some(vec![category]),
+            fee: n.is_multiple_of(2).then(|| "無料".to_owned()),
+            checked_on: Some(today.add_days(-((n % 400) as i64))),
+            public: Some(n % 4 != 3),
+            ..ResourcePatch::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::test_support::{self, actor};
+    use crate::kinds::State;
+    use crate::record::{Body, DistrictId};
+
+    fn change(author: UserId, district: Option<DistrictId>) -> Change {
+        let body = Body::Resource(Resource::sample(0, author, 0, None));
+        let mut change = test_support::change(RecordId::new_v7(1, [8; 10]), author, 10, None, body);
+        change.district_id = district;
+        change
+    }
+
+    #[test]
+    fn coordinators_keep_their_districts_entries_and_the_city_the_city_wide_ones() {
+        let district = Some(DistrictId(1));
+        let check = |user: u32, role: Role, district: Option<DistrictId>| {
+            let user = UserId(user.into());
+            State::permit(actor(user, role), None, &[], &change(user, district))
+        };
+        assert_eq!(check(1, Role::Coordinator, district), Ok(()));
+        assert_eq!(
+            check(1, Role::Coordinator, None),
+            Err(RejectCode::NotAllowed)
+        );
+        assert_eq!(check(2, Role::City, None), Ok(()));
+        assert_eq!(check(2, Role::City, district), Err(RejectCode::NotAllowed));
+        for role in [Role::Volunteer, Role::Admin] {
+            assert_eq!(check(3, role, district), Err(RejectCode::NotAllowed));
+            assert_eq!(check(3, role, None), Err(RejectCode::NotAllowed));
+        }
+    }
+
+    #[test]
+    fn an_entry_unchecked_for_over_a_year_is_stale() {
+        let today = CivilDate::new(2026, 11, 26).unwrap();
+        let checked = |date: Option<CivilDate>| ResourcePatch {
+            checked_on: date,
+            ..ResourcePatch::default()
+        };
+        assert!(!checked(Some(today)).is_stale(today));
+        assert!(!checked(Some(today.add_days(-365))).is_stale(today));
+        assert!(checked(Some(today.add_days(-366))).is_stale(today));
+        assert!(checked(None).is_stale(today));
+    }
+
+    #[test]
+    fn a_salon_link_is_set_kept_or_taken_back() {
+        let salon = RecordId::new_v7(5, [1; 10]);
+        let linked: ResourcePatch =
+            serde_json::from_str(&format!(r#"{{"salon_id":"{salon}"}}"#)).unwrap();
+        assert_eq!(linked.salon(), Some(salon));
+        let unlinked: ResourcePatch = serde_json::from_str(r#"{"salon_id":null}"#).unwrap();
+        assert_eq!(unlinked.salon_id, Some(None));
+        assert_eq!(
+            serde_json::to_string(&unlinked).unwrap(),
+            r#"{"salon_id":null}"#
+        );
+        let untouched: ResourcePatch = serde_json::from_str("{}").unwrap();
+        assert_eq!(untouched.salon_id, None);
+        assert_eq!(serde_json::to_string(&untouched).unwrap(), "{}");
+    }
+}

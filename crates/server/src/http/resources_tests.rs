@@ -1,0 +1,80 @@
+//! The resource directory through the real router: who keeps which entries, and that every
+//! signed-in user, whatever their district, pulls them all.
+
+use mimamori_core::kinds::{Category, ResourcePatch};
+use mimamori_core::record::{Body as RecordBody, Change, DistrictId, RecordId};
+
+use super::test_support::*;
+
+fn entry(name: &str) -> RecordBody {
+    RecordBody::Resource(ResourcePatch {
+        name: Some(name.into()),
+        kana: Some("てすと".into()),
+        categories: Some(vec![Category::Transport]),
+        public: Some(true),
+        ..ResourcePatch::default()
+    })
+}
+
+fn in_district(by: &Signed, id: RecordId, counter: u32, district: Option<DistrictId>) -> Change {
+    let mut change = change(by, id, counter, entry("ぐるりんタクシー"));
+    change.district_id = district;
+    change
+}
+
+fn status(results: &[serde_json::Value]) -> String {
+    let result = &results[0];
+    result["code"]
+        .as_str()
+        .unwrap_or(result["status"].as_str().unwrap())
+        .to_owned()
+}
+
+#[tokio::test]
+async fn coordinators_keep_their_districts_entries_the_city_its_own_and_everyone_reads_them() {
+    let app = app().await;
+    let volunteer = sign_in(&app, "vol1").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let other_sc = sign_in(&app, "sc.kataoka").await;
+    let city = sign_in(&app, "city").await;
+    let noritsuke = Some(DistrictId(1));
+    let (district_entry, city_entry) = (id(20), id(21));
+
+    // A district's entry: its SC makes it; a volunteer, the city and another district's
+    // SC may not, nor may the district's SC make a city-wide one.
+    for (by, district) in [
+        (&volunteer, noritsuke),
+        (&city, noritsuke),
+        (&other_sc, noritsuke),
+        (&sc, None),
+    ] {
+        let results = push(&app, by, &[in_district(by, district_entry, 0, district)]).await;
+        assert_ne!(status(&results), "accepted", "{results:?}");
+    }
+    let results = push(&app, &sc, &[in_district(&sc, district_entry, 0, noritsuke)]).await;
+    assert_eq!(status(&results), "accepted", "{results:?}");
+
+    // A city-wide entry: the city makes it; a coordinator may not change it.
+    let results = push(&app, &city, &[in_district(&city, city_entry, 0, None)]).await;
+    assert_eq!(status(&results), "accepted", "{results:?}");
+    let mut edit = in_district(&sc, city_entry, 1, None);
+    edit.base = Some(edit.stamp);
+    let results = push(&app, &sc, &[edit]).await;
+    assert_ne!(status(&results), "accepted", "{results:?}");
+
+    // Everyone signed in holds both, whatever their district.
+    for (who, by) in [
+        ("vol1", &volunteer),
+        ("sc", &sc),
+        ("other sc", &other_sc),
+        ("city", &city),
+    ] {
+        let held = pull_ids(&app, by).await;
+        for entry in [district_entry, city_entry] {
+            assert!(
+                held.contains(&entry.to_string()),
+                "{who} lacks {entry}: {held:?}"
+            );
+        }
+    }
+}
