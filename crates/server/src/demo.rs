@@ -9,7 +9,7 @@ use mimamori_core::record::DistrictId;
 
 use crate::admin::{self, UserSpec};
 use crate::storage::Storage;
-use crate::{demo_district, demo_salons};
+use crate::{demo_district, demo_resources, demo_salons};
 
 /// Every demo account's password; printed at start, and the database is a demo's.
 pub const DEMO_PASSWORD: &str = "mimamori-demo";
@@ -78,11 +78,12 @@ pub async fn load(storage: &dyn Storage, records: bool) -> anyhow::Result<()> {
         .duration_since(std::time::UNIX_EPOCH)?
         .as_millis() as i64;
     let (watch, residents) = demo_district::load(storage, noritsuke, now_ms).await?;
-    let salons = demo_salons::load(storage, noritsuke, &residents, now_ms).await?;
-    let records = watch + salons;
+    let (salons, named_salons) = demo_salons::load(storage, noritsuke, &residents, now_ms).await?;
+    let resources = demo_resources::load(storage, &named_salons, now_ms).await?;
+    let records = watch + salons + resources;
     tracing::info!(added, records, "demo data loaded");
     println!(
-        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts, {records} records: 乗附's residents and salons, and the salons the newsletter names)",
+        "mimamori-server: demo data loaded ({added} districts of Takasaki, {} accounts, {records} records: 乗附's residents and salons, and the salons and directory entries the newsletter names)",
         DEMO_ACCOUNTS.len()
     );
     print_logins();

@@ -261,6 +261,15 @@ pub(crate) async fn maker(
     login: &str,
     district: DistrictId,
 ) -> anyhow::Result<Maker> {
+    maker_in(storage, login, vec![district]).await
+}
+
+/// A new device of `login` making changes in `districts` (none: city-wide records).
+pub(crate) async fn maker_in(
+    storage: &dyn Storage,
+    login: &str,
+    districts: Vec<DistrictId>,
+) -> anyhow::Result<Maker> {
     let user = storage
         .find_user_by_login(login)
         .await?
@@ -272,7 +281,7 @@ pub(crate) async fn maker(
             user: user.id,
             device,
             role: user.role,
-            districts: vec![district],
+            districts,
         },
         last: Hlc::ZERO,
     })

@@ -137,17 +137,22 @@ const MEMBERS: &[(&str, &str)] = &[
     ("星野 芳江", "ほしの よしえ"),
 ];
 
+/// The newsletter's salons as made: name, record id, district.
+pub type NamedSalons = Vec<(&'static str, RecordId, DistrictId)>;
+
 /// Loads the demo salons as of `now_ms`: 乗附's (`noritsuke`, with `residents` to link
-/// members to) and the newsletter's. Returns how many records were made.
+/// members to) and the newsletter's. Returns how many records were made, and the
+/// newsletter's salons (the directory links its entries to them).
 pub async fn load(
     storage: &dyn Storage,
     noritsuke: DistrictId,
     residents: &DemoResidents,
     now_ms: i64,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<(usize, NamedSalons)> {
     let mut dice = Dice(0x7361_6c6f_6e73_2121);
     let today = date_of(now_ms);
     let mut made = 0;
+    let mut named_salons = Vec::new();
 
     // The newsletter's salons, each by its district's coordinator.
     let districts = storage.list_districts().await?;
@@ -182,12 +187,9 @@ pub async fn load(
             ..SalonPatch::default()
         };
         let at = at_hour(from.add_days(-7), 10, 0);
-        let change = sc.change(
-            RecordId::new_v7(at as u64, dice.bytes()),
-            at,
-            None,
-            Body::Salon(salon),
-        );
+        let id = RecordId::new_v7(at as u64, dice.bytes());
+        named_salons.push((named.name, id, DistrictId(district.id)));
+        let change = sc.change(id, at, None, Body::Salon(salon));
         push(storage, &sc, &[change], now_ms).await?;
         storage.revoke_device(sc.caller.device).await?;
         made += 1;
@@ -384,7 +386,7 @@ pub async fn load(
     for maker in std::iter::once(&sc).chain(organisers.iter()) {
         storage.revoke_device(maker.caller.device).await?;
     }
-    Ok(made)
+    Ok((made, named_salons))
 }
 
 #[cfg(test)]

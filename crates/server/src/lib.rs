@@ -5,6 +5,7 @@ pub mod admin;
 pub mod connections;
 pub mod demo;
 mod demo_district;
+mod demo_resources;
 mod demo_salons;
 pub mod gate;
 pub mod http;
