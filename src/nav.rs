@@ -106,8 +106,8 @@ fn go(location: Location, path: &str) {
 
 /// The path and query a click should open inside the app, if it is a plain click on a link
 /// to one of the app's own screens. Not: a click with a modifier (a new tab is wanted), a
-/// link that downloads or opens elsewhere, another site, `tel:`, or the server's API
-/// (a calendar feed is a file, not a screen).
+/// link that downloads or opens elsewhere, another site, `tel:`, the server's API (a
+/// calendar feed is a file, not a screen) or its public pages.
 fn own_link_target(event: &web_sys::MouseEvent) -> Option<String> {
     if event.default_prevented()
         || event.button() != 0
@@ -135,7 +135,7 @@ fn own_link_target(event: &web_sys::MouseEvent) -> Option<String> {
         return None;
     }
     let path = anchor.pathname();
-    if path.starts_with("/api/") {
+    if path.starts_with("/api/") || path.starts_with("/public/") {
         return None;
     }
     Some(path + &anchor.search())

@@ -55,8 +55,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // The API is never cached: its answers must be live, and the app keeps its own data.
-  if (url.pathname.startsWith("/api/")) return;
+  // The API is never cached: its answers must be live, and the app keeps its own data. The
+  // public pages are the server's, not the app's.
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/public/")) return;
   // Every page of the app is the same shell; the router inside it picks the screen.
   const path = request.mode === "navigate" ? "/index.html" : url.pathname;
   event.respondWith(fromThisBuild(path, request));

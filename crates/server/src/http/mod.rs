@@ -5,6 +5,7 @@ mod devices;
 mod districts;
 pub mod error;
 mod health;
+mod public;
 mod salons;
 mod sync;
 
@@ -119,6 +120,10 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
 
     Router::new()
         .nest("/api/v1", api)
+        .route(
+            "/public/resources",
+            axum::routing::get(public::resources_page),
+        )
         .fallback(crate::pwa::serve)
         .with_state(state)
         // On every answer, the PWA's files included.

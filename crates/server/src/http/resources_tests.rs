@@ -1,8 +1,12 @@
 //! The resource directory through the real router: who keeps which entries, and that every
 //! signed-in user, whatever their district, pulls them all.
 
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt as _;
 use mimamori_core::kinds::{Category, ResourcePatch};
 use mimamori_core::record::{Body as RecordBody, Change, DistrictId, RecordId};
+use tower::ServiceExt as _;
 
 use super::test_support::*;
 
@@ -77,4 +81,96 @@ async fn coordinators_keep_their_districts_entries_the_city_its_own_and_everyone
             );
         }
     }
+}
+
+#[tokio::test]
+async fn the_public_page_lists_public_entries_only_by_category_and_place_without_signing_in() {
+    let app = app().await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let city = sign_in(&app, "city").await;
+    let entry = |name: &str, category: Category, public: bool| {
+        RecordBody::Resource(ResourcePatch {
+            name: Some(name.into()),
+            categories: Some(vec![category]),
+            phone: Some("027-321-1319".into()),
+            public: Some(public),
+            ..ResourcePatch::default()
+        })
+    };
+    let mut city_wide = change(
+        &city,
+        id(31),
+        0,
+        entry("ぐるりんタクシー", Category::Transport, true),
+    );
+    city_wide.district_id = None;
+    let changes = [
+        change(
+            &sc,
+            id(30),
+            0,
+            entry(
+                "乗附の<script>alert(1)</script>サロン",
+                Category::Gathering,
+                true,
+            ),
+        ),
+        change(
+            &sc,
+            id(32),
+            1,
+            entry("協力店の一覧（内部）", Category::Watching, false),
+        ),
+    ];
+    assert!(push(&app, &sc, &changes)
+        .await
+        .iter()
+        .all(|r| r["status"] == "accepted"));
+    assert_eq!(
+        push(&app, &city, &[city_wide]).await[0]["status"],
+        "accepted"
+    );
+
+    let response = app
+        .clone()
+        .oneshot(
+            Request::get("/public/resources")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    let page = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    // Public entries under their category and place; the internal one nowhere.
+    assert!(
+        page.contains("<h2>移動支援</h2>\n<h3>市内全域</h3>"),
+        "{page}"
+    );
+    assert!(page.contains("<h3>乗附地区</h3>"), "{page}");
+    assert!(page.contains("ぐるりんタクシー"));
+    assert!(page.contains("<a href=\"tel:0273211319\">027-321-1319</a>"));
+    assert!(!page.contains("協力店"), "{page}");
+    assert!(
+        !page.contains("見守り・安否確認"),
+        "an empty category is listed: {page}"
+    );
+    // What an SC typed stays text.
+    assert!(page.contains("乗附の&lt;script&gt;alert(1)&lt;/script&gt;サロン"));
+    assert!(!page.contains("<script"));
 }

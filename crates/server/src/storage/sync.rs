@@ -22,6 +22,8 @@ pub struct SyncCaller {
 pub enum SharedScope {
     District(DistrictId),
     Record(RecordId),
+    /// Every district's and the city-wide ones.
+    Everywhere,
 }
 
 /// A live record everyone may see, as stored.

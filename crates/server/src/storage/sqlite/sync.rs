@@ -477,6 +477,12 @@ impl SyncStore for SqliteStorage {
                     .fetch_all(&self.pool)
                     .await?
             }
+            SharedScope::Everywhere => {
+                sqlx::query(&format!("{SELECT} ORDER BY seq"))
+                    .bind(kind.as_str())
+                    .fetch_all(&self.pool)
+                    .await?
+            }
         };
         rows.iter()
             .map(|row| {
