@@ -4,21 +4,14 @@
 //!
 //! NFKC itself is passed in ([`Nfkc`]): the phone uses the browser's
 //! `String.prototype.normalize`, which already carries Unicode's tables (the
-//! `unicode-normalization` crate's would add 54 KB to every first visit); the server and the
-//! tests use that crate ([`nfkc`], feature `nfkc`). Both follow the same Unicode standard.
-//! Everything after NFKC is here, the same on both sides.
+//! `unicode-normalization` crate's would add 54 KB to every first visit); the tests use that
+//! crate. Both follow the same Unicode standard. Everything after NFKC is here, the same on
+//! both sides.
 
 use crate::order;
 
 /// Unicode NFKC, as the caller's platform provides it.
 pub type Nfkc<'a> = &'a dyn Fn(&str) -> String;
-
-/// NFKC by the `unicode-normalization` crate (native builds).
-#[cfg(feature = "nfkc")]
-pub fn nfkc(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization as _;
-    text.nfkc().collect()
-}
 
 /// Text folded for matching: NFKC, then ASCII lower case, katakana as hiragana, small kana as
 /// large, long vowel marks (and voicing marks left alone) dropped, and punctuation and spaces as one space between words.
