@@ -19,6 +19,7 @@ pub mod hlc;
 pub mod kinds;
 pub mod merge;
 pub mod order;
+pub mod qr;
 pub mod record;
 pub mod salons;
 pub mod search;

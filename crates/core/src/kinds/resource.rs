@@ -127,6 +127,49 @@ impl ResourcePatch {
     pub fn salon(&self) -> Option<RecordId> {
         self.salon_id.flatten()
     }
+
+    /// What a resident needs to know, as (label, value), in the order the 見せる view and a
+    /// handout give them: when, where, for whom, cost, whether to apply first, pick-up,
+    /// whom to call. Empty fields are left out.
+    pub fn essentials_ja(&self) -> Vec<(&'static str, String)> {
+        let text = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let flag = |value: Option<bool>, yes: &str, no: &str| {
+            value.map(|v| if v { yes } else { no }.to_owned())
+        };
+        [
+            ("とき", text(&self.when)),
+            ("ところ", text(&self.address)),
+            ("対象", text(&self.audience)),
+            ("費用", text(&self.fee)),
+            ("申込み", flag(self.apply_first, "必要", "いりません")),
+            (
+                "送迎",
+                self.pickup.filter(|p| *p).map(|_| "あり".to_owned()),
+            ),
+            ("電話", text(&self.phone)),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|v| (label, v)))
+        .collect()
+    }
+
+    /// The entry as a text to hand on (a QR code a phone camera reads as is, or the share
+    /// sheet): its name, its essentials and where it came from. Internal entries are not
+    /// handed on; the caller checks [`ResourcePatch::public`].
+    pub fn handout_ja(&self) -> String {
+        let mut lines = vec![self.name.clone().unwrap_or_default()];
+        for (label, value) in self.essentials_ja() {
+            lines.push(format!("{label}：{value}"));
+        }
+        lines.push("（社会資源まとめ・見守り手帳より）".to_owned());
+        lines.join("\n")
+    }
 }
 
 /// See the module documentation.
@@ -302,6 +345,25 @@ mod tests {
         assert!(!checked(Some(today.add_days(-365))).is_stale(today));
         assert!(checked(Some(today.add_days(-366))).is_stale(today));
         assert!(checked(None).is_stale(today));
+    }
+
+    #[test]
+    fn a_handout_gives_the_essentials_in_order_and_leaves_out_what_is_empty() {
+        let entry = ResourcePatch {
+            name: Some("おとしよりぐるりんタクシー".into()),
+            when: Some("平日".into()),
+            address: Some("  ".into()),
+            fee: Some("1回100円".into()),
+            apply_first: Some(true),
+            pickup: Some(false),
+            phone: Some("027-321-1319".into()),
+            description: Some("説明は渡さない".into()),
+            ..ResourcePatch::default()
+        };
+        assert_eq!(
+            entry.handout_ja(),
+            "おとしよりぐるりんタクシー\nとき：平日\n費用：1回100円\n申込み：必要\n電話：027-321-1319\n（社会資源まとめ・見守り手帳より）"
+        );
     }
 
     #[test]
