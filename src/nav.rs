@@ -16,6 +16,8 @@ pub struct Location {
     pub path: RwSignal<String>,
     /// The query without its `?` (`name=…&kana=…`), or empty.
     pub search: RwSignal<String>,
+    /// The path shown before this one, if the app showed one.
+    previous: StoredValue<Option<String>>,
 }
 
 impl Location {
@@ -35,6 +37,7 @@ impl Location {
 
     fn follow_window(&self) {
         let (path, search) = Self::from_window();
+        self.previous.set_value(Some(self.path.get_untracked()));
         self.path.set(path);
         self.search.set(search);
     }
@@ -46,6 +49,7 @@ pub fn provide_location() -> Location {
     let location = Location {
         path: RwSignal::new(path),
         search: RwSignal::new(search),
+        previous: StoredValue::new(None),
     };
     provide_context(location);
     let Some(window) = web_sys::window() else {
@@ -83,6 +87,18 @@ impl Location {
     /// entry, the new screen, from its top.
     pub fn navigate(&self, path: &str) {
         go(*self, path);
+    }
+
+    /// Returns to `path`: through the history when it is the screen shown before this one
+    /// (so that the back button does not lead here again), else as a new entry.
+    pub fn back_to(&self, path: &str) {
+        let came_from = self.previous.with_value(|p| p.as_deref() == Some(path));
+        match web_sys::window().and_then(|w| w.history().ok()) {
+            Some(history) if came_from => {
+                let _ = history.back();
+            }
+            _ => go(*self, path),
+        }
     }
 }
 

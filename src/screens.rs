@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::features::reports::ReportsPage;
-use crate::features::resources::ResourcesPage;
+use crate::features::resources::{ResourcePage, ResourceShowPage, ResourcesPage};
 use crate::features::salons::{
     AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
 };
@@ -85,6 +85,10 @@ fn screen(path: &str) -> AnyView {
             view! { <AttendancePage /> }.into_any()
         }),
         ["resources"] => with(vec![], || view! { <ResourcesPage /> }.into_any()),
+        ["resources", id] => with(vec![("id", id)], || view! { <ResourcePage /> }.into_any()),
+        ["resources", id, "show"] => with(vec![("id", id)], || {
+            view! { <ResourceShowPage /> }.into_any()
+        }),
         ["reports"] => with(vec![], || view! { <ReportsPage /> }.into_any()),
         ["settings"] => with(vec![], || view! { <SettingsPage /> }.into_any()),
         _ => with(vec![], || view! { <NotFound /> }.into_any()),

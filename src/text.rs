@@ -24,9 +24,91 @@ pub const SALONS_EMPTY: &str = "サロンは、まだ登録されていません
 pub const SALON_REFUSED: &str = "サロンの画面で、もう一度入力してください。";
 pub const SALON_OPEN: &str = "サロンの画面を開く";
 pub const RESOURCES_TITLE: &str = "社会資源まとめ";
-pub const RESOURCES_EMPTY: &str = "社会資源まとめは、まだこの端末にありません。";
-pub const RESOURCES_EMPTY_DETAIL: &str =
-    "買い物・移動・配食などの支援の一覧は、今後の更新で見られるようになります。";
+pub const RESOURCES_EMPTY: &str =
+    "社会資源まとめは、まだこの端末にありません。電波のある所で「今すぐ同期」を押すと届きます。";
+pub const RESOURCES_SIGN_IN_HINT: &str =
+    "社会資源まとめは、ログインすると、この端末で電波がなくても見られます。";
+pub const RESOURCES_SEARCH: &str = "さがす（ひらがな・カタカナどちらでも）";
+pub const RESOURCES_SEARCH_EXAMPLE: &str = "例：たくし、買い物、草取り";
+pub const RESOURCES_SCOPE: &str = "どこの情報";
+pub const RESOURCES_MINE: &str = "わたしの地区と市内全域";
+pub const RESOURCES_CATEGORY: &str = "分類";
+pub const RESOURCES_ALL_CATEGORIES: &str = "すべて";
+pub const RESOURCES_NONE_FOUND: &str =
+    "見つかりませんでした。言葉を短くするか、分類を「すべて」、場所を「市内すべて」にしてみてください。";
+pub const CITY_WIDE: &str = "市内全域";
+pub const RESOURCE_INTERNAL_SHORT: &str = "内部用";
+pub const RESOURCE_STALE_SHORT: &str = "1年以上確認されていません";
+pub const RESOURCE_NOT_FOUND: &str =
+    "この社会資源は、この端末にありません。削除されたか、まだ同期されていません。";
+pub const BACK_TO_RESOURCES: &str = "社会資源まとめに戻る";
+pub const RESOURCE_INTERNAL: &str =
+    "協議体の内部用の情報です。住民の方に見せたり渡したりしないでください。";
+pub const RESOURCE_STALE: &str =
+    "この情報は1年以上確認されていません。紹介する前に、連絡先で確かめてください。";
+pub const RESOURCE_SHOW: &str = "見せる（大きな文字で）";
+pub const RESOURCE_CALL: &str = "電話する";
+pub const RESOURCE_CATEGORIES: &str = "分類";
+pub const RESOURCE_PLACE: &str = "地区";
+pub const RESOURCE_OPERATOR: &str = "運営";
+pub const RESOURCE_WHEN: &str = "とき";
+pub const RESOURCE_ADDRESS: &str = "ところ";
+pub const RESOURCE_AUDIENCE: &str = "対象";
+pub const RESOURCE_CAPACITY: &str = "定員";
+pub const RESOURCE_FEE: &str = "費用";
+pub const RESOURCE_APPLY: &str = "申込み";
+pub const RESOURCE_PICKUP: &str = "送迎";
+pub const RESOURCE_BARRIER_FREE: &str = "バリアフリー";
+pub const RESOURCE_DESCRIPTION: &str = "説明";
+pub const RESOURCE_CHECKED: &str = "最終確認日";
+pub const RESOURCE_SALON: &str = "このサロンの予定を見る";
+pub const RESOURCE_HAND_ON: &str = "渡す";
+pub const RESOURCE_QR_LABEL: &str = "この社会資源の内容のQRコード";
+pub const RESOURCE_QR_NOTE: &str =
+    "相手の方のスマートフォンのカメラで読み取ると、名前・とき・ところ・費用・電話番号が文字で出ます。電波がなくても使えます。";
+pub const RESOURCE_SHARE: &str = "LINE・メールなどで送る";
+pub const SHOW_CLOSE: &str = "閉じる";
+pub const SHOW_CLOSE_AGAIN: &str = "もう一度押すと閉じます";
+pub const SHOW_CALL: &str = "電話をかける";
+
+/// The field a search matched in, as the row says it.
+pub fn resource_field_label(field: u8) -> &'static str {
+    use crate::features::resources::queries as q;
+    match field {
+        q::CATEGORIES => RESOURCE_CATEGORIES,
+        q::OPERATOR => RESOURCE_OPERATOR,
+        q::AUDIENCE => RESOURCE_AUDIENCE,
+        q::WHEN => RESOURCE_WHEN,
+        q::ADDRESS => RESOURCE_ADDRESS,
+        _ => RESOURCE_DESCRIPTION,
+    }
+}
+
+pub fn resources_count(count: usize) -> String {
+    format!("{count}件")
+}
+
+pub fn resources_more(left: usize) -> String {
+    format!("残りの{left}件も表示する")
+}
+
+/// The filters' closed line: what they are set to.
+pub fn resources_filter_summary(category: Option<&str>, whole_city: bool) -> String {
+    let place = if whole_city {
+        SALONS_CITY
+    } else {
+        RESOURCES_MINE
+    };
+    format!(
+        "絞り込み：{}／{place}",
+        category.unwrap_or(RESOURCES_ALL_CATEGORIES)
+    )
+}
+
+/// A date as people write it (2026年11月26日).
+pub fn date_ja(date: mimamori_core::calendar::CivilDate) -> String {
+    format!("{}年{}月{}日", date.year, date.month, date.day)
+}
 pub const REPORTS_TITLE: &str = "記録・報告";
 pub const REPORTS_EMPTY: &str = "まだ記録がありません。";
 pub const REPORTS_EMPTY_DETAIL: &str = "訪問を記録すると、ここに件数と最近の訪問が出ます。";

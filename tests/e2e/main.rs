@@ -7,6 +7,7 @@
 mod account;
 mod manifest;
 mod offline;
+mod resources;
 mod salons;
 mod shell;
 mod storage;
@@ -165,6 +166,41 @@ pub async fn wait_until_sent(phone: &Browser) -> anyhow::Result<()> {
             .ok()
             .filter(|s| s.contains("すべて送信済み"))
             .map(|_| ())
+    })
+    .await
+}
+
+/// Whether the element is there now.
+pub async fn present(phone: &Browser, css: &str) -> anyhow::Result<bool> {
+    Ok(phone
+        .js(&format!("return !!document.querySelector({css:?});"))
+        .await?
+        == serde_json::Value::Bool(true))
+}
+
+/// An attribute of the element `css`.
+pub async fn attribute(phone: &Browser, css: &str, name: &str) -> anyhow::Result<String> {
+    let value = phone
+        .js(&format!(
+            "const e = document.querySelector({css:?}); return e ? e.getAttribute({name:?}) : null;"
+        ))
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+pub async fn text_of(phone: &Browser, css: &str) -> anyhow::Result<String> {
+    let value = phone
+        .js(&format!(
+            "const e = document.querySelector({css:?}); return e ? e.textContent : '';"
+        ))
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits for the element `css` to be drawn.
+pub async fn wait_for(phone: &Browser, css: &str) -> anyhow::Result<()> {
+    mimamori_testkit::eventually(css, PATIENCE, || async {
+        present(phone, css).await.ok().filter(|p| *p).map(|_| ())
     })
     .await
 }

@@ -9,7 +9,9 @@ use mimamori_core::calendar::CivilDate;
 use mimamori_core::salons::{sessions, Holidays, Repeat, Schedule, SessionStatus, TimeOfDay};
 use mimamori_testkit::Browser;
 
-use crate::{fill, sign_in, start_demo, wait_until_sent, PATIENCE};
+use crate::{
+    attribute, fill, present, sign_in, start_demo, text_of, wait_for, wait_until_sent, PATIENCE,
+};
 
 /// The phone's today, as its own clock says it.
 async fn phone_today(phone: &Browser) -> anyhow::Result<CivilDate> {
@@ -19,41 +21,6 @@ async fn phone_today(phone: &Browser) -> anyhow::Result<CivilDate> {
     let part = |i: usize| today[i].as_i64().unwrap_or_default();
     CivilDate::new(part(0) as i32, part(1) as u8, part(2) as u8)
         .ok_or_else(|| anyhow::anyhow!("no date from the phone: {today}"))
-}
-
-/// Whether the element is there now.
-async fn present(phone: &Browser, css: &str) -> anyhow::Result<bool> {
-    Ok(phone
-        .js(&format!("return !!document.querySelector({css:?});"))
-        .await?
-        == serde_json::Value::Bool(true))
-}
-
-/// An attribute of the element `css`.
-async fn attribute(phone: &Browser, css: &str, name: &str) -> anyhow::Result<String> {
-    let value = phone
-        .js(&format!(
-            "const e = document.querySelector({css:?}); return e ? e.getAttribute({name:?}) : null;"
-        ))
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
-}
-
-async fn text_of(phone: &Browser, css: &str) -> anyhow::Result<String> {
-    let value = phone
-        .js(&format!(
-            "const e = document.querySelector({css:?}); return e ? e.textContent : '';"
-        ))
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
-}
-
-/// Waits for the element `css` to be drawn.
-async fn wait_for(phone: &Browser, css: &str) -> anyhow::Result<()> {
-    mimamori_testkit::eventually(css, PATIENCE, || async {
-        present(phone, css).await.ok().filter(|p| *p).map(|_| ())
-    })
-    .await
 }
 
 #[tokio::test]

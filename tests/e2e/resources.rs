@@ -1,0 +1,95 @@
+//! 社会資源まとめ end to end, on a volunteer's phone with the server stopped: searching
+//! 「たくし」 finds おとしよりぐるりんタクシー first, however it is typed; the 見せる view opens
+//! with its call button, and closing it takes two taps; a public entry can be handed on as
+//! a QR code; an internal one cannot be shown.
+
+use mimamori_testkit::Browser;
+
+use crate::{attribute, fill, present, sign_in, start_demo, text_of, wait_for, PATIENCE};
+
+/// The names of the listed entries, in order.
+async fn listed(phone: &Browser) -> anyhow::Result<Vec<String>> {
+    let names = phone
+        .js("return [...document.querySelectorAll('.resource-link .watch-name')].map(e => e.textContent);")
+        .await?;
+    Ok(names
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect())
+}
+
+/// Types `query` and waits until the list's first entry is `first`.
+async fn search_finds(phone: &Browser, query: &str, first: &str) -> anyhow::Result<Vec<String>> {
+    fill(phone, "input[name=resource_search]", query).await?;
+    mimamori_testkit::eventually(&format!("{query} to find {first}"), PATIENCE, || async {
+        let names = listed(phone).await.ok()?;
+        (names.first().map(String::as_str) == Some(first)).then_some(names)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_volunteer_finds_shows_and_hands_on_an_entry_with_no_server() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    phone.wait_for_service_worker(PATIENCE).await?;
+    server.stop().await?;
+
+    phone.tap("[data-nav=resources]").await?;
+    wait_for(&phone, ".resource-link").await?;
+    for query in ["たくし", "タクシー", "ﾀｸｼｰ", "  たくし "] {
+        let names = search_finds(&phone, query, "おとしよりぐるりんタクシー").await?;
+        assert!(
+            !names.iter().any(|n| n.contains("とくし丸")),
+            "{query}: {names:?}"
+        );
+    }
+    // A word found in a description says where.
+    phone.tap("[data-action=filters]").await?;
+    phone.tap("[data-scope=city]").await?;
+    search_finds(&phone, "電池", "たのも〜お助け隊").await?;
+    assert!(text_of(&phone, ".resource-match mark")
+        .await?
+        .contains("電池"));
+
+    // The entry, shown to a resident: the call button on screen, closing takes two taps.
+    search_finds(
+        &phone,
+        "ちょうじゅ",
+        "長寿社会課（第1層生活支援コーディネーター）",
+    )
+    .await?;
+    phone.tap(".resource-link").await?;
+    wait_for(&phone, "[data-qr] svg path").await?;
+    phone.tap("[data-action=show-resource]").await?;
+    wait_for(&phone, "[data-show] [data-action=show-call]").await?;
+    assert_eq!(
+        attribute(&phone, "[data-action=show-call]", "href").await?,
+        "tel:0273211319"
+    );
+    let call_visible = phone
+        .js("const r = document.querySelector('[data-action=show-call]').getBoundingClientRect(); return r.bottom <= window.innerHeight;")
+        .await?;
+    assert_eq!(call_visible, true, "the call button is below the fold");
+    phone.tap("[data-action=close-show]").await?;
+    assert!(present(&phone, "[data-show]").await?, "one tap closed it");
+    assert_eq!(
+        attribute(&phone, "[data-action=close-show]", "data-armed").await?,
+        "true"
+    );
+    phone.tap("[data-action=close-show]").await?;
+    wait_for(&phone, "[data-action=show-resource]").await?;
+
+    // An internal entry is for the volunteers: nothing to show or hand on.
+    phone.client.back().await?;
+    search_finds(&phone, "協力店", "乗附 見守り協力店").await?;
+    phone.tap(".resource-link").await?;
+    wait_for(&phone, "[data-internal]").await?;
+    assert!(!present(&phone, "[data-action=show-resource]").await?);
+    assert!(!present(&phone, "[data-qr]").await?);
+    phone.close().await
+}
