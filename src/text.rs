@@ -67,6 +67,9 @@ pub const RESOURCE_QR_LABEL: &str = "この社会資源の内容のQRコード";
 pub const RESOURCE_QR_NOTE: &str =
     "相手の方のスマートフォンのカメラで読み取ると、名前・とき・ところ・費用・電話番号が文字で出ます。電波がなくても使えます。";
 pub const RESOURCE_SHARE: &str = "LINE・メールなどで送る";
+pub const RESOURCE_PICK: &str = "社会資源まとめから選ぶ（名前や分類を入れると候補が出ます）";
+pub const RESOURCE_UNCHOOSE: &str = "はずす";
+pub const RESOURCE_UNKNOWN: &str = "（この端末にない社会資源）";
 pub const SHOW_CLOSE: &str = "閉じる";
 pub const SHOW_CLOSE_AGAIN: &str = "もう一度押すと閉じます";
 pub const SHOW_CALL: &str = "電話をかける";
@@ -103,6 +106,11 @@ pub fn resources_filter_summary(category: Option<&str>, whole_city: bool) -> Str
         "絞り込み：{}／{place}",
         category.unwrap_or(RESOURCES_ALL_CATEGORIES)
     )
+}
+
+/// When an entry was introduced to a resident.
+pub fn introduced_on(date: mimamori_core::calendar::CivilDate) -> String {
+    format!("{}に紹介", date_ja(date))
 }
 
 /// A date as people write it (2026年11月26日).

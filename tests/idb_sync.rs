@@ -6,7 +6,9 @@ use mimamori::store::{Draft, SaveError, Session, Store};
 use mimamori_core::account::Role;
 use mimamori_core::api::Me;
 use mimamori_core::calendar::CivilDate;
-use mimamori_core::kinds::{Consent, Outcome, ResidentPatch, VisitBody, VisitMethod};
+use mimamori_core::kinds::{
+    Category, Consent, Outcome, ResidentPatch, ResourcePatch, VisitBody, VisitMethod,
+};
 use mimamori_core::merge::lww::field_writes;
 use mimamori_core::merge::LwwRecord;
 use mimamori_core::record::{Body, Change, DeviceId, DistrictId, RecordId, RecordKind, UserId};
@@ -786,6 +788,66 @@ async fn records_made_since_a_time_are_read_by_their_ids_alone() {
         .unwrap();
     assert_eq!(all.len(), 3);
     assert!(ids(all).contains(&month_ago.id.to_string()));
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_visit_may_name_an_entry_this_phone_holds_and_no_other() {
+    let (store, name) = fresh("introduced").await;
+    let resident = save(&store, new_resident("紹介 ハナ"), NOW_MS).await;
+    // The directory's entry, as a pull brings it.
+    let entry_id = RecordId::new_v7(NOW_MS as u64 - 9_000, [4; 10]);
+    let mut entry = LwwRecord::default();
+    let patch = ResourcePatch {
+        name: Some("おとしよりぐるりんタクシー".into()),
+        categories: Some(vec![Category::Transport]),
+        ..ResourcePatch::default()
+    };
+    let stamp = mimamori_core::hlc::Hlc {
+        wall_ms: NOW_MS as u64 - 9_000,
+        counter: 0,
+        node: 9,
+    };
+    entry.apply(field_writes(&patch), stamp, None);
+    let page = PullResponse {
+        records: vec![PulledRecord {
+            id: entry_id,
+            kind: RecordKind::Resource,
+            district_id: None,
+            seq: 3,
+            tombstone: false,
+            state: Some(serde_json::to_value(&entry).unwrap()),
+        }],
+        cursor: 3,
+        more: false,
+    };
+    assert!(store.apply_pull_page("t", &page).await.unwrap());
+
+    let naming = |referred: RecordId| {
+        let mut draft = visit_to(resident.id, "タクシーを紹介");
+        if let Body::Visit(visit) = &mut draft.body {
+            visit.referred_resources = vec![referred];
+        }
+        draft
+    };
+    let saved = save(&store, naming(entry_id), NOW_MS + 1.0).await;
+    let Body::Visit(visit) = &saved.body else {
+        unreachable!()
+    };
+    assert_eq!(visit.referred_resources, vec![entry_id]);
+    let unknown = RecordId::new_v7(NOW_MS as u64 - 8_000, [5; 10]);
+    let random = [7; 10];
+    match store
+        .save_made_here(naming(unknown), NOW_MS + 2.0, random)
+        .await
+    {
+        Err(SaveError::Invalid(problems)) => {
+            assert_eq!(problems[0].field, "referred_resources");
+            assert_eq!(problems[0].problem, Problem::UnknownReference);
+        }
+        other => panic!("an unknown entry was accepted: {other:?}"),
+    }
     store.close();
     Store::delete(&name).await.unwrap();
 }

@@ -115,6 +115,8 @@ struct LocalContext {
     now_ms: i64,
     /// The record the change hangs from (a visit's resident), if this phone holds it.
     known_parent: Option<(RecordKind, RecordId)>,
+    /// The other records it names (a visit's introduced entries) that this phone holds.
+    known_references: Vec<(RecordKind, RecordId)>,
 }
 
 impl Context for LocalContext {
@@ -122,7 +124,7 @@ impl Context for LocalContext {
         self.now_ms
     }
     fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
-        self.known_parent == Some((kind, id))
+        self.known_parent == Some((kind, id)) || self.known_references.contains(&(kind, id))
     }
 }
 
@@ -230,9 +232,24 @@ impl Store {
                         .iter()
                         .any(|(c, _, _)| c.id == *parent_id && c.kind() == *kind)
             });
+            let mut known_references = Vec::new();
+            for reference in change.body.references() {
+                let held = records
+                    .get(JsValue::from_str(&reference.to_string()))
+                    .await?;
+                let kind = held
+                    .filter(|v| !v.is_undefined())
+                    .as_ref()
+                    .and_then(js_kind)
+                    .and_then(|code| RecordKind::from_code(&code));
+                if let Some(kind) = kind {
+                    known_references.push((kind, reference));
+                }
+            }
             let context = LocalContext {
                 now_ms: now_ms as i64,
                 known_parent,
+                known_references,
             };
             // Nothing has been written yet: returning here commits an empty transaction.
             validate_change(&change, &context).map_err(SaveError::Invalid)?;

@@ -5,7 +5,9 @@
 
 use mimamori_testkit::Browser;
 
-use crate::{attribute, fill, present, sign_in, start_demo, text_of, wait_for, PATIENCE};
+use crate::{
+    attribute, fill, present, save_visit, sign_in, start_demo, text_of, wait_for, PATIENCE,
+};
 
 /// The names of the listed entries, in order.
 async fn listed(phone: &Browser) -> anyhow::Result<Vec<String>> {
@@ -91,5 +93,54 @@ async fn a_volunteer_finds_shows_and_hands_on_an_entry_with_no_server() -> anyho
     wait_for(&phone, "[data-internal]").await?;
     assert!(!present(&phone, "[data-action=show-resource]").await?);
     assert!(!present(&phone, "[data-qr]").await?);
+    phone.close().await
+}
+
+#[tokio::test]
+async fn a_visit_names_the_entry_introduced_and_the_residents_page_shows_it() -> anyhow::Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    phone.wait_for_service_worker(PATIENCE).await?;
+    server.stop().await?;
+
+    // The first resident of the list, visited with no signal: 対応 → 資源を紹介.
+    phone.tap(".watch-item [data-action=record-visit]").await?;
+    let resident = phone
+        .js("return location.pathname.split('/')[2];")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    phone.tap("[data-section=resources]").await?;
+    fill(&phone, "input[name=resource_pick]", "ぐるりん").await?;
+    wait_for(&phone, "[data-pick]").await?;
+    phone.tap("[data-pick]").await?;
+    wait_for(&phone, "[data-chosen-resources] [data-resource]").await?;
+    assert_eq!(
+        attribute(&phone, "[data-action=introduced_resource]", "aria-pressed").await?,
+        "true",
+        "choosing an entry ticks 資源を紹介"
+    );
+    save_visit(&phone).await?;
+
+    phone
+        .client
+        .goto(&format!(
+            "{}/residents/{resident}",
+            phone
+                .client
+                .current_url()
+                .await?
+                .origin()
+                .ascii_serialization()
+        ))
+        .await?;
+    wait_for(&phone, "[data-introduced] [data-resource]").await?;
+    let shown = text_of(&phone, "[data-introduced]").await?;
+    assert!(shown.contains("おとしよりぐるりんタクシー"), "{shown}");
+    assert!(shown.contains("に紹介"), "{shown}");
     phone.close().await
 }

@@ -147,6 +147,17 @@ pub struct ResidentView {
     pub assigned_names: Vec<String>,
     pub lost_edits: Vec<LostEdit>,
     pub has_draft: bool,
+    /// The directory's entries introduced at visits, the latest introduction of each first.
+    pub introduced: Vec<Introduced>,
+}
+
+/// An entry of the directory introduced to a resident, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introduced {
+    pub id: RecordId,
+    /// Its name, if this phone holds it.
+    pub name: Option<String>,
+    pub on: mimamori_core::calendar::CivilDate,
 }
 
 /// The key a visit form's draft is kept under.
@@ -221,6 +232,20 @@ pub async fn resident(store: &Store, id: RecordId) -> Result<Option<ResidentView
             today,
         )
     });
+    let mut introduced: Vec<Introduced> = Vec::new();
+    for (_, visit) in &visits {
+        for id in &visit.referred_resources {
+            if introduced.iter().all(|i| i.id != *id) {
+                introduced.push(Introduced {
+                    id: *id,
+                    name: crate::features::resources::queries::resource(store, *id)
+                        .await
+                        .map(|r| r.name()),
+                    on: local_time::minute_at(visit.visited_at_ms as f64).date,
+                });
+            }
+        }
+    }
     let history: Vec<HistoryLine> = visits.into_iter().map(|(line, _)| line).collect();
     let lost_edits = people
         .my_device
@@ -243,6 +268,7 @@ pub async fn resident(store: &Store, id: RecordId) -> Result<Option<ResidentView
         history,
         lost_edits,
         has_draft: matches!(draft, Ok(Some(_))),
+        introduced,
         record: merged,
         resident,
     }))

@@ -166,6 +166,19 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
             <h3 class="section-title">{text::NEEDS_AT_A_GLANCE}</h3>
             <p class="needs">{view.needs.iter().map(|(need, n)| text::need_count(need.label_ja(), *n)).collect::<Vec<_>>().join("　")}</p>
         })}
+        {(!view.introduced.is_empty()).then(|| view! {
+            <h3 class="section-title">{text::SECTION_RESOURCES}</h3>
+            <ul class="list" data-introduced="">
+                {view.introduced.iter().cloned().map(|entry| view! {
+                    <li class="list-item">
+                        <a href=format!("/resources/{}", entry.id) class="resource-link" data-resource=entry.id.to_string()>
+                            <span class="watch-name">{entry.name.unwrap_or_else(|| text::RESOURCE_UNKNOWN.to_owned())}</span>
+                            <span class="resource-meta">{text::introduced_on(entry.on)}</span>
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         <h3 class="section-title">{text::VISITS_TITLE}{format!("（{total}件）")}</h3>
         <ul class="list visits">
             {move || history.iter().take(shown.get()).cloned().map(|line| view! { <HistoryItem line=line /> }).collect_view()}

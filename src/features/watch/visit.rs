@@ -68,6 +68,9 @@ struct Typed {
     signs: BTreeSet<WarningSign>,
     needs: BTreeSet<Need>,
     actions: BTreeSet<Action>,
+    /// Entries of the directory introduced (drafts from before they could be named have none).
+    #[serde(default)]
+    referred_resources: Vec<RecordId>,
     resources_note: String,
     follow_up_what: String,
     /// `YYYY-MM-DD` as the date input gives it ("" when not set).
@@ -87,6 +90,7 @@ impl Default for Typed {
             signs: BTreeSet::new(),
             needs: BTreeSet::new(),
             actions: BTreeSet::new(),
+            referred_resources: Vec::new(),
             resources_note: String::new(),
             follow_up_what: String::new(),
             follow_up_due: String::new(),
@@ -108,6 +112,7 @@ impl Typed {
             signs: visit.signs.clone(),
             needs: visit.needs.clone(),
             actions: visit.actions.clone(),
+            referred_resources: visit.referred_resources.clone(),
             resources_note: visit.resources_note.clone(),
             next_visit: visit
                 .follow_up
@@ -138,6 +143,7 @@ struct Fields {
     signs: RwSignal<BTreeSet<WarningSign>>,
     needs: RwSignal<BTreeSet<Need>>,
     actions: RwSignal<BTreeSet<Action>>,
+    referred_resources: RwSignal<Vec<RecordId>>,
     resources_note: RwSignal<String>,
     follow_up_what: RwSignal<String>,
     follow_up_due: RwSignal<String>,
@@ -157,6 +163,7 @@ impl Fields {
             signs: RwSignal::new(t.signs),
             needs: RwSignal::new(t.needs),
             actions: RwSignal::new(t.actions),
+            referred_resources: RwSignal::new(t.referred_resources),
             resources_note: RwSignal::new(t.resources_note),
             follow_up_what: RwSignal::new(t.follow_up_what),
             follow_up_due: RwSignal::new(t.follow_up_due),
@@ -176,6 +183,7 @@ impl Fields {
             signs: self.signs.get(),
             needs: self.needs.get(),
             actions: self.actions.get(),
+            referred_resources: self.referred_resources.get(),
             resources_note: self.resources_note.get(),
             follow_up_what: self.follow_up_what.get(),
             follow_up_due: self.follow_up_due.get(),
@@ -193,6 +201,7 @@ impl Fields {
         self.signs.set(t.signs);
         self.needs.set(t.needs);
         self.actions.set(t.actions);
+        self.referred_resources.set(t.referred_resources);
         self.resources_note.set(t.resources_note);
         self.follow_up_what.set(t.follow_up_what);
         self.follow_up_due.set(t.follow_up_due);
@@ -507,8 +516,9 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                 <summary data-section="actions">{text::SECTION_ACTIONS}</summary>
                 <ChecklistGroup legend=text::SECTION_ACTIONS options=Action::ALL.to_vec() chosen=fields.actions attribute="action" />
             </details>
-            <details class="section" open=!opened.resources_note.is_empty()>
+            <details class="section" open={!opened.resources_note.is_empty() || !opened.referred_resources.is_empty()}>
                 <summary data-section="resources">{text::SECTION_RESOURCES}</summary>
+                <crate::features::resources::ResourcePicker chosen=fields.referred_resources actions=fields.actions />
                 <FormField label=text::RESOURCES_NOTE field="resources_note" errors=errors>
                     <input type="text" name="resources_note"
                         maxlength=limits::visit::MAX_RESOURCES_NOTE_CHARS.to_string()
@@ -657,7 +667,7 @@ fn drafts_of(typed: &Typed, resident: RecordId, me: UserId) -> Result<Vec<Draft>
         signs: typed.signs.clone(),
         needs: typed.needs.clone(),
         actions: typed.actions.clone(),
-        referred_resources: Vec::new(),
+        referred_resources: typed.referred_resources.clone(),
         resources_note: typed.resources_note.trim().to_owned(),
         follow_up: next_visit.map(|next| VisitPlan {
             next_visit: Some(next),

@@ -178,6 +178,10 @@ impl Kind for Visit {
         Some((RecordKind::Resident, body.resident_id))
     }
 
+    fn references(body: &VisitBody) -> Vec<RecordId> {
+        body.referred_resources.clone()
+    }
+
     fn validate(body: &VisitBody, change: &Change, world: &dyn Context, errors: &mut Errors) {
         if !world.visible(RecordKind::Resident, body.resident_id) {
             errors.add("resident_id", Problem::UnknownReference);
@@ -201,6 +205,14 @@ impl Kind for Visit {
         }
         if body.referred_resources.len() > MAX_REFERRED_RESOURCES {
             errors.add("referred_resources", Problem::OutOfRange);
+        } else if crate::order::has_duplicates(&body.referred_resources) {
+            errors.add("referred_resources", Problem::Duplicate);
+        } else if body
+            .referred_resources
+            .iter()
+            .any(|r| !world.visible(RecordKind::Resource, *r))
+        {
+            errors.add("referred_resources", Problem::UnknownReference);
         }
         if let Some(next) = body.follow_up.as_ref().and_then(|f| f.next_visit) {
             let visit_day = body.visited_at_ms.div_euclid(86_400_000);

@@ -174,3 +174,41 @@ async fn the_public_page_lists_public_entries_only_by_category_and_place_without
     assert!(page.contains("乗附の&lt;script&gt;alert(1)&lt;/script&gt;サロン"));
     assert!(!page.contains("<script"));
 }
+
+#[tokio::test]
+async fn a_visit_may_name_the_entries_it_introduced_and_no_unknown_one() {
+    let app = app().await;
+    let volunteer = sign_in(&app, "vol1").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let (entry, resident) = (id(40), id(41));
+    let made = push(
+        &app,
+        &sc,
+        &[
+            in_district(&sc, entry, 0, Some(DistrictId(1))),
+            change(
+                &sc,
+                resident,
+                1,
+                super::test_support::resident(volunteer.user),
+            ),
+        ],
+    )
+    .await;
+    assert!(made.iter().all(|r| r["status"] == "accepted"), "{made:?}");
+    let visit_naming = |n: u8, referred: RecordId| {
+        let mut body = visit(resident, volunteer.user, "タクシーを紹介");
+        if let RecordBody::Visit(visit) = &mut body {
+            visit.referred_resources = vec![referred];
+        }
+        change(&volunteer, id(n), u32::from(n), body)
+    };
+    let results = push(&app, &volunteer, &[visit_naming(42, entry)]).await;
+    assert_eq!(status(&results), "accepted", "{results:?}");
+    let results = push(&app, &volunteer, &[visit_naming(43, id(99))]).await;
+    assert_eq!(status(&results), "invalid", "{results:?}");
+    assert_eq!(
+        results[0]["fields"][0]["field"], "referred_resources",
+        "{results:?}"
+    );
+}
