@@ -9,6 +9,14 @@ mod app;
 mod connectivity;
 pub mod engine;
 mod features;
+
+/// What the benchmark pages (`src/bin/bench_*.rs`) reach into besides the store: the
+/// directory's reads and the search index its screen builds.
+pub mod features_for_bench {
+    pub use crate::features::resources::queries::{
+        browser_nfkc, index as resource_index, resources,
+    };
+}
 mod local_time;
 mod nav;
 pub mod pwa;

@@ -1,4 +1,10 @@
-//! The page `cargo xtask bench visits` drives in headless Chromium (`bench/visits/index.html`).
+//! The page `cargo xtask bench visits` and `cargo xtask bench resources` drive in headless
+//! Chromium (`bench/visits/index.html`).
+//!
+//! For the directory: `bench_fill_resources` pulls a city's worth of entries (2,000) through
+//! the same path; `bench_search` times the search itself as the screen runs it per
+//! keystroke (the query folded with the browser's NFKC, every entry ranked), with its floor,
+//! a plain substring scan of the same folded texts.
 //!
 //! It fills the app's own database as a district's SC's phone holds it after a sync (500
 //! residents, 20,000 visits, one resident with 200 of them), through the app's own pull path
@@ -219,6 +225,158 @@ mod page {
         }
         store.close();
         Ok(ids[0].to_string())
+    }
+
+    /// Words a directory is made of, to make `count` believable entries.
+    const PLACES: [&str; 12] = [
+        "乗附",
+        "片岡",
+        "寺尾",
+        "佐野",
+        "大類",
+        "岩鼻",
+        "八幡",
+        "豊岡",
+        "長野",
+        "吉井",
+        "新町",
+        "倉賀野",
+    ];
+    const SERVICES: [(&str, &str, mimamori_core::kinds::Category); 12] = {
+        use mimamori_core::kinds::Category::*;
+        [
+            ("いきいきサロン", "いきいきさろん", Gathering),
+            (
+                "買い物支援ボランティア",
+                "かいものしえんぼらんてぃあ",
+                Shopping,
+            ),
+            ("おでかけタクシー", "おでかけたくしー", Transport),
+            ("配食サービス", "はいしょくさーびす", Meals),
+            ("お助け隊", "おたすけたい", Housework),
+            ("見守りネットワーク", "みまもりねっとわーく", Watching),
+            ("認知症カフェ", "にんちしょうかふぇ", Care),
+            ("福祉相談窓口", "ふくしそうだんまどぐち", Consultation),
+            (
+                "シルバー人材センター支部",
+                "しるばーじんざいせんたーしぶ",
+                Participation,
+            ),
+            ("体操クラブ", "たいそうくらぶ", Gathering),
+            ("移動販売", "いどうはんばい", Shopping),
+            ("草取りボランティア", "くさとりぼらんてぃあ", Housework),
+        ]
+    };
+    const PHRASES: [&str; 8] = [
+        "電球や電池の交換、草取り、ごみ出しなど、ちょっとした困りごとをお手伝いします。",
+        "公民館で体操とお茶の時間。どなたでも参加できます。",
+        "通院や買い物に出かけるときの送迎をします。",
+        "お弁当を家まで届け、そのときに様子をうかがいます。",
+        "介護や認知症のことを気軽に相談できます。",
+        "移動販売の車が家の近くまで来ます。",
+        "スマートフォンの使い方を一緒に練習します。",
+        "話し相手が欲しい方のお宅にうかがいます。",
+    ];
+
+    /// Pulls `count` directory entries as a city's directory (plus the district's), through
+    /// the pull path.
+    #[wasm_bindgen]
+    pub async fn bench_fill_resources(count: usize) -> Result<usize, JsValue> {
+        use mimamori_core::kinds::ResourcePatch;
+        let store = Store::open().await.map_err(fail)?;
+        let now = js_sys::Date::now() as i64;
+        let mut records = Vec::with_capacity(count);
+        for n in 0..count {
+            let (service, kana, category) = SERVICES[n % SERVICES.len()];
+            let place = PLACES[(n / SERVICES.len()) % PLACES.len()];
+            let at = now - 300 * DAY_MS + n as i64 * 60_000;
+            let id = RecordId::new_v7(
+                at as u64,
+                [(n % 251) as u8, (n / 251) as u8, 5, 5, 5, 5, 5, 5, 5, 5],
+            );
+            let entry = ResourcePatch {
+                name: Some(format!(
+                    "{place}{service}{}",
+                    n / (SERVICES.len() * PLACES.len()) + 1
+                )),
+                kana: Some(kana.to_owned()),
+                categories: Some(vec![category]),
+                operator: Some(format!("{place}地区 第2層協議体")),
+                when: Some("毎週火曜 10時〜12時".to_owned()),
+                audience: Some("地区にお住まいの方".to_owned()),
+                fee: Some(["無料", "100円", "実費"][n % 3].to_owned()),
+                description: Some(PHRASES[n % PHRASES.len()].to_owned()),
+                public: Some(n % 7 != 0),
+                checked_on: Some(CivilDate::from_days_since_epoch(
+                    (at / DAY_MS) - (n as i64 % 500),
+                )),
+                ..ResourcePatch::default()
+            };
+            records.push((at, SC, id, Body::Resource(entry)));
+        }
+        let mut seq = 1_000_000;
+        for chunk in records.chunks(PAGE) {
+            let page = PullResponse {
+                records: chunk
+                    .iter()
+                    .map(|(at, author, id, body)| {
+                        seq += 1;
+                        pulled(seq, *author, *at, *id, body.clone())
+                    })
+                    .collect(),
+                cursor: seq,
+                more: true,
+            };
+            if !store.apply_pull_page(TOKEN, &page).await.map_err(fail)? {
+                return Err(JsValue::from_str("the session was not kept"));
+            }
+        }
+        store.close();
+        Ok(count)
+    }
+
+    /// The search as the directory's screen runs it on each keystroke, for each of
+    /// `queries`, `runs` times: `[search ms…, floor ms…]` (the floor: a plain substring scan
+    /// of the same folded texts for the same folded query, no ranking).
+    #[wasm_bindgen]
+    pub async fn bench_search(queries: Vec<String>, runs: usize) -> Result<Vec<f64>, JsValue> {
+        use mimamori::features_for_bench::{browser_nfkc, resource_index, resources};
+        use mimamori_core::search;
+        let store = Store::open().await.map_err(fail)?;
+        let items = resources(&store).await;
+        store.close();
+        if items.is_empty() {
+            return Err(JsValue::from_str("no entries"));
+        }
+        let index = resource_index(&items);
+        let mut times = Vec::new();
+        let mut floors = Vec::new();
+        let mut found = 0;
+        for _ in 0..runs {
+            for query in &queries {
+                let started = now_ms();
+                let terms = search::query_terms(query, &browser_nfkc);
+                found += search::search(&terms, &index).len();
+                times.push(now_ms() - started);
+
+                let started = now_ms();
+                let terms = search::query_terms(query, &browser_nfkc);
+                found += index
+                    .iter()
+                    .filter(|fields| {
+                        terms
+                            .iter()
+                            .all(|t| fields.iter().any(|f| f.folded.contains(t.as_str())))
+                    })
+                    .count();
+                floors.push(now_ms() - started);
+            }
+        }
+        if found == 0 {
+            return Err(JsValue::from_str("no query found anything"));
+        }
+        times.extend(floors);
+        Ok(times)
     }
 
     /// Starts the real app on the filled database.

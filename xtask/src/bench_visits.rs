@@ -167,7 +167,7 @@ async fn repeat(browser: &Browser, call_js: &str) -> anyhow::Result<Vec<f64>> {
     Ok(times)
 }
 
-fn numbers(value: Value) -> anyhow::Result<Vec<f64>> {
+pub(crate) fn numbers(value: Value) -> anyhow::Result<Vec<f64>> {
     value
         .as_array()
         .context("a list of numbers")?
@@ -182,12 +182,12 @@ fn sorted(values: &[f64]) -> Vec<f64> {
     values
 }
 
-fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     percentile(values, 0.5)
 }
 
 /// The nearest-rank percentile.
-fn percentile(values: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
     let values = sorted(values);
     if values.is_empty() {
         return f64::NAN;

@@ -6,10 +6,12 @@
 //! - `test`: install what is missing, then formatting, clippy, native tests, wasm tests in
 //!   headless Chromium and the end-to-end browser tests; ends with one summary line.
 //! - `bench`: measured figures (wasm size, first-visit bytes, offline start time);
-//!   `bench sync`: the sync engine's saves, push and pull beside their floors.
+//!   `bench sync`: the sync engine's saves, push and pull beside their floors;
+//!   `bench visits`: the 見守り screens; `bench resources`: the directory's search.
 //! - `sim [--steps N] [--seed S]`: a long run of the seeded sync simulation.
 
 mod bench;
+mod bench_resources;
 mod bench_sync;
 mod bench_visits;
 mod build;
