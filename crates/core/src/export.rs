@@ -12,7 +12,7 @@ const HEADINGS: [&str; 5] = ["記録した日時", "種類", "対象の方", "�
 
 /// One CSV field: quoted when it holds a comma, a quote or a line break; a field that a
 /// spreadsheet would run as a formula (=, +, -, @) is kept as text.
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {

@@ -13,6 +13,7 @@
 pub mod account;
 pub mod api;
 pub mod calendar;
+pub mod directory_csv;
 pub mod districts;
 pub mod export;
 pub mod hlc;

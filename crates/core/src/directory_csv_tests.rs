@@ -1,0 +1,149 @@
+use super::*;
+
+const NOW_MS: i64 = 1_795_000_000_000; // 2026-11-18
+
+fn headings() -> Vec<String> {
+    COLUMNS.iter().map(|c| (*c).to_owned()).collect()
+}
+
+fn cells(values: &[(&str, &str)]) -> Vec<String> {
+    COLUMNS
+        .iter()
+        .map(|c| {
+            values
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| (*v).to_owned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn entry() -> ResourcePatch {
+    ResourcePatch {
+        name: Some("おとしよりぐるりんタクシー".into()),
+        kana: Some("おとしよりぐるりんたくしー".into()),
+        categories: Some(vec![Category::Transport, Category::Consultation]),
+        operator: Some("高崎市".into()),
+        fee: Some("=1回100円".into()),
+        apply_first: Some(true),
+        phone: Some("027-321-1319".into()),
+        description: Some("通院に、\n買い物に。".into()),
+        checked_on: CivilDate::new(2026, 10, 1),
+        public: Some(true),
+        ..ResourcePatch::default()
+    }
+}
+
+#[test]
+fn an_export_reads_back_as_the_same_entry() {
+    let id = RecordId::new_v7(1_700_000_000_000, [1; 10]);
+    let csv = export_csv(&[(id, entry())]);
+    assert!(csv.starts_with("\u{FEFF}ID,名称,よみがな,分類,"));
+    // A cell that would run as a formula is kept as text; categories in words.
+    assert!(csv.contains(",'=1回100円,"), "{csv}");
+    assert!(csv.contains("移動支援、相談窓口"), "{csv}");
+    let row = export_row(id, &entry());
+    let at = read_headings(&headings()).unwrap();
+    let read = read_row(2, &row, &at, Some(DistrictId(1)), NOW_MS);
+    assert_eq!(read.id, Some(id));
+    let read = read.entry.unwrap();
+    assert_eq!(changed_fields(&entry(), &read), None, "{read:?}");
+}
+
+#[test]
+fn headings_in_any_order_and_only_name_and_category_required() {
+    let at = read_headings(&["分類".into(), "\u{FEFF}名称".into(), "".into()]).unwrap();
+    let read = read_row(
+        2,
+        &["買い物支援".into(), "とくし丸".into(), "".into()],
+        &at,
+        None,
+        NOW_MS,
+    );
+    let entry = read.entry.unwrap();
+    assert_eq!(entry.name.as_deref(), Some("とくし丸"));
+    assert_eq!(entry.categories, Some(vec![Category::Shopping]));
+    // Left empty, it stays internal.
+    assert_eq!(entry.public, Some(false));
+
+    let problems = read_headings(&["名前".into(), "分類".into()]).unwrap_err();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].message.contains("知らない見出し"));
+    assert!(problems[1].message.contains("「名称」の列がありません"));
+}
+
+#[test]
+fn each_problem_is_said_in_japanese_under_its_column() {
+    let at = read_headings(&headings()).unwrap();
+    let read = read_row(
+        5,
+        &cells(&[
+            ("名称", ""),
+            ("分類", "買い物、移動支援"),
+            ("申込", "たぶん"),
+            ("最終確認日", "来週"),
+            ("電話", "027-321-1319\u{0}"),
+            ("ID", "abc"),
+        ]),
+        &at,
+        Some(DistrictId(1)),
+        NOW_MS,
+    );
+    assert_eq!(read.row, 5);
+    let problems = read.entry.unwrap_err();
+    let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
+    for column in ["ID", "分類", "申込", "最終確認日", "名称", "電話"] {
+        assert!(columns.contains(&column), "{column}: {problems:?}");
+    }
+    let category = problems.iter().find(|p| p.column == "分類").unwrap();
+    assert!(category
+        .message
+        .contains("「買い物」という分類はありません"));
+    assert!(problems.iter().all(|p| !p.message.is_empty()));
+}
+
+#[test]
+fn dates_as_excel_rewrites_them_and_a_future_check_is_refused() {
+    let at = read_headings(&headings()).unwrap();
+    for written in ["2026-10-01", "2026/10/01", "2026/10/1", "2026年10月1日"] {
+        let read = read_row(
+            2,
+            &cells(&[("名称", "a"), ("分類", "相談窓口"), ("最終確認日", written)]),
+            &at,
+            None,
+            NOW_MS,
+        );
+        assert_eq!(
+            read.entry.unwrap().checked_on,
+            CivilDate::new(2026, 10, 1),
+            "{written}"
+        );
+    }
+    let read = read_row(
+        2,
+        &cells(&[
+            ("名称", "a"),
+            ("分類", "相談窓口"),
+            ("最終確認日", "2030-01-01"),
+        ]),
+        &at,
+        None,
+        NOW_MS,
+    );
+    assert_eq!(read.entry.unwrap_err()[0].column, "最終確認日");
+}
+
+#[test]
+fn an_update_sets_only_what_changed_and_an_empty_text_cell_clears() {
+    let held = entry();
+    let mut incoming = entry();
+    incoming.fee = None;
+    incoming.when = Some("平日".into());
+    incoming.apply_first = None;
+    let patch = changed_fields(&held, &incoming).unwrap();
+    assert_eq!(patch.fee.as_deref(), Some(""));
+    assert_eq!(patch.when.as_deref(), Some("平日"));
+    assert_eq!(patch.apply_first, None);
+    assert_eq!(patch.name, None);
+}
