@@ -4,6 +4,8 @@
 //! Reading bytes (UTF-8 or Shift_JIS) and splitting CSV are the server's; these rules are
 //! pure, so the phone could use them too.
 
+use serde::{Deserialize, Serialize};
+
 use crate::calendar::CivilDate;
 use crate::hlc::Hlc;
 use crate::kinds::{Category, ResourcePatch};
@@ -427,6 +429,138 @@ pub fn changed_fields(held: &ResourcePatch, incoming: &ResourcePatch) -> Option<
         public
     );
     any.then_some(patch)
+}
+
+/// What importing a file would do, row by row (`POST /api/v1/resources/import`): nothing is
+/// saved by the server; the coordinator's phone saves the rows, all or none, once `ok`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// No problem anywhere: every row can be saved.
+    pub ok: bool,
+    /// How the file was read: `utf-8` or `shift_jis`.
+    pub encoding: String,
+    /// Problems with the headings (then no row is read).
+    pub headings: Vec<ImportProblem>,
+    pub rows: Vec<ImportRow>,
+}
+
+/// A problem in a cell, or with the headings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    pub column: String,
+    pub message: String,
+}
+
+impl From<CellProblem> for ImportProblem {
+    fn from(p: CellProblem) -> Self {
+        Self {
+            column: p.column,
+            message: p.message,
+        }
+    }
+}
+
+/// What a row would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    /// A new entry.
+    Create,
+    /// Changes an entry already there (named by its ID, or by its name).
+    Update,
+    /// Says what is already there: nothing to save.
+    Unchanged,
+    /// Has problems: nothing of the file is saved until they are fixed.
+    Refused,
+}
+
+/// One data row: its number in the spreadsheet, its name, what it would do, the entry it
+/// updates, the fields to save, and its problems.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRow {
+    pub row: usize,
+    pub name: String,
+    pub action: ImportAction,
+    pub id: Option<RecordId>,
+    pub entry: Option<ResourcePatch>,
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Decides each row against the entries already kept in the file's scope (`held`): a row
+/// with an ID updates that entry (which must be in scope); one without, the entry of the
+/// same name, if any; else it is new. Two rows for one entry are refused.
+pub fn plan_import(
+    readings: Vec<RowReading>,
+    held: &[(RecordId, ResourcePatch)],
+) -> Vec<ImportRow> {
+    let mut rows: Vec<ImportRow> = Vec::new();
+    let mut claimed: Vec<(RecordId, usize)> = Vec::new();
+    let mut new_names: Vec<(String, usize)> = Vec::new();
+    for reading in readings {
+        let RowReading { row, id, entry } = reading;
+        let mut problems: Vec<ImportProblem> = Vec::new();
+        let name = match &entry {
+            Ok(entry) => entry.name.clone().unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let target = match id {
+            Some(id) => match held.iter().find(|(h, _)| *h == id) {
+                Some(found) => Some(found),
+                None => {
+                    problems.push(ImportProblem {
+                        column: "ID".into(),
+                        message: "このIDの社会資源は、ここにはありません。新しく加える行はIDを空欄にしてください。".into(),
+                    });
+                    None
+                }
+            },
+            None => held
+                .iter()
+                .find(|(_, h)| !name.is_empty() && h.name.as_deref() == Some(name.as_str())),
+        };
+        if let Some((target_id, _)) = target {
+            if let Some((_, first)) = claimed.iter().find(|(c, _)| c == target_id) {
+                problems.push(ImportProblem {
+                    column: String::new(),
+                    message: format!("{first}行目と同じ社会資源です。1行にまとめてください。"),
+                });
+            } else {
+                claimed.push((*target_id, row));
+            }
+        } else if !name.is_empty() && id.is_none() {
+            if let Some((_, first)) = new_names.iter().find(|(n, _)| *n == name) {
+                problems.push(ImportProblem {
+                    column: "名称".into(),
+                    message: format!("{first}行目と同じ名称です。1行にまとめてください。"),
+                });
+            } else {
+                new_names.push((name.clone(), row));
+            }
+        }
+        let (action, save) = match entry {
+            Err(cells) => {
+                problems.extend(cells.into_iter().map(ImportProblem::from));
+                (ImportAction::Refused, None)
+            }
+            Ok(_) if !problems.is_empty() => (ImportAction::Refused, None),
+            Ok(entry) => match target {
+                Some((_, held)) => match changed_fields(held, &entry) {
+                    Some(patch) => (ImportAction::Update, Some(patch)),
+                    None => (ImportAction::Unchanged, None),
+                },
+                None => (ImportAction::Create, Some(entry)),
+            },
+        };
+        rows.push(ImportRow {
+            row,
+            name,
+            action,
+            id: target.map(|(id, _)| *id),
+            entry: save,
+            problems,
+        });
+    }
+    rows
 }
 
 #[cfg(test)]

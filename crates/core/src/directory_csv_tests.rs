@@ -147,3 +147,77 @@ fn an_update_sets_only_what_changed_and_an_empty_text_cell_clears() {
     assert_eq!(patch.apply_first, None);
     assert_eq!(patch.name, None);
 }
+
+#[test]
+fn an_import_creates_updates_or_leaves_each_row_and_refuses_two_rows_for_one_entry() {
+    let at = read_headings(&headings()).unwrap();
+    let held_id = RecordId::new_v7(1_700_000_000_000, [2; 10]);
+    let held = vec![(held_id, entry())];
+    let read =
+        |row: usize, values: &[(&str, &str)]| read_row(row, &cells(values), &at, None, NOW_MS);
+    let same = read_row(2, &export_row(held_id, &entry()), &at, None, NOW_MS);
+    let rows = plan_import(
+        vec![
+            same.clone(),
+            read(3, &[("名称", "とくし丸"), ("分類", "買い物支援")]),
+            read(4, &[("名称", "とくし丸"), ("分類", "買い物支援")]),
+            read(
+                5,
+                &[
+                    ("名称", "おとしよりぐるりんタクシー"),
+                    ("分類", "移動支援"),
+                    ("公開", "公開"),
+                ],
+            ),
+        ],
+        &held,
+    );
+    let actions: Vec<ImportAction> = rows.iter().map(|r| r.action).collect();
+    assert_eq!(
+        actions,
+        [
+            ImportAction::Unchanged,
+            ImportAction::Create,
+            ImportAction::Refused,
+            ImportAction::Refused
+        ]
+    );
+    assert!(
+        rows[2].problems[0].message.contains("3行目と同じ名称"),
+        "{:?}",
+        rows[2]
+    );
+    assert!(
+        rows[3].problems[0].message.contains("2行目と同じ社会資源"),
+        "{:?}",
+        rows[3]
+    );
+
+    // By name, without an ID: an update of what changed.
+    let rows = plan_import(
+        vec![read(
+            2,
+            &[
+                ("名称", "おとしよりぐるりんタクシー"),
+                ("分類", "移動支援、相談窓口"),
+                ("費用", "無料"),
+                ("公開", "公開"),
+            ],
+        )],
+        &held,
+    );
+    assert_eq!(rows[0].action, ImportAction::Update);
+    assert_eq!(rows[0].id, Some(held_id));
+    assert_eq!(rows[0].entry.as_ref().unwrap().fee.as_deref(), Some("無料"));
+    // An ID from elsewhere is refused.
+    let stranger = RecordId::new_v7(1_700_000_000_001, [3; 10]).to_string();
+    let rows = plan_import(
+        vec![read(
+            2,
+            &[("ID", &stranger), ("名称", "x"), ("分類", "相談窓口")],
+        )],
+        &held,
+    );
+    assert_eq!(rows[0].action, ImportAction::Refused);
+    assert_eq!(rows[0].problems[0].column, "ID");
+}

@@ -6,6 +6,7 @@ mod districts;
 pub mod error;
 mod health;
 mod public;
+mod resources;
 mod salons;
 mod sync;
 
@@ -103,6 +104,7 @@ pub fn router_with_api(state: AppState, extra: Router<AppState>) -> Router {
         .merge(auth::routes())
         .merge(devices::routes())
         .merge(salons::routes())
+        .merge(resources::routes())
         .merge(sync::routes())
         .merge(extra)
         // Must come after every route: it is applied to the routes that exist when called.

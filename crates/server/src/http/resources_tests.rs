@@ -212,3 +212,183 @@ async fn a_visit_may_name_the_entries_it_introduced_and_no_unknown_one() {
         "{results:?}"
     );
 }
+
+/// Sends `bytes` as a file to `path`; the status and the raw answer.
+async fn send_file(
+    app: &axum::Router,
+    by: &Signed,
+    method: &str,
+    path: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Vec<u8>) {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {}", by.token))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(bytes))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    (
+        status,
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+async fn preview(
+    app: &axum::Router,
+    by: &Signed,
+    query: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, serde_json::Value) {
+    let (status, body) = send_file(
+        app,
+        by,
+        "POST",
+        &format!("/api/v1/resources/import?{query}"),
+        bytes,
+    )
+    .await;
+    (status, serde_json::from_slice(&body).unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_coordinators_list_goes_out_to_excel_and_comes_back_in_shift_jis_all_or_nothing() {
+    let app = app().await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let volunteer = sign_in(&app, "vol1").await;
+    let city = sign_in(&app, "city").await;
+    let entry_id = id(50);
+    let pushed = push(
+        &app,
+        &sc,
+        &[in_district(&sc, entry_id, 0, Some(DistrictId(1)))],
+    )
+    .await;
+    assert_eq!(status(&pushed), "accepted");
+
+    // Out: the district's entries, as Excel opens them; only for those who keep them.
+    let (code, csv) = send_file(
+        &app,
+        &sc,
+        "GET",
+        "/api/v1/resources/export.csv?district=1",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("\u{FEFF}ID,名称,よみがな,分類,"), "{csv}");
+    assert!(
+        csv.contains(&format!("{entry_id},ぐるりんタクシー,てすと,移動支援,")),
+        "{csv}"
+    );
+    for (by, path) in [
+        (&volunteer, "/api/v1/resources/export.csv?district=1"),
+        (&sc, "/api/v1/resources/export.csv"),
+        (&sc, "/api/v1/resources/export.csv?district=2"),
+        (&city, "/api/v1/resources/export.csv?district=1"),
+    ] {
+        let (code, _) = send_file(&app, by, "GET", path, Vec::new()).await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (code, _) = send_file(
+        &app,
+        &city,
+        "GET",
+        "/api/v1/resources/export.csv",
+        Vec::new(),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK);
+
+    // In, as Japanese Excel saves it: Shift_JIS, the exported row changed and a new one.
+    let edited = csv.replace(
+        "ぐるりんタクシー,てすと,移動支援,",
+        "ぐるりんタクシー,てすと,移動支援、相談窓口,",
+    )
+        + ",とくし丸,とくしまる,買い物支援,,,,,,,不要,,,,移動スーパー,2026-11-01,公開\r\n";
+    let (sjis, _, lossy) = encoding_rs::SHIFT_JIS.encode(edited.trim_start_matches('\u{FEFF}'));
+    assert!(!lossy);
+    let (code, plan) = preview(&app, &sc, "district=1", sjis.to_vec()).await;
+    assert_eq!(code, StatusCode::OK, "{plan}");
+    assert_eq!(plan["ok"], true, "{plan}");
+    assert_eq!(plan["encoding"], "shift_jis");
+    let actions: Vec<&str> = plan["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["update", "create"], "{plan}");
+    assert_eq!(plan["rows"][1]["row"], 3);
+
+    // A bad row: refused with its row number, in Japanese; the rest would wait for it.
+    let bad = format!("{edited},ゆうやけ食堂,,配食,,,,,,,たぶん,,,,,,公開\r\n");
+    let (_, plan) = preview(&app, &sc, "district=1&encoding=utf-8", bad.into_bytes()).await;
+    assert_eq!(plan["ok"], false, "{plan}");
+    let refused = &plan["rows"][2];
+    assert_eq!(refused["row"], 4, "{plan}");
+    assert_eq!(refused["action"], "refused");
+    let said: Vec<&str> = refused["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("「配食」という分類はありません")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|m| m.contains("「必要」か「不要」")),
+        "{said:?}"
+    );
+    // Nothing was saved by asking.
+    assert_eq!(pull_ids(&app, &sc).await.len(), 1);
+
+    // The phone saves the planned rows; the same file again then changes nothing.
+    let (_, plan) = preview(&app, &sc, "district=1", sjis.to_vec()).await;
+    let mut changes = Vec::new();
+    for (n, row) in plan["rows"].as_array().unwrap().iter().enumerate() {
+        let entry: ResourcePatch = serde_json::from_value(row["entry"].clone()).unwrap();
+        let target = row["id"]
+            .as_str()
+            .map_or(id(60 + n as u8), |i| i.parse().unwrap());
+        let mut change = change(&sc, target, 10 + n as u32, RecordBody::Resource(entry));
+        if row["action"] == "update" {
+            change.base = Some(change.stamp);
+        }
+        changes.push(change);
+    }
+    let saved = push(&app, &sc, &changes).await;
+    assert!(saved.iter().all(|r| r["status"] == "accepted"), "{saved:?}");
+    let (_, again) = preview(&app, &sc, "district=1", sjis.to_vec()).await;
+    let actions: Vec<&str> = again["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["unchanged", "unchanged"], "{again}");
+
+    // A volunteer may not import; a file that is not text is said so.
+    let (code, _) = preview(&app, &volunteer, "district=1", sjis.to_vec()).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    let (code, answer) = preview(
+        &app,
+        &sc,
+        "district=1&encoding=utf-8",
+        vec![0xff, 0xfe, 0x00],
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+}
