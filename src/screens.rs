@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::features::reports::ReportsPage;
-use crate::features::resources::{ResourcePage, ResourceShowPage, ResourcesPage};
+use crate::features::resources::{ResourceEditPage, ResourcePage, ResourceShowPage, ResourcesPage};
 use crate::features::salons::{
     AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
 };
@@ -85,7 +85,11 @@ fn screen(path: &str) -> AnyView {
             view! { <AttendancePage /> }.into_any()
         }),
         ["resources"] => with(vec![], || view! { <ResourcesPage /> }.into_any()),
+        ["resources", "new"] => with(vec![], || view! { <ResourceEditPage /> }.into_any()),
         ["resources", id] => with(vec![("id", id)], || view! { <ResourcePage /> }.into_any()),
+        ["resources", id, "edit"] => with(vec![("id", id)], || {
+            view! { <ResourceEditPage /> }.into_any()
+        }),
         ["resources", id, "show"] => with(vec![("id", id)], || {
             view! { <ResourceShowPage /> }.into_any()
         }),

@@ -5,6 +5,18 @@ pub const APP_NAME: &str = "見守り手帳";
 pub const RESOURCE_REFUSED: &str =
     "この社会資源の変更は受け付けられませんでした。今の内容を見て、もう一度直してください。";
 pub const RESOURCE_EDIT: &str = "社会資源を直す";
+pub const RESOURCE_ADD: &str = "社会資源を加える";
+pub const RESOURCE_EDIT_KEEPERS_ONLY: &str =
+    "社会資源まとめを直せるのは、その地区の生活支援コーディネーター（SC）と、市内全域の情報は市の担当者です。";
+pub const RESOURCE_NAME: &str = "名称";
+pub const RESOURCE_KANA: &str = "よみがな（ひらがな）";
+pub const RESOURCE_VISIBILITY: &str = "公開するか";
+pub const RESOURCE_PUBLIC: &str = "公開（だれにでも見せてよい）";
+pub const RESOURCE_PHONE: &str = "電話番号（団体・窓口の番号）";
+pub const RESOURCE_APPLY_FIRST: &str = "申込みが必要";
+pub const RESOURCE_HAS_PICKUP: &str = "送迎あり";
+pub const RESOURCE_IS_BARRIER_FREE: &str = "バリアフリー";
+pub const RESOURCE_CHECKED_TODAY: &str = "今日確認した";
 pub const CRASH_TITLE: &str = "見守り手帳が止まりました";
 pub const CRASH_BODY: &str =
     "アプリの不具合です。保存した記録と書きかけの内容は、この電話に残っています。開き直してください。";
@@ -106,6 +118,21 @@ pub fn resources_filter_summary(category: Option<&str>, whole_city: bool) -> Str
         "絞り込み：{}／{place}",
         category.unwrap_or(RESOURCES_ALL_CATEGORIES)
     )
+}
+
+pub fn desk_stale_resources(count: usize) -> String {
+    format!("1年以上確認していない社会資源（{count}件）")
+}
+
+pub fn last_checked(date: Option<mimamori_core::calendar::CivilDate>) -> String {
+    match date {
+        Some(date) => format!("最終確認 {}", date_ja(date)),
+        None => "まだ確認していません".to_owned(),
+    }
+}
+
+pub fn resource_saved(name: &str) -> String {
+    format!("「{name}」を保存しました")
 }
 
 /// When an entry was introduced to a resident.

@@ -209,16 +209,24 @@ impl Store {
                 .as_ref()
                 .and_then(js_district)
                 .or_else(|| existing.as_ref().and_then(js_district));
-            let district = recorded
-                .or(draft.district)
-                .or_else(|| me.districts.first().copied())
-                .filter(|d| me.districts.contains(d))
-                .ok_or(SaveError::NoDistrict)?;
+            // A kind that may be city-wide (the directory's entries) is so when its record
+            // already is, or when it is made by someone of no district (the city).
+            let may_be_city_wide = !draft.body.kind().needs_district();
+            let district = match recorded {
+                Some(district) => Some(district),
+                None if may_be_city_wide && existing.is_some() => None,
+                None => draft.district.or_else(|| me.districts.first().copied()),
+            };
+            let district = match district {
+                Some(d) if me.districts.contains(&d) => Some(d),
+                None if may_be_city_wide => None,
+                _ => return Err(SaveError::NoDistrict),
+            };
             let stamp = stamp_after(last_stamp.as_deref(), me.device_id.0 as u64, now_ms as u64);
             last_stamp = Some(stamp.to_string());
             let change = Change {
                 id,
-                district_id: Some(district),
+                district_id: district,
                 author: me.user_id,
                 device: me.device_id,
                 stamp,

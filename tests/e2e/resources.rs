@@ -144,3 +144,44 @@ async fn a_visit_names_the_entry_introduced_and_the_residents_page_shows_it() ->
     assert!(shown.contains("に紹介"), "{shown}");
     phone.close().await
 }
+
+#[tokio::test]
+async fn a_coordinator_adds_an_entry_and_a_stale_one_leaves_the_desk_once_checked(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+
+    // A new entry of the district, internal by default.
+    sc.tap("[data-nav=resources]").await?;
+    sc.tap("[data-action=add-resource]").await?;
+    fill(&sc, "input[name=name]", "乗附 ゆうやけ食堂").await?;
+    fill(&sc, "input[name=kana]", "のりつけ ゆうやけしょくどう").await?;
+    sc.tap("[data-category=meals]").await?;
+    fill(&sc, "input[name=fee]", "1食300円").await?;
+    sc.tap("[data-action=save-resource]").await?;
+    wait_for(&sc, "[data-action=edit-resource]").await?;
+    assert!(text_of(&sc, ".page-title").await?.contains("ゆうやけ食堂"));
+    assert!(
+        present(&sc, "[data-internal]").await?,
+        "a new entry is internal until made public"
+    );
+    sc.tap("[data-nav=resources]").await?;
+    search_finds(&sc, "ゆうやけ", "乗附 ゆうやけ食堂").await?;
+
+    // The desk lists what nobody checked for a year; checking it today takes it off.
+    sc.client.goto(&server.url("/desk")).await?;
+    wait_for(&sc, "[data-desk=stale-resources]").await?;
+    assert!(text_of(&sc, "main").await?.contains("乗附 社会資源マップ"));
+    sc.tap("[data-desk=stale-resources] + ul .resource-link")
+        .await?;
+    sc.tap("[data-action=checked-today]").await?;
+    sc.tap("[data-action=save-resource]").await?;
+    wait_for(&sc, "[data-action=edit-resource]").await?;
+    assert!(!present(&sc, "[data-stale]").await?);
+    sc.client.goto(&server.url("/desk")).await?;
+    wait_for(&sc, "[data-desk=concerns]").await?;
+    assert!(!present(&sc, "[data-desk=stale-resources]").await?);
+    sc.close().await
+}

@@ -24,6 +24,8 @@ pub fn id_param() -> Option<RecordId> {
 struct Page {
     item: ResourceItem,
     place: String,
+    /// The person keeps this entry (its district's SC, or the city for a city-wide one).
+    keeper: bool,
 }
 
 #[component]
@@ -37,6 +39,9 @@ pub fn ResourcePage() -> impl IntoView {
             let store = store.get()?;
             let item = queries::resource(&store, id?).await?;
             let session = store.session().await.ok().flatten();
+            let keeper = session
+                .as_ref()
+                .is_some_and(|s| super::keeps(&s.me, item.district));
             let place = match item.district {
                 None => text::CITY_WIDE.to_owned(),
                 Some(d) => session
@@ -44,7 +49,11 @@ pub fn ResourcePage() -> impl IntoView {
                     .map(|x| format!("{}地区", x.name))
                     .unwrap_or_default(),
             };
-            Some(Page { item, place })
+            Some(Page {
+                item,
+                place,
+                keeper,
+            })
         },
     );
     view! {
@@ -64,7 +73,11 @@ pub fn ResourcePage() -> impl IntoView {
 
 #[component]
 fn EntryView(page: Page) -> impl IntoView {
-    let Page { item, place } = page;
+    let Page {
+        item,
+        place,
+        keeper,
+    } = page;
     let entry = item.entry.clone();
     let id = item.id;
     let today = local_time::today();
@@ -118,6 +131,9 @@ fn EntryView(page: Page) -> impl IntoView {
             <a href=format!("/salons/{salon}") class="button" data-action="resource-salon">{text::RESOURCE_SALON}</a>
         })}
         {public.then(|| view! { <Handout text=handout /> })}
+        {keeper.then(|| view! {
+            <a href=format!("/resources/{id}/edit") class="button" data-action="edit-resource">{text::RESOURCE_EDIT}</a>
+        })}
     }
 }
 

@@ -17,6 +17,8 @@ const FIRST_ROWS: usize = 40;
 #[derive(Clone)]
 struct Directory {
     signed_in: bool,
+    /// The person keeps some of the directory (a district's SC, the city).
+    keeper: bool,
     items: Vec<ResourceItem>,
     index: Vec<Vec<search::Field>>,
     my_districts: Vec<mimamori_core::record::DistrictId>,
@@ -41,6 +43,10 @@ pub fn ResourcesPage() -> impl IntoView {
             let index = queries::index(&items);
             Some(Directory {
                 signed_in: session.is_some(),
+                keeper: session.as_ref().is_some_and(|s| {
+                    super::keeps(&s.me, None)
+                        || s.me.districts.iter().any(|d| super::keeps(&s.me, Some(*d)))
+                }),
                 my_districts: session
                     .as_ref()
                     .map(|s| s.me.districts.clone())
@@ -65,6 +71,9 @@ pub fn ResourcesPage() -> impl IntoView {
                 }.into_any(),
                 Some(Some(directory)) if directory.items.is_empty() => view! {
                     <p class="empty-message">{text::RESOURCES_EMPTY}</p>
+                    {directory.keeper.then(|| view! {
+                        <a href="/resources/new" class="button wide" data-action="add-resource">{text::RESOURCE_ADD}</a>
+                    })}
                 }.into_any(),
                 Some(Some(directory)) => view! { <DirectoryView directory=directory /> }.into_any(),
             })}
@@ -91,6 +100,7 @@ fn DirectoryView(directory: Directory) -> impl IntoView {
         index,
         my_districts,
         districts,
+        keeper,
         ..
     } = directory;
     let items = StoredValue::new(items);
@@ -206,5 +216,8 @@ fn DirectoryView(directory: Directory) -> impl IntoView {
                 })}
             }.into_any()
         }}
+        {keeper.then(|| view! {
+            <a href="/resources/new" class="button wide" data-action="add-resource">{text::RESOURCE_ADD}</a>
+        })}
     }
 }

@@ -14,6 +14,8 @@ pub struct ResourceItem {
     /// `None`: city-wide.
     pub district: Option<DistrictId>,
     pub entry: ResourcePatch,
+    /// What an edit of it has seen.
+    pub base: Option<mimamori_core::hlc::Hlc>,
 }
 
 impl ResourceItem {
@@ -105,11 +107,13 @@ pub fn index(items: &[ResourceItem]) -> Vec<Vec<Field>> {
 }
 
 fn resource_item(record: &LocalRecord) -> Option<ResourceItem> {
-    match record.live()?.current()? {
+    let state = record.live()?;
+    match state.current()? {
         Body::Resource(entry) => Some(ResourceItem {
             id: record.id.parse().ok()?,
             district: record.district_id,
             entry,
+            base: state.newest_stamp(),
         }),
         _ => None,
     }

@@ -208,6 +208,7 @@ fn DeskBody(desk: Desk) -> impl IntoView {
             }).collect_view().into_any()
         }}
         <crate::features::salons::AbsenceSuggestions />
+        <crate::features::resources::StaleResources />
         <h3 class="section-title" data-desk="unassigned">{text::desk_unassigned(unassigned.len())}</h3>
         <ul class="list">
             {unassigned.into_iter().map(|(id, name)| view! { <li>{resident_link(id, &name)}</li> }).collect_view()}
