@@ -123,6 +123,48 @@ async fn get_as<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiFa
     read(response).await
 }
 
+/// The directory's entries of `district` (none: city-wide) as the CSV the server writes.
+pub async fn export_resources(
+    token: &str,
+    district: Option<DistrictId>,
+) -> Result<String, ApiFailure> {
+    let path = match district {
+        Some(d) => format!("/api/v1/resources/export.csv?district={}", d.0),
+        None => "/api/v1/resources/export.csv".to_owned(),
+    };
+    let response = Request::get(&path)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    if !response.ok() {
+        return read::<()>(response).await.map(|()| String::new());
+    }
+    response.text().await.map_err(|_| ApiFailure::Offline)
+}
+
+/// What importing `file` into the entries of `district` would do (nothing is saved).
+pub async fn preview_import(
+    token: &str,
+    district: Option<DistrictId>,
+    encoding: &str,
+    file: &[u8],
+) -> Result<mimamori_core::directory_csv::ImportPreview, ApiFailure> {
+    let mut path = format!("/api/v1/resources/import?encoding={encoding}");
+    if let Some(d) = district {
+        path.push_str(&format!("&district={}", d.0));
+    }
+    let response = Request::post(&path)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "text/csv")
+        .body(js_sys::Uint8Array::from(file))
+        .map_err(|_| ApiFailure::Offline)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}
+
 /// The people who work in a district (names and roles), for saying who made a visit and
 /// choosing whom a follow-up goes to.
 pub async fn people(token: &str, district: DistrictId) -> Result<Vec<Person>, ApiFailure> {

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use crate::features::reports::ReportsPage;
-use crate::features::resources::{ResourceEditPage, ResourcePage, ResourceShowPage, ResourcesPage};
+use crate::features::resources::{
+    ResourceEditPage, ResourceImportPage, ResourcePage, ResourceShowPage, ResourcesPage,
+};
 use crate::features::salons::{
     AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
 };
@@ -86,6 +88,7 @@ fn screen(path: &str) -> AnyView {
         }),
         ["resources"] => with(vec![], || view! { <ResourcesPage /> }.into_any()),
         ["resources", "new"] => with(vec![], || view! { <ResourceEditPage /> }.into_any()),
+        ["resources", "import"] => with(vec![], || view! { <ResourceImportPage /> }.into_any()),
         ["resources", id] => with(vec![("id", id)], || view! { <ResourcePage /> }.into_any()),
         ["resources", id, "edit"] => with(vec![("id", id)], || {
             view! { <ResourceEditPage /> }.into_any()

@@ -17,6 +17,25 @@ pub const RESOURCE_APPLY_FIRST: &str = "申込みが必要";
 pub const RESOURCE_HAS_PICKUP: &str = "送迎あり";
 pub const RESOURCE_IS_BARRIER_FREE: &str = "バリアフリー";
 pub const RESOURCE_CHECKED_TODAY: &str = "今日確認した";
+pub const RESOURCE_SPREADSHEETS: &str = "社会資源まとめをExcelで";
+pub const RESOURCE_SPREADSHEETS_LINK: &str = "Excel（CSV）で書き出す・読み込む";
+pub const RESOURCE_SCOPE_OF_FILE: &str = "どの社会資源";
+pub const RESOURCE_EXPORT_TITLE: &str = "書き出す";
+pub const RESOURCE_EXPORT_NOTE: &str =
+    "今の一覧をCSVファイルにします。Excelでそのまま開けます。直して読み込むと、同じ社会資源が更新されます。";
+pub const RESOURCE_EXPORT: &str = "CSVファイルに書き出す";
+pub const RESOURCE_IMPORT_TITLE: &str = "読み込む";
+pub const RESOURCE_IMPORT_NOTE: &str =
+    "CSVファイルを選ぶと、保存する前に1行ずつ確かめます。問題のある行が1つでもあると、何も保存しません。電波が必要です。";
+pub const RESOURCE_ENCODING: &str = "文字コード（わからなければ「自動」）";
+pub const ENCODING_AUTO: &str = "自動";
+pub const RESOURCE_CHOOSE_FILE: &str = "CSVファイルを選ぶ";
+pub const NEEDS_SIGNAL: &str = "電波がありません。電波のある所でもう一度お試しください。";
+pub const FILE_UNREADABLE: &str = "ファイルを読めませんでした。もう一度選んでください。";
+pub const IMPORT_CREATE: &str = "新規";
+pub const IMPORT_UPDATE: &str = "更新";
+pub const IMPORT_UNCHANGED: &str = "変更なし";
+pub const IMPORT_REFUSED: &str = "直す必要があります";
 pub const CRASH_TITLE: &str = "見守り手帳が止まりました";
 pub const CRASH_BODY: &str =
     "アプリの不具合です。保存した記録と書きかけの内容は、この電話に残っています。開き直してください。";
@@ -128,6 +147,44 @@ pub fn last_checked(date: Option<mimamori_core::calendar::CivilDate>) -> String 
     match date {
         Some(date) => format!("最終確認 {}", date_ja(date)),
         None => "まだ確認していません".to_owned(),
+    }
+}
+
+pub fn resources_exported(file: &str) -> String {
+    format!("「{file}」を保存しました（ダウンロードの場所にあります）")
+}
+
+pub fn resources_imported(count: usize) -> String {
+    format!("社会資源を{count}件保存しました")
+}
+
+pub fn import_save(count: usize) -> String {
+    format!("この内容で{count}件を保存する")
+}
+
+pub fn import_row(row: usize, name: &str) -> String {
+    format!("{row}行目　{name}")
+}
+
+/// What importing the file would do, in one line.
+pub fn import_summary(plan: &mimamori_core::directory_csv::ImportPreview) -> String {
+    use mimamori_core::directory_csv::ImportAction as A;
+    let count = |a: A| plan.rows.iter().filter(|r| r.action == a).count();
+    if !plan.headings.is_empty() {
+        return "見出しの行を直してください。何も保存していません。".to_owned();
+    }
+    if plan.ok {
+        format!(
+            "新規{}件・更新{}件・変更なし{}件。保存すると反映されます。",
+            count(A::Create),
+            count(A::Update),
+            count(A::Unchanged)
+        )
+    } else {
+        format!(
+            "{}行に直す必要があります。何も保存していません。ファイルを直して、もう一度選んでください。",
+            count(A::Refused)
+        )
     }
 }
 

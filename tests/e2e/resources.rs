@@ -185,3 +185,52 @@ async fn a_coordinator_adds_an_entry_and_a_stale_one_leaves_the_desk_once_checke
     assert!(!present(&sc, "[data-desk=stale-resources]").await?);
     sc.close().await
 }
+
+#[tokio::test]
+async fn a_bad_row_stops_an_import_with_its_number_and_a_good_shift_jis_file_imports(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+    sc.client.goto(&server.url("/resources/import")).await?;
+    wait_for(&sc, "input[name=resource_file]").await?;
+
+    // A bad row (an unknown category): refused with its row number; nothing saved.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "名称,分類,公開\r\n乗附 朝の体操,通いの場・サロン・居場所,公開\r\n乗附 夕食会,ごはん,公開\r\n",
+    )?;
+    let input = sc
+        .client
+        .find(fantoccini::Locator::Css("input[name=resource_file]"))
+        .await?;
+    input.send_keys(&bad.to_string_lossy()).await?;
+    wait_for(&sc, "[data-preview][data-ok=false]").await?;
+    let refused = text_of(&sc, "[data-row='3']").await?;
+    assert!(
+        refused.contains("3行目") && refused.contains("「ごはん」という分類はありません"),
+        "{refused}"
+    );
+    assert!(!present(&sc, "[data-action=save-import]").await?);
+
+    // The same list as Japanese Excel saves it: Shift_JIS, both rows right.
+    let good = dir.path().join("good.csv");
+    let text = "名称,よみがな,分類,費用,公開\r\n乗附 朝の体操,のりつけ あさのたいそう,通いの場・サロン・居場所,無料,公開\r\n乗附 夕食会,のりつけ ゆうしょくかい,配食・会食,300円,内部\r\n";
+    let (bytes, _, lossy) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!lossy);
+    std::fs::write(&good, &bytes)?;
+    sc.tap("[data-encoding=shift_jis]").await?;
+    let input = sc
+        .client
+        .find(fantoccini::Locator::Css("input[name=resource_file]"))
+        .await?;
+    input.send_keys(&good.to_string_lossy()).await?;
+    wait_for(&sc, "[data-preview][data-ok=true]").await?;
+    sc.tap("[data-action=save-import]").await?;
+    wait_for(&sc, ".resource-link").await?;
+    search_finds(&sc, "あさのたいそう", "乗附 朝の体操").await?;
+    search_finds(&sc, "夕食会", "乗附 夕食会").await?;
+    sc.close().await
+}

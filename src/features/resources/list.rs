@@ -218,6 +218,7 @@ fn DirectoryView(directory: Directory) -> impl IntoView {
         }}
         {keeper.then(|| view! {
             <a href="/resources/new" class="button wide" data-action="add-resource">{text::RESOURCE_ADD}</a>
+            <a href="/resources/import" class="button wide" data-action="resource-spreadsheets">{text::RESOURCE_SPREADSHEETS_LINK}</a>
         })}
     }
 }

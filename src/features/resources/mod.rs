@@ -1,11 +1,12 @@
 //! 社会資源まとめ (domain.md, Job 3): the directory searched as it is typed (`list`), an
 //! entry's page with its call button and ways to hand it on (`entry`), the keepers' form
-//! (`edit`) and the desk's list of entries unchecked for a year (`stale`), and 見せる, the view
+//! (`edit`), spreadsheets in and out (`import`) and the desk's list of entries unchecked for a year (`stale`), and 見せる, the view
 //! turned towards a resident (`show`), choosing what a visit introduced (`picker`); `queries` reads the store and folds the search index.
 //! The rules (folding, ranking, what is handed on, QR codes) are the core's.
 
 mod edit;
 mod entry;
+mod import;
 mod list;
 mod picker;
 pub mod queries;
@@ -14,6 +15,7 @@ mod stale;
 
 pub use edit::{keeps, ResourceEditPage};
 pub use entry::ResourcePage;
+pub use import::ResourceImportPage;
 pub use list::ResourcesPage;
 pub use picker::ResourcePicker;
 pub use show::ResourceShowPage;

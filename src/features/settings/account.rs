@@ -170,11 +170,13 @@ fn SignedIn(name: String, role: &'static str) -> impl IntoView {
                 crate::local_time::today(),
             );
             let file = text::unsent_file_name(&crate::local_time::today().to_string());
-            exported.set(Some(if download(&file, &csv, "text/csv;charset=utf-8") {
-                Message::Done(text::unsent_exported(changes.len(), &file))
-            } else {
-                Message::Problem(text::EXPORT_FAILED.to_owned())
-            }));
+            exported.set(Some(
+                if crate::features::download(&file, &csv, "text/csv;charset=utf-8") {
+                    Message::Done(text::unsent_exported(changes.len(), &file))
+                } else {
+                    Message::Problem(text::EXPORT_FAILED.to_owned())
+                },
+            ));
         });
     };
     view! {
@@ -305,29 +307,4 @@ fn PasswordChange() -> impl IntoView {
         }.into_any())}
         <FormMessage message=message />
     }
-}
-
-/// Offers `contents` as a file to save, through a temporary object URL. Whether it could.
-fn download(file_name: &str, contents: &str, mime: &str) -> bool {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(contents));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return false;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return false;
-    };
-    let anchor = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok());
-    let Some(anchor) = anchor else {
-        return false;
-    };
-    anchor.set_href(&url);
-    anchor.set_download(file_name);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    true
 }
