@@ -127,7 +127,19 @@ fn Spreadsheets(keeper: Keeper) -> impl IntoView {
                 }
             };
             match api::preview_import(&token.get_value(), district, &encoding, &bytes).await {
-                Ok(plan) => preview.set(Some(plan)),
+                Ok(plan) => {
+                    preview.set(Some(plan));
+                    // The verdict is under the file field, often below the fold: bring it up.
+                    gloo_timers::callback::Timeout::new(50, || {
+                        if let Some(found) = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.query_selector("[data-preview]").ok().flatten())
+                        {
+                            found.scroll_into_view();
+                        }
+                    })
+                    .forget();
+                }
                 Err(api::ApiFailure::Offline) => {
                     message.set(Some(Message::Problem(text::NEEDS_SIGNAL.to_owned())))
                 }
