@@ -110,6 +110,8 @@ pub struct CellProblem {
 pub struct RowReading {
     pub row: usize,
     pub id: Option<RecordId>,
+    /// The 名称 cell as written (to name a refused row too).
+    pub name: String,
     pub entry: Result<ResourcePatch, Vec<CellProblem>>,
 }
 
@@ -334,6 +336,7 @@ pub fn read_row(
     RowReading {
         row,
         id,
+        name: cell("名称"),
         entry: if problems.is_empty() {
             Ok(entry)
         } else {
@@ -497,12 +500,13 @@ pub fn plan_import(
     let mut claimed: Vec<(RecordId, usize)> = Vec::new();
     let mut new_names: Vec<(String, usize)> = Vec::new();
     for reading in readings {
-        let RowReading { row, id, entry } = reading;
+        let RowReading {
+            row,
+            id,
+            name,
+            entry,
+        } = reading;
         let mut problems: Vec<ImportProblem> = Vec::new();
-        let name = match &entry {
-            Ok(entry) => entry.name.clone().unwrap_or_default(),
-            Err(_) => String::new(),
-        };
         let target = match id {
             Some(id) => match held.iter().find(|(h, _)| *h == id) {
                 Some(found) => Some(found),
