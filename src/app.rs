@@ -216,6 +216,13 @@ pub fn apply_text_size(size: TextSize) {
     }
 }
 
+/// Loads `address` in place of this page (no history entry: back does not return here).
+pub fn move_to(address: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(address);
+    }
+}
+
 #[component]
 pub fn App(
     store: Result<Store, StoreError>,
@@ -250,7 +257,22 @@ pub fn App(
     let online = connectivity::online_signal();
     let update_ready = RwSignal::new(false);
     pwa::register_service_worker(update_ready);
-    crate::nav::provide_location();
+    let location = crate::nav::provide_location();
+    // Coordinators and the city work in their own build (`sc.html`, under /sc/), volunteers
+    // in theirs: whoever signs in, or opens the app, in the other one moves, to the same place.
+    if let Some(status) = use_context::<crate::engine::SyncStatus>() {
+        Effect::new(move |_| {
+            let Some(me) = status.me.get() else {
+                return;
+            };
+            if crate::screens::uses_coordinators_build(me.role) != cfg!(feature = "coordinator") {
+                move_to(&crate::nav::in_other_build(
+                    &location.path.get_untracked(),
+                    &location.search.get_untracked(),
+                ));
+            }
+        });
+    }
 
     view! {
         <div class="shell">

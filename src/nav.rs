@@ -9,6 +9,37 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+/// Where this build lives: the coordinators' build under `/sc`, the volunteers' at the root.
+/// Paths inside the app (what `screens.rs` matches, what links say) never carry it.
+pub const BASE: &str = if cfg!(feature = "coordinator") {
+    "/sc"
+} else {
+    ""
+};
+
+/// `path` without this build's base (`/sc/desk` → `/desk`).
+fn inside(path: &str) -> String {
+    match path.strip_prefix(BASE) {
+        Some("") => "/".to_owned(),
+        Some(rest) if !BASE.is_empty() && rest.starts_with('/') => rest.to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
+/// The address of the app's `path` in the other build (the coordinators' or the volunteers').
+pub fn in_other_build(path: &str, search: &str) -> String {
+    let query = if search.is_empty() {
+        String::new()
+    } else {
+        format!("?{search}")
+    };
+    if BASE.is_empty() {
+        format!("/sc{path}{query}")
+    } else {
+        format!("{path}{query}")
+    }
+}
+
 /// The current address. Cheap to copy; provided by [`provide_location`].
 #[derive(Clone, Copy)]
 pub struct Location {
@@ -23,10 +54,12 @@ pub struct Location {
 impl Location {
     fn from_window() -> (String, String) {
         let location = web_sys::window().map(|w| w.location());
-        let path = location
-            .as_ref()
-            .and_then(|l| l.pathname().ok())
-            .unwrap_or_else(|| "/".to_owned());
+        let path = inside(
+            &location
+                .as_ref()
+                .and_then(|l| l.pathname().ok())
+                .unwrap_or_else(|| "/".to_owned()),
+        );
         let search = location
             .and_then(|l| l.search().ok())
             .unwrap_or_default()
@@ -106,13 +139,14 @@ fn go(location: Location, path: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    let address = format!("{BASE}{path}");
     if let Ok(history) = window.history() {
         if history
-            .push_state_with_url(&JsValue::NULL, "", Some(path))
+            .push_state_with_url(&JsValue::NULL, "", Some(&address))
             .is_err()
         {
             // Not an address of this page (never expected): let the browser load it.
-            let _ = window.location().set_href(path);
+            let _ = window.location().set_href(&address);
             return;
         }
     }
@@ -150,7 +184,7 @@ fn own_link_target(event: &web_sys::MouseEvent) -> Option<String> {
     if anchor.origin() != here {
         return None;
     }
-    let path = anchor.pathname();
+    let path = inside(&anchor.pathname());
     if path.starts_with("/api/") || path.starts_with("/public/") {
         return None;
     }

@@ -4,18 +4,21 @@
 use leptos::prelude::*;
 
 use crate::features::reports::ReportsPage;
-use crate::features::resources::{
-    ResourceEditPage, ResourceImportPage, ResourcePage, ResourceShowPage, ResourcesPage,
-};
-use crate::features::salons::{
-    AttendancePage, SalonEditPage, SalonPage, SalonsPage, SessionChangePage,
-};
+use crate::features::resources::{ResourcePage, ResourceShowPage, ResourcesPage};
+use crate::features::salons::{AttendancePage, SalonPage, SalonsPage, SessionChangePage};
 use crate::features::settings::SettingsPage;
 use crate::features::watch::{
-    DeskPage, FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentManagePage, ResidentPage,
-    VisitEditPage, VisitPage, WatchPage,
+    FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentPage, VisitEditPage, VisitPage,
+    WatchPage,
 };
 use crate::text;
+// The coordinators' screens, in their build only.
+#[cfg(feature = "coordinator")]
+use crate::features::{
+    resources::{ResourceEditPage, ResourceImportPage},
+    salons::SalonEditPage,
+    watch::{DeskPage, ResidentManagePage},
+};
 
 /// The parameters of the path a screen was opened with (`:id`, `:date`), read when it is
 /// drawn (a screen is drawn afresh for every path).
@@ -63,6 +66,13 @@ fn screen(path: &str) -> AnyView {
         untrack(draw)
     };
     match parts.as_slice() {
+        #[cfg(not(feature = "coordinator"))]
+        ["desk"]
+        | ["residents", _, "manage"]
+        | ["salons", "new"]
+        | ["salons", _, "edit"]
+        | ["resources", "new" | "import"]
+        | ["resources", _, "edit"] => with(vec![], || view! { <ForCoordinators /> }.into_any()),
         [] => with(vec![], || view! { <WatchPage /> }.into_any()),
         ["residents", "new"] => with(vec![], || view! { <NewResidentPage /> }.into_any()),
         ["residents", id] => with(vec![("id", id)], || view! { <ResidentPage /> }.into_any()),
@@ -70,15 +80,19 @@ fn screen(path: &str) -> AnyView {
             view! { <ResidentEditPage /> }.into_any()
         }),
         ["residents", id, "visit"] => with(vec![("id", id)], || view! { <VisitPage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["residents", id, "manage"] => with(vec![("id", id)], || {
             view! { <ResidentManagePage /> }.into_any()
         }),
         ["visits", id, "edit"] => with(vec![("id", id)], || view! { <VisitEditPage /> }.into_any()),
         ["follow-ups"] => with(vec![], || view! { <FollowUpsPage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["desk"] => with(vec![], || view! { <DeskPage /> }.into_any()),
         ["salons"] => with(vec![], || view! { <SalonsPage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["salons", "new"] => with(vec![], || view! { <SalonEditPage /> }.into_any()),
         ["salons", id] => with(vec![("id", id)], || view! { <SalonPage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["salons", id, "edit"] => with(vec![("id", id)], || view! { <SalonEditPage /> }.into_any()),
         ["salons", id, "dates", date] => with(vec![("id", id), ("date", date)], || {
             view! { <SessionChangePage /> }.into_any()
@@ -87,9 +101,12 @@ fn screen(path: &str) -> AnyView {
             view! { <AttendancePage /> }.into_any()
         }),
         ["resources"] => with(vec![], || view! { <ResourcesPage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["resources", "new"] => with(vec![], || view! { <ResourceEditPage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["resources", "import"] => with(vec![], || view! { <ResourceImportPage /> }.into_any()),
         ["resources", id] => with(vec![("id", id)], || view! { <ResourcePage /> }.into_any()),
+        #[cfg(feature = "coordinator")]
         ["resources", id, "edit"] => with(vec![("id", id)], || {
             view! { <ResourceEditPage /> }.into_any()
         }),
@@ -100,6 +117,26 @@ fn screen(path: &str) -> AnyView {
         ["settings"] => with(vec![], || view! { <SettingsPage /> }.into_any()),
         _ => with(vec![], || view! { <NotFound /> }.into_any()),
     }
+}
+
+/// A coordinator's screen opened in the volunteers' build: anyone else is told whose screen
+/// it is (a coordinator is moved to the coordinators' build by the app, wherever they are).
+#[cfg(not(feature = "coordinator"))]
+#[component]
+fn ForCoordinators() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h2 class="page-title">{text::FOR_COORDINATORS_TITLE}</h2>
+            <p class="empty-message">{text::FOR_COORDINATORS}</p>
+            <a href="/" class="button">{text::NOT_FOUND_LINK}</a>
+        </section>
+    }
+}
+
+/// Who works in the coordinators' build: a district's SC and the city.
+pub fn uses_coordinators_build(role: mimamori_core::account::Role) -> bool {
+    use mimamori_core::account::Role;
+    matches!(role, Role::Coordinator | Role::City)
 }
 
 #[component]

@@ -211,6 +211,9 @@ pub fn visits_in_days(days: i64, count: usize) -> String {
 }
 pub const NOT_FOUND_TITLE: &str = "このページはありません";
 pub const NOT_FOUND_LINK: &str = "見守りの画面に戻る";
+pub const FOR_COORDINATORS_TITLE: &str = "コーディネーター用の画面です";
+pub const FOR_COORDINATORS: &str =
+    "この画面は、地区の生活支援コーディネーター（SC）と市の担当者が使います。";
 
 pub const SETTINGS_TITLE: &str = "設定";
 pub const LARGE_TEXT: &str = "大きい文字";

@@ -11,7 +11,7 @@ use mimamori_core::kinds::{limits, normalize_phone, Category, ResourcePatch};
 use mimamori_core::record::{Body, DistrictId, RecordId};
 
 use super::entry::id_param;
-use super::queries::{self, ResourceItem};
+use super::queries::{self, keeps, ResourceItem};
 use crate::app::{AppStore, AppSync, Flash};
 use crate::features::save_form;
 use crate::store::Draft;
@@ -23,16 +23,6 @@ struct Setup {
     item: Option<ResourceItem>,
     /// The districts the person keeps entries of (none for the city: city-wide entries).
     districts: Vec<District>,
-}
-
-/// Whether `me` keeps the entries of `district` (none: city-wide), as the kind permits.
-pub fn keeps(me: &mimamori_core::api::Me, district: Option<DistrictId>) -> bool {
-    use mimamori_core::account::Role;
-    match (me.role, district) {
-        (Role::Coordinator, Some(d)) => me.districts.contains(&d),
-        (Role::City, None) => true,
-        _ => false,
-    }
 }
 
 #[component]

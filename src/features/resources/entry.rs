@@ -41,7 +41,7 @@ pub fn ResourcePage() -> impl IntoView {
             let session = store.session().await.ok().flatten();
             let keeper = session
                 .as_ref()
-                .is_some_and(|s| super::keeps(&s.me, item.district));
+                .is_some_and(|s| queries::keeps(&s.me, item.district));
             let place = match item.district {
                 None => text::CITY_WIDE.to_owned(),
                 Some(d) => session

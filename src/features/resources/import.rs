@@ -29,12 +29,12 @@ pub fn ResourceImportPage() -> impl IntoView {
     let keeper = load_once(move || async move {
         let session = store.get()?.session().await.ok().flatten()?;
         let mut scopes: Vec<(Option<DistrictId>, String)> = Vec::new();
-        if super::keeps(&session.me, None) {
+        if queries::keeps(&session.me, None) {
             scopes.push((None, text::CITY_WIDE.to_owned()));
         }
         for district in &session.districts {
             let id = DistrictId(district.id);
-            if super::keeps(&session.me, Some(id)) {
+            if queries::keeps(&session.me, Some(id)) {
                 scopes.push((Some(id), format!("{}地区", district.name)));
             }
         }

@@ -44,8 +44,11 @@ pub fn ResourcesPage() -> impl IntoView {
             Some(Directory {
                 signed_in: session.is_some(),
                 keeper: session.as_ref().is_some_and(|s| {
-                    super::keeps(&s.me, None)
-                        || s.me.districts.iter().any(|d| super::keeps(&s.me, Some(*d)))
+                    queries::keeps(&s.me, None)
+                        || s.me
+                            .districts
+                            .iter()
+                            .any(|d| queries::keeps(&s.me, Some(*d)))
                 }),
                 my_districts: session
                     .as_ref()

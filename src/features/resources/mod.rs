@@ -4,19 +4,26 @@
 //! turned towards a resident (`show`), choosing what a visit introduced (`picker`); `queries` reads the store and folds the search index.
 //! The rules (folding, ranking, what is handed on, QR codes) are the core's.
 
+#[cfg(feature = "coordinator")]
 mod edit;
 mod entry;
+#[cfg(feature = "coordinator")]
 mod import;
 mod list;
 mod picker;
 pub mod queries;
 mod show;
+#[cfg(feature = "coordinator")]
 mod stale;
 
-pub use edit::{keeps, ResourceEditPage};
+#[cfg(feature = "coordinator")]
+pub use edit::ResourceEditPage;
 pub use entry::ResourcePage;
+#[cfg(feature = "coordinator")]
 pub use import::ResourceImportPage;
 pub use list::ResourcesPage;
 pub use picker::ResourcePicker;
+
 pub use show::ResourceShowPage;
+#[cfg(feature = "coordinator")]
 pub use stale::StaleResources;

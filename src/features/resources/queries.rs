@@ -143,3 +143,13 @@ pub async fn resource(store: &Store, id: RecordId) -> Option<ResourceItem> {
 pub fn category_codes() -> impl Iterator<Item = (&'static str, &'static str)> {
     Category::ALL.iter().map(|c| (c.code(), c.label_ja()))
 }
+
+/// Whether `me` keeps the entries of `district` (none: city-wide), as the kind permits.
+pub fn keeps(me: &mimamori_core::api::Me, district: Option<DistrictId>) -> bool {
+    use mimamori_core::account::Role;
+    match (me.role, district) {
+        (Role::Coordinator, Some(d)) => me.districts.contains(&d),
+        (Role::City, None) => true,
+        _ => false,
+    }
+}

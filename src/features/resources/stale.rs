@@ -20,7 +20,7 @@ pub fn StaleResources() -> impl IntoView {
             let mut stale: Vec<ResourceItem> = queries::resources(&store)
                 .await
                 .into_iter()
-                .filter(|item| super::keeps(&me, item.district) && item.entry.is_stale(today))
+                .filter(|item| queries::keeps(&me, item.district) && item.entry.is_stale(today))
                 .collect();
             mimamori_core::order::sort_by_key(&mut stale, |item| item.entry.checked_on);
             Some(stale)

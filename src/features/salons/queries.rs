@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
 use mimamori_core::kinds::{AttendancePatch, MemberPatch, SalonPatch};
-use mimamori_core::record::{Body, DistrictId, RecordId, RecordKind, UserId};
+use mimamori_core::record::{Body, DistrictId, RecordId, RecordKind};
 use mimamori_core::salons::{sessions, Holidays, Session, Taken};
 
 use crate::store::{LocalRecord, Store};
@@ -166,7 +166,8 @@ pub async fn me(store: &Store) -> Option<mimamori_core::api::Me> {
 }
 
 /// The volunteers of the user's districts by name (organisers are chosen from them).
-pub async fn volunteers(store: &Store) -> Vec<(UserId, String)> {
+#[cfg(feature = "coordinator")]
+pub async fn volunteers(store: &Store) -> Vec<(mimamori_core::record::UserId, String)> {
     let people = crate::features::watch::queries::people(store).await;
     people
         .volunteers()

@@ -3,11 +3,13 @@
 //! registering and correcting residents, and correcting refused changes.
 
 mod conflicts;
+#[cfg(feature = "coordinator")]
 mod desk;
 mod edit;
 mod emergency;
 mod follow_ups;
 mod list;
+#[cfg(feature = "coordinator")]
 mod manage;
 pub mod queries;
 mod register;
@@ -15,11 +17,13 @@ mod resident;
 mod visit;
 mod visit_form;
 
+#[cfg(feature = "coordinator")]
 pub use desk::DeskPage;
 pub use edit::ResidentEditPage;
 pub use emergency::tel;
 pub use follow_ups::{FollowUpCorrection, FollowUpsPage};
 pub use list::WatchPage;
+#[cfg(feature = "coordinator")]
 pub use manage::ResidentManagePage;
 pub use register::{NewResidentPage, ResidentCorrection};
 pub use resident::ResidentPage;
