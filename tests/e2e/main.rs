@@ -122,7 +122,7 @@ pub async fn sign_in(
 /// The id of the resident whose page (or visit form) is open.
 pub async fn open_resident(browser: &Browser) -> anyhow::Result<String> {
     let id = browser
-        .js("return location.pathname.split('/')[2];")
+        .js("return (p => p.startsWith('/sc/') ? p.slice(3) : p)(location.pathname).split('/')[2];")
         .await?;
     Ok(id.as_str().unwrap_or_default().to_owned())
 }

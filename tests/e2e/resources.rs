@@ -109,7 +109,7 @@ async fn a_visit_names_the_entry_introduced_and_the_residents_page_shows_it() ->
     // The first resident of the list, visited with no signal: 対応 → 資源を紹介.
     phone.tap(".watch-item [data-action=record-visit]").await?;
     let resident = phone
-        .js("return location.pathname.split('/')[2];")
+        .js("return (p => p.startsWith('/sc/') ? p.slice(3) : p)(location.pathname).split('/')[2];")
         .await?
         .as_str()
         .unwrap_or_default()

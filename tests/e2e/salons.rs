@@ -50,7 +50,7 @@ async fn a_coordinators_salon_rests_on_holidays_and_a_volunteer_sees_the_week_wi
     sc.wait_for_text("「乗附 毎日体操」を保存しました", PATIENCE)
         .await?;
     let salon = sc
-        .js("return location.pathname.split('/')[2];")
+        .js("return (p => p.startsWith('/sc/') ? p.slice(3) : p)(location.pathname).split('/')[2];")
         .await?
         .as_str()
         .unwrap_or_default()

@@ -13,9 +13,25 @@ pub enum Profile {
     Release,
 }
 
-/// Builds the PWA into `dist` with trunk.
+/// Builds the PWA into `dist` with trunk: the volunteers' build (`index.html`) and the
+/// coordinators' (`sc.html`: the same app with the feature `coordinator`, served under
+/// /sc/), whose page and hashed files join the first's.
 pub fn build_pwa(profile: Profile, dist: &Path) -> anyhow::Result<()> {
-    build_page(profile, Path::new("index.html"), dist)
+    build_page(profile, Path::new("index.html"), dist)?;
+    let coordinators = xtask_dir().join(format!(
+        "sc-{}",
+        dist.file_name().and_then(|n| n.to_str()).unwrap_or("dist")
+    ));
+    build_page(profile, Path::new("sc.html"), &coordinators)?;
+    std::fs::copy(coordinators.join("index.html"), dist.join("sc.html"))?;
+    for entry in std::fs::read_dir(&coordinators)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default();
+        if path.is_file() && !dist.join(name).exists() && name != "index.html" {
+            std::fs::copy(&path, dist.join(name))?;
+        }
+    }
+    Ok(())
 }
 
 /// Builds the page `html` (relative to the repository) and its wasm into `dist` with trunk.

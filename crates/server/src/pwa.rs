@@ -21,6 +21,8 @@ use crate::http::error::ApiError;
 use crate::http::AppState;
 
 const SERVICE_WORKER_PATH: &str = "/sw.js";
+/// The coordinators' build's page: every path under /sc/ is answered with it.
+const COORDINATORS_PAGE: &str = "/sc.html";
 const SERVICE_WORKER_TEMPLATE: &str = include_str!("service-worker.js");
 
 /// How a browser may cache a file.
@@ -83,7 +85,20 @@ impl Pwa {
                 dir.display()
             );
         }
-        let content_security_policy = content_security_policy(index)?;
+        // The coordinators' build, if this build has one (`sc.html`, served under /sc/).
+        let coordinators = files.get(COORDINATORS_PAGE).cloned();
+        if let Some(page) = &coordinators {
+            if let Some(missing) = named_files(page).find(|name| !files.contains_key(*name)) {
+                bail!(
+                    "{}: sc.html names {missing}, which is missing: the build is incomplete",
+                    dir.display()
+                );
+            }
+        }
+        let content_security_policy = content_security_policy(&[
+            index.as_slice(),
+            coordinators.as_deref().unwrap_or_default(),
+        ])?;
         // The page and what it names; not the manifest's other icons, which a browser
         // fetches only when the app is installed (9 KB a phone would otherwise download
         // on its first visit for nothing).
@@ -100,9 +115,25 @@ impl Pwa {
         }
         let build_id = hex(&build_hash.finalize()[..8]);
 
+        // The coordinators' build is not precached: a volunteer's phone never loads it. The
+        // worker keeps its files as they are first fetched, and precaches them on an update
+        // of a phone that had them.
+        let mut coordinators_files: Vec<String> = coordinators
+            .as_deref()
+            .map(|page| named_files(page).map(str::to_owned).collect())
+            .unwrap_or_default();
+        if coordinators.is_some() {
+            coordinators_files.push(COORDINATORS_PAGE.to_owned());
+        }
+        coordinators_files.sort_unstable();
+        coordinators_files.dedup();
         let service_worker = SERVICE_WORKER_TEMPLATE
             .replace("__MIMAMORI_BUILD__", &build_id)
-            .replace("__MIMAMORI_PRECACHE__", &serde_json::to_string(&precache)?);
+            .replace("__MIMAMORI_PRECACHE__", &serde_json::to_string(&precache)?)
+            .replace(
+                "__MIMAMORI_COORDINATORS__",
+                &serde_json::to_string(&coordinators_files)?,
+            );
         files.insert(SERVICE_WORKER_PATH.to_owned(), service_worker.into_bytes());
 
         let assets = files
@@ -154,11 +185,17 @@ impl Pwa {
             "/" => self.assets.get("/index.html"),
             _ => self.assets.get(path).or_else(|| {
                 // A path without a file extension is one of the app's own routes
-                // (e.g. /visits/new opened from a bookmark): answer with the shell.
+                // (e.g. /visits/new opened from a bookmark): answer with the shell, the
+                // coordinators' under /sc/ when this build has it.
                 let last = path.rsplit('/').next().unwrap_or_default();
-                (!last.contains('.'))
-                    .then(|| self.assets.get("/index.html"))
+                if last.contains('.') {
+                    return None;
+                }
+                let coordinators = path == "/sc" || path.starts_with("/sc/");
+                coordinators
+                    .then(|| self.assets.get(COORDINATORS_PAGE))
                     .flatten()
+                    .or_else(|| self.assets.get("/index.html"))
             }),
         }
     }
@@ -224,10 +261,24 @@ fn collect_files(
 /// module trunk writes to start the wasm (allowed by its hash), and the wasm itself. Names
 /// and notes typed by other people are shown on these screens: should one ever slip past
 /// the escaping as markup, it still could not run a script or send data elsewhere.
-fn content_security_policy(index: &[u8]) -> anyhow::Result<HeaderValue> {
-    use base64::Engine as _;
-    let html = std::str::from_utf8(index).context("index.html is not UTF-8")?;
+/// The one policy for every file: scripts of this build only, the inline scripts of its
+/// pages (`index.html`, and `sc.html` when there is one) allowed by their hashes.
+fn content_security_policy(pages: &[&[u8]]) -> anyhow::Result<HeaderValue> {
     let mut hashes = String::new();
+    for page in pages {
+        inline_script_hashes(page, &mut hashes)?;
+    }
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    Ok(HeaderValue::from_str(&policy)?)
+}
+
+fn inline_script_hashes(page: &[u8], hashes: &mut String) -> anyhow::Result<()> {
+    use base64::Engine as _;
+    let html = std::str::from_utf8(page).context("a page of the build is not UTF-8")?;
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
@@ -244,12 +295,7 @@ fn content_security_policy(index: &[u8]) -> anyhow::Result<HeaderValue> {
         }
         rest = &body_and_rest[close..];
     }
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    Ok(HeaderValue::from_str(&policy)?)
+    Ok(())
 }
 
 /// The site paths `index.html` refers to in quotes (`"/app-<hash>.js"`, `'/app_bg.wasm'`).

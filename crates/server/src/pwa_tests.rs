@@ -265,3 +265,39 @@ async fn only_the_builds_own_scripts_may_run() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_coordinators_build_answers_under_sc_and_is_not_precached() {
+    let dir = tempfile::tempdir().unwrap();
+    write_build(dir.path(), "first");
+    let sc_js = "/mimamori-2222222222222222.js";
+    std::fs::write(dir.path().join(&sc_js[1..]), "console.log('sc');").unwrap();
+    std::fs::write(
+        dir.path().join("sc.html"),
+        format!("<!DOCTYPE html><html lang=\"ja\"><head><title>見守り手帳 SC</title><script type=\"module\">import('{sc_js}');</script></head><body></body></html>"),
+    )
+    .unwrap();
+    let (app, pwa) = app_for(dir.path()).await;
+    for (path, shell) in [
+        ("/sc/desk", "見守り手帳 SC"),
+        ("/sc", "見守り手帳 SC"),
+        ("/desk", "first"),
+    ] {
+        let page = text(get(&app, path, &[]).await).await;
+        assert!(page.contains(shell), "{path}: {page}");
+    }
+    // Precached: the volunteers' build only; the worker knows the coordinators' files.
+    assert!(pwa.precached_paths().all(|p| p != "/sc.html" && p != sc_js));
+    let script = text(get(&app, "/sw.js", &[]).await).await;
+    assert!(
+        script.contains(&format!("const COORDINATORS = [\"{sc_js}\",\"/sc.html\"];")),
+        "{script}"
+    );
+    // Both pages' inline scripts may run.
+    let response = get(&app, "/sc/desk", &[]).await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
+}

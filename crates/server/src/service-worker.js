@@ -8,6 +8,9 @@
 
 const BUILD = "__MIMAMORI_BUILD__";
 const PRECACHE = __MIMAMORI_PRECACHE__;
+// The coordinators' build (sc.html and its files): kept as first fetched, and precached on
+// an update of a phone that had it. A volunteer's phone never downloads it.
+const COORDINATORS = __MIMAMORI_COORDINATORS__;
 const CACHE = "mimamori-" + BUILD;
 const CACHE_PREFIX = "mimamori-";
 
@@ -15,12 +18,24 @@ self.addEventListener("install", (event) => {
   // "no-cache" revalidates each file with the server that served this script, so the cache
   // holds this build and nothing older; hashed files come back as cheap 304s.
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
-      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "no-cache" })))
-    )
+    (async () => {
+      const wanted = (await hadCoordinatorsBuild()) ? PRECACHE.concat(COORDINATORS) : PRECACHE;
+      const cache = await caches.open(CACHE);
+      await cache.addAll(wanted.map((url) => new Request(url, { cache: "no-cache" })));
+    })()
   );
   // No skipWaiting here: an open page keeps its build until the user accepts the update.
 });
+
+// Whether an earlier build's cache on this phone holds the coordinators' page.
+async function hadCoordinatorsBuild() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(CACHE_PREFIX) && name !== CACHE) {
+      if (await (await caches.open(name)).match("/sc.html")) return true;
+    }
+  }
+  return false;
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -58,8 +73,11 @@ self.addEventListener("fetch", (event) => {
   // The API is never cached: its answers must be live, and the app keeps its own data. The
   // public pages are the server's, not the app's.
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/public/")) return;
-  // Every page of the app is the same shell; the router inside it picks the screen.
-  const path = request.mode === "navigate" ? "/index.html" : url.pathname;
+  // Every page of the app is one of two shells (the coordinators' under /sc/); the app
+  // inside picks the screen.
+  const coordinators = url.pathname === "/sc" || url.pathname.startsWith("/sc/");
+  const shell = coordinators && COORDINATORS.length ? "/sc.html" : "/index.html";
+  const path = request.mode === "navigate" ? shell : url.pathname;
   event.respondWith(fromThisBuild(path, request));
 });
 
@@ -68,5 +86,12 @@ self.addEventListener("fetch", (event) => {
 async function fromThisBuild(path, request) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(path);
-  return cached || fetch(request);
+  if (cached) return cached;
+  // The coordinators' build is kept once fetched, so that it too opens with no signal.
+  if (COORDINATORS.includes(path)) {
+    const response = await fetch(new Request(path, { cache: "no-cache" }));
+    if (response.ok) await cache.put(path, response.clone());
+    return response;
+  }
+  return fetch(request);
 }
