@@ -116,7 +116,19 @@ pub async fn sign_in(
     fill(browser, "input[name=login_id]", login_id).await?;
     fill(browser, "input[name=password]", "mimamori-demo").await?;
     browser.tap("[data-action=sign-in]").await?;
-    browser.wait_for_text("最終同期 今日", PATIENCE).await
+    browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+    // Coordinators and the city work in their own build: the app moves there (one page
+    // load); wait for it, so that no tap lands on the page being left.
+    if login_id.ends_with(".sc") || login_id == "city" {
+        mimamori_testkit::eventually("the coordinators' build", PATIENCE, || async {
+            let path = browser.js("return location.pathname;").await.ok()?;
+            path.as_str()?.starts_with("/sc").then_some(())
+        })
+        .await?;
+        browser.wait_for_app(PATIENCE).await?;
+        browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+    }
+    Ok(())
 }
 
 /// The id of the resident whose page (or visit form) is open.
