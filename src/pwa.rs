@@ -54,7 +54,30 @@ pub fn register_service_worker(update_ready: RwSignal<bool>) {
         // Opening the app is the moment a volunteer expects it to be current.
         check_for_update(&registration);
         check_for_updates_when_visible(registration);
+        if cfg!(feature = "coordinator") {
+            keep_coordinators_build(&container).await;
+        }
     });
+}
+
+/// The worker precaches only the volunteers' build: on a coordinator's phone, ask it to keep
+/// this one too, so that it opens with no signal (it may have loaded before the worker was
+/// in charge of the page).
+async fn keep_coordinators_build(container: &ServiceWorkerContainer) {
+    let Ok(ready) = container.ready() else { return };
+    let Ok(registration) = JsFuture::from(ready).await else {
+        return;
+    };
+    let registration = registration.unchecked_into::<ServiceWorkerRegistration>();
+    if let Some(worker) = registration.active() {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(
+            &message,
+            &JsValue::from_str("type"),
+            &JsValue::from_str("KEEP_COORDINATORS"),
+        );
+        let _ = worker.post_message(&message);
+    }
 }
 
 fn watch_registration(

@@ -45,3 +45,33 @@ async fn app_opens_from_the_service_worker_after_the_server_is_stopped() -> anyh
     browser.wait_for_text("見守り訪問", PATIENCE).await?;
     browser.close().await
 }
+
+#[tokio::test]
+async fn the_coordinators_build_opens_with_no_server_after_its_first_use() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = crate::start_demo(dir.path()).await?;
+    let sc = mimamori_testkit::Browser::start().await?;
+    crate::sign_in(&sc, &server, "noritsuke.sc").await?;
+    sc.wait_for_service_worker(PATIENCE).await?;
+    // The worker keeps the coordinators' build once asked (the volunteers' is precached).
+    mimamori_testkit::eventually("the coordinators' build to be kept", PATIENCE, || async {
+        let kept = sc
+            .js_async(
+                "const done = arguments[arguments.length - 1]; \
+                 caches.keys().then(async (names) => { \
+                   for (const n of names) { if (await (await caches.open(n)).match('/sc.html')) return done(true); } \
+                   done(false); });",
+            )
+            .await
+            .ok()?;
+        (kept == serde_json::Value::Bool(true)).then_some(())
+    })
+    .await?;
+    let desk = server.url("/sc/desk");
+    server.stop().await?;
+
+    sc.client.goto(&desk).await?;
+    sc.wait_for_app(PATIENCE).await?;
+    sc.wait_for_text("地区のようす", PATIENCE).await?;
+    sc.close().await
+}

@@ -39,18 +39,24 @@ pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
     run_checked(cargo().args(["build", "--release", "--package", "mimamori-server"]))?;
     let server_bin = target_dir().join("release").join("mimamori-server");
 
-    let (wasm_raw, wasm_gzip) = wasm_sizes(&dist)?;
+    let (wasm_raw, wasm_gzip) = wasm_sizes(&dist, "index.html")?;
+    let (sc_raw, sc_gzip) = wasm_sizes(&dist, "sc.html")?;
     let runtime = tokio::runtime::Runtime::new()?;
     let browser_figures = runtime.block_on(measure_in_browser(&server_bin, &dist))?;
 
     let report = json!({
         "wasm_bytes": wasm_raw,
         "wasm_gzip_bytes": wasm_gzip,
+        "coordinators_wasm_bytes": sc_raw,
+        "coordinators_wasm_gzip_bytes": sc_gzip,
         "first_visit": browser_figures["first_visit"],
         "offline_shell_render_ms": browser_figures["offline_shell_render_ms"],
     });
     println!();
     println!("release wasm:            {wasm_raw} bytes raw, {wasm_gzip} bytes gzip");
+    println!(
+        "coordinators' wasm:      {sc_raw} bytes raw, {sc_gzip} bytes gzip (sc.html: fetched only by an SC's or the city's phone)"
+    );
     println!(
         "first visit downloads:   {} bytes ({} by the page, {} by the service worker's precache)",
         report["first_visit"]["total_bytes"],
@@ -69,16 +75,18 @@ pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn wasm_file(dist: &Path) -> anyhow::Result<std::path::PathBuf> {
-    std::fs::read_dir(dist)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .find(|path| path.extension().is_some_and(|e| e == "wasm"))
-        .context("no .wasm in the build")
+/// The wasm `page` (`index.html`, or the coordinators' `sc.html`) loads.
+fn wasm_file(dist: &Path, page: &str) -> anyhow::Result<std::path::PathBuf> {
+    let html = std::fs::read_to_string(dist.join(page))?;
+    let name = html
+        .split(['"', '\''])
+        .find(|part| part.starts_with('/') && part.ends_with(".wasm"))
+        .with_context(|| format!("{page} names no .wasm"))?;
+    Ok(dist.join(name.trim_start_matches('/')))
 }
 
-fn wasm_sizes(dist: &Path) -> anyhow::Result<(usize, usize)> {
-    let bytes = std::fs::read(wasm_file(dist)?)?;
+fn wasm_sizes(dist: &Path, page: &str) -> anyhow::Result<(usize, usize)> {
+    let bytes = std::fs::read(wasm_file(dist, page)?)?;
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gzip.write_all(&bytes)?;
     Ok((bytes.len(), gzip.finish()?.len()))
@@ -88,7 +96,7 @@ async fn measure_in_browser(server_bin: &Path, dist: &Path) -> anyhow::Result<Va
     let data = tempfile_dir()?;
     let port = free_port();
     let server = ServerProcess::start(server_bin, port, &data.join("bench.db"), dist).await?;
-    let wasm_name = wasm_file(dist)?
+    let wasm_name = wasm_file(dist, "index.html")?
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
     server

@@ -55,6 +55,15 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") {
     self.skipWaiting();
+  } else if (type === "KEEP_COORDINATORS") {
+    // A coordinator's phone: keep the coordinators' build too (see COORDINATORS).
+    event.waitUntil(
+      caches
+        .open(CACHE)
+        .then((cache) =>
+          cache.addAll(COORDINATORS.map((url) => new Request(url, { cache: "no-cache" })))
+        )
+    );
   } else if (type === "RESOURCE_TIMING" && event.ports[0]) {
     // What this worker downloaded (its precache), for `cargo xtask bench`.
     const entries = performance.getEntriesByType("resource").map((entry) => ({
