@@ -77,6 +77,10 @@ async fn a_volunteer_finds_shows_and_hands_on_an_entry_with_no_server() -> anyho
         .js("const r = document.querySelector('[data-action=show-call]').getBoundingClientRect(); return r.bottom <= window.innerHeight;")
         .await?;
     assert_eq!(call_visible, true, "the call button is below the fold");
+    assert!(
+        present(&phone, "[data-show] [data-qr] svg path").await?,
+        "a QR code to hand on"
+    );
     phone.tap("[data-action=close-show]").await?;
     assert!(present(&phone, "[data-show]").await?, "one tap closed it");
     assert_eq!(
@@ -233,4 +237,28 @@ async fn a_bad_row_stops_an_import_with_its_number_and_a_good_shift_jis_file_imp
     search_finds(&sc, "あさのたいそう", "乗附 朝の体操").await?;
     search_finds(&sc, "夕食会", "乗附 夕食会").await?;
     sc.close().await
+}
+
+#[tokio::test]
+async fn the_public_page_lists_public_entries_only_without_signing_in() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let visitor = Browser::start().await?;
+    visitor
+        .client
+        .goto(&server.url("/public/resources"))
+        .await?;
+    visitor.wait_for_text("社会資源まとめ", PATIENCE).await?;
+    let page = visitor.body_text().await?;
+    assert!(page.contains("おとしよりぐるりんタクシー"), "{page}");
+    assert!(page.contains("027-321-1319"));
+    assert!(
+        !page.contains("見守り協力店"),
+        "an internal entry is on the public page"
+    );
+    assert!(
+        page.contains("市内全域") && page.contains("新町地区"),
+        "{page}"
+    );
+    visitor.close().await
 }

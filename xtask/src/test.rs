@@ -81,6 +81,24 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
         ),
     );
     record(
+        "clippy (wasm, coordinators' build)",
+        check(
+            cargo()
+                .args([
+                    "clippy",
+                    "--package",
+                    "mimamori",
+                    "--lib",
+                    "--features",
+                    "coordinator",
+                    "--target",
+                ])
+                .arg(tools::WASM_TARGET)
+                .arg("--")
+                .args(DENY),
+        ),
+    );
+    record(
         "native tests",
         counted(cargo().args(["test", "--workspace"])),
     );

@@ -147,22 +147,26 @@ fn Handout(text: String) -> impl IntoView {
     let shared = StoredValue::new(text);
     view! {
         <h3 class="section-title">{text::RESOURCE_HAND_ON}</h3>
-        {drawing.map(|qr| {
-            let view_box = format!("0 0 {0} {0}", qr.width);
-            view! {
-                <figure class="qr" data-qr="">
-                    <svg viewBox=view_box role="img" aria-label=text::RESOURCE_QR_LABEL shape-rendering="crispEdges">
-                        <rect width="100%" height="100%" fill="#fff"></rect>
-                        <path d=qr.path fill="#000"></path>
-                    </svg>
-                    <figcaption class="setting-note">{text::RESOURCE_QR_NOTE}</figcaption>
-                </figure>
-            }
-        })}
+        {drawing.map(|qr| view! { <QrFigure qr=qr /> })}
         {can_share.then(|| view! {
             <button type="button" class="button wide" data-action="share-resource"
                 on:click=move |_| shared.with_value(|t| share(t))>{text::RESOURCE_SHARE}</button>
         })}
+    }
+}
+
+/// A QR code of an entry's essentials, with what a camera will show.
+#[component]
+pub fn QrFigure(qr: mimamori_core::qr::QrDrawing) -> impl IntoView {
+    let view_box = format!("0 0 {0} {0}", qr.width);
+    view! {
+        <figure class="qr" data-qr="">
+            <svg viewBox=view_box role="img" aria-label=text::RESOURCE_QR_LABEL shape-rendering="crispEdges">
+                <rect width="100%" height="100%" fill="#fff"></rect>
+                <path d=qr.path fill="#000"></path>
+            </svg>
+            <figcaption class="setting-note">{text::RESOURCE_QR_NOTE}</figcaption>
+        </figure>
     }
 }
 

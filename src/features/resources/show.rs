@@ -1,6 +1,7 @@
 //! `/resources/:id/show`: 見せる. The screen a volunteer turns towards a resident at the
 //! kitchen table: the name, one big call button right under it (on screen in both text
-//! sizes), the essentials in very large, high-contrast text, and nothing else to touch. It covers the app's bars; leaving takes two deliberate
+//! sizes), the essentials in very large, high-contrast text, and a QR code the resident's own
+//! phone can read; nothing else to touch. It covers the app's bars; leaving takes two deliberate
 //! taps on 閉じる, so a resident holding the phone cannot leave it by accident.
 
 use leptos::prelude::*;
@@ -71,6 +72,9 @@ pub fn ResourceShowPage() -> impl IntoView {
                                 <div class="show-line"><dt>{label}</dt><dd>{value}</dd></div>
                             }).collect_view()}
                         </dl>
+                        // For the resident to keep: their own phone's camera reads it as text.
+                        {mimamori_core::qr::qr_drawing(&item.entry.handout_ja())
+                            .map(|qr| view! { <super::entry::QrFigure qr=qr /> })}
                     }.into_any()
                 }
             })}
