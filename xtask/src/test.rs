@@ -81,7 +81,7 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
         ),
     );
     record(
-        "clippy (wasm, coordinators' build)",
+        "clippy (wasm SC)",
         check(
             cargo()
                 .args([
