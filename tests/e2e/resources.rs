@@ -175,7 +175,7 @@ async fn a_coordinator_adds_an_entry_and_a_stale_one_leaves_the_desk_once_checke
     search_finds(&sc, "ゆうやけ", "乗附 ゆうやけ食堂").await?;
 
     // The desk lists what nobody checked for a year; checking it today takes it off.
-    sc.client.goto(&server.url("/desk")).await?;
+    sc.client.goto(&server.url("/sc/desk")).await?;
     wait_for(&sc, "[data-desk=stale-resources]").await?;
     assert!(text_of(&sc, "main").await?.contains("乗附 社会資源マップ"));
     sc.tap("[data-desk=stale-resources] + ul .resource-link")
@@ -184,7 +184,7 @@ async fn a_coordinator_adds_an_entry_and_a_stale_one_leaves_the_desk_once_checke
     sc.tap("[data-action=save-resource]").await?;
     wait_for(&sc, "[data-action=edit-resource]").await?;
     assert!(!present(&sc, "[data-stale]").await?);
-    sc.client.goto(&server.url("/desk")).await?;
+    sc.client.goto(&server.url("/sc/desk")).await?;
     wait_for(&sc, "[data-desk=concerns]").await?;
     assert!(!present(&sc, "[data-desk=stale-resources]").await?);
     sc.close().await
@@ -197,7 +197,7 @@ async fn a_bad_row_stops_an_import_with_its_number_and_a_good_shift_jis_file_imp
     let server = start_demo(dir.path()).await?;
     let sc = Browser::start().await?;
     sign_in(&sc, &server, "noritsuke.sc").await?;
-    sc.client.goto(&server.url("/resources/import")).await?;
+    sc.client.goto(&server.url("/sc/resources/import")).await?;
     wait_for(&sc, "input[name=resource_file]").await?;
 
     // A bad row (an unknown category): refused with its row number; nothing saved.

@@ -64,7 +64,7 @@ async fn a_coordinators_salon_rests_on_holidays_and_a_volunteer_sees_the_week_wi
         .find(|d| holidays.name(*d).is_none())
         .unwrap();
     sc.client
-        .goto(&server.url(&format!("/salons/{salon}/dates/{cancelled}")))
+        .goto(&server.url(&format!("/sc/salons/{salon}/dates/{cancelled}")))
         .await?;
     sc.tap("[data-plan=cancel]").await?;
     sc.tap("[data-reason='雪']").await?;
@@ -261,7 +261,7 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
     let server = start_demo(dir.path()).await?;
     let sc = Browser::start().await?;
     sign_in(&sc, &server, "noritsuke.sc").await?;
-    sc.client.goto(&server.url("/desk")).await?;
+    sc.client.goto(&server.url("/sc/desk")).await?;
     wait_for(&sc, "[data-absence]").await?;
     // The desk redraws as sync ends: read the card once it stands still.
     let (absent, said) = mimamori_testkit::eventually("a suggestion", PATIENCE, || async {
@@ -281,7 +281,7 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
     assert!(!ticked(&sc, &absent).await?);
     sc.tap(&format!("[data-member='{absent}']")).await?;
     wait_until_sent(&sc).await?;
-    sc.client.goto(&server.url("/desk")).await?;
+    sc.client.goto(&server.url("/sc/desk")).await?;
     sc.wait_for_text("サロンを続けて休んでいる方", PATIENCE)
         .await?;
     wait_for(&sc, "[data-desk=absences]").await?;
@@ -295,12 +295,12 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
 
     // Absent after all (ticked by mistake): the suggestion is back; accepting it gives the
     // resident's volunteer something to do.
-    sc.client.goto(&server.url(&href)).await?;
+    sc.client.goto(&server.url(&format!("/sc{href}"))).await?;
     wait_for(&sc, ".member-ticks").await?;
     sc.tap(&format!("[data-member='{absent}']")).await?;
     // Saved (and sent) before the page is left: a tap's save runs in the background.
     wait_until_sent(&sc).await?;
-    sc.client.goto(&server.url("/desk")).await?;
+    sc.client.goto(&server.url("/sc/desk")).await?;
     wait_for(
         &sc,
         &format!("[data-absence='{absent}'] [data-action=ask-visit]"),
