@@ -495,6 +495,37 @@ pub async fn load(
             day = day.add_days(i64::from(*interval) + jitter);
         }
     }
+    // Whatever day the demo is loaded, each volunteer has something to do: one asked of
+    // them at their latest visit when no worrying visit of the last month left anything.
+    for (who, plan) in planned.iter_mut().enumerate() {
+        if plan
+            .iter()
+            .any(|(_, _, body)| matches!(body, Body::FollowUp(_)))
+        {
+            continue;
+        }
+        let latest = plan
+            .iter()
+            .filter_map(|(at, id, body)| match body {
+                Body::Visit(visit) => Some((*at, *id, visit.resident_id)),
+                _ => None,
+            })
+            .max_by_key(|(at, _, _)| *at);
+        let Some((at, visit_id, resident)) = latest else {
+            continue;
+        };
+        let follow_up = FollowUpPatch {
+            resident_id: Some(resident),
+            visit_id: Some(visit_id),
+            what: Some("電球の交換を頼まれた。次の訪問で持っていく".to_owned()),
+            due: Some(date_of(at).add_days(7)),
+            owner: Some(volunteers[who].caller.user),
+            done: Some(false),
+            ..FollowUpPatch::default()
+        };
+        let id = RecordId::new_v7(at as u64 + 1, dice.bytes());
+        plan.push((at + 1, id, Body::FollowUp(follow_up)));
+    }
     for (who, mut plan) in planned.into_iter().enumerate() {
         plan.sort_by_key(|(at, _, _)| *at);
         let maker = &mut volunteers[who];
