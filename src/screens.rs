@@ -2,6 +2,7 @@
 //! `nav.rs` keeps (leptos_router's `<Routes>` was 22 KB of the wasm on the wire, measured).
 
 use leptos::prelude::*;
+use mimamori_core::record::RecordId;
 
 use crate::features::reports::ReportsPage;
 use crate::features::resources::{ResourcePage, ResourceShowPage, ResourcesPage};
@@ -48,6 +49,14 @@ thread_local! {
 /// The parameters of the path this screen was opened with.
 pub fn use_params_map() -> RouteParams {
     RouteParams(StoredValue::new(CURRENT.with(|c| c.borrow().clone())))
+}
+
+/// The record the path names (`:id`), if it is one.
+pub fn id_param() -> Option<RecordId> {
+    use_params_map()
+        .read_untracked()
+        .get("id")
+        .and_then(|id| id.parse().ok())
 }
 
 /// The screen the current path names.

@@ -48,6 +48,20 @@ pub async fn save_form(
     }
 }
 
+/// A text field as a form shows it (empty when unset).
+#[cfg(feature = "coordinator")]
+pub fn text_of(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// `Some(new)` when the trimmed text differs from what is held (an emptied field clears):
+/// what an edit sends, so that two people editing different fields both keep theirs.
+#[cfg(feature = "coordinator")]
+pub fn changed(held: &Option<String>, typed: String) -> Option<String> {
+    let typed = typed.trim().to_owned();
+    (typed != text_of(held)).then_some(typed)
+}
+
 /// What every form correcting a refused change shares: its fields marked from the refusal,
 /// its message, and sending the corrected body as a new version of the same record (which
 /// takes the refused one out of the quarantine in the same transaction).

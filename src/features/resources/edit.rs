@@ -10,10 +10,10 @@ use mimamori_core::calendar::CivilDate;
 use mimamori_core::kinds::{limits, normalize_phone, Category, ResourcePatch};
 use mimamori_core::record::{Body, DistrictId, RecordId};
 
-use super::entry::id_param;
 use super::queries::{self, keeps, ResourceItem};
 use crate::app::{AppStore, AppSync, Flash};
-use crate::features::save_form;
+use crate::features::{changed, save_form, text_of};
+use crate::screens::id_param;
 use crate::store::Draft;
 use crate::widgets::{Chip, Chips, FieldErrors, FormField, FormMessage, Loading, Message};
 use crate::{local_time, text};
@@ -66,16 +66,6 @@ pub fn ResourceEditPage() -> impl IntoView {
             })}
         </section>
     }
-}
-
-fn text_of(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
-}
-
-/// `Some(new)` when the trimmed text differs from what is held (an emptied field clears).
-fn changed(held: &Option<String>, typed: String) -> Option<String> {
-    let typed = typed.trim().to_owned();
-    (typed != text_of(held)).then_some(typed)
 }
 
 #[component]

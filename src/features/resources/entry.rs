@@ -4,21 +4,13 @@
 
 use leptos::prelude::*;
 use mimamori_core::qr::qr_drawing;
-use mimamori_core::record::RecordId;
 use wasm_bindgen::{JsCast as _, JsValue};
 
 use super::queries::{self, ResourceItem};
 use crate::app::AppStore;
-use crate::screens::use_params_map;
+use crate::screens::id_param;
 use crate::widgets::{load, Loading};
 use crate::{local_time, text};
-
-pub fn id_param() -> Option<RecordId> {
-    use_params_map()
-        .read_untracked()
-        .get("id")
-        .and_then(|id| id.parse().ok())
-}
 
 #[derive(Clone, PartialEq)]
 struct Page {

@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 
-use super::entry::id_param;
 use super::queries;
 use crate::app::AppStore;
+use crate::screens::id_param;
 use crate::text;
 use crate::widgets::{load, Loading};
 

@@ -13,8 +13,8 @@ use mimamori_core::salons::{Counts, Holidays};
 
 use super::dates::date_param;
 use super::queries::{self, Member, SalonItem, SalonRecords};
-use super::salon::id_param;
 use crate::app::{AppStore, AppSync};
+use crate::screens::id_param;
 use crate::store::{Draft, Store};
 use crate::widgets::{Chip, Chips, FormMessage, Loading, Message};
 use crate::{local_time, text};

@@ -10,9 +10,9 @@ use mimamori_core::record::Body;
 use mimamori_core::salons::{Exception, TimeOfDay, CANCEL_REASONS_JA};
 
 use super::queries::{self, SalonItem};
-use super::salon::id_param;
 use crate::app::{AppStore, AppSync, Flash};
 use crate::features::save_form;
+use crate::screens::id_param;
 use crate::store::Draft;
 use crate::widgets::{Chip, Chips, FieldErrors, FormField, FormMessage, Loading, Message};
 use crate::{local_time, text};

@@ -13,9 +13,9 @@ use mimamori_core::record::{Body, DistrictId, UserId};
 use mimamori_core::salons::{Repeat, Schedule, TimeOfDay};
 
 use super::queries::{self, SalonItem};
-use super::salon::id_param;
 use crate::app::{AppStore, AppSync, Flash};
-use crate::features::save_form;
+use crate::features::{changed, save_form, text_of};
+use crate::screens::id_param;
 use crate::store::Draft;
 use crate::widgets::{Chip, Chips, FieldErrors, FormField, FormMessage, Loading, Message};
 use crate::{local_time, text};
@@ -69,16 +69,6 @@ pub fn SalonEditPage() -> impl IntoView {
             })}
         </section>
     }
-}
-
-fn text_of(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
-}
-
-/// `Some(new)` when the trimmed text differs from what is held.
-fn changed(held: &Option<String>, typed: String) -> Option<String> {
-    let typed = typed.trim().to_owned();
-    (typed != text_of(held)).then_some(typed)
 }
 
 #[component]

@@ -3,9 +3,8 @@
 //! attendance and each date's 変更・中止; for the SC, 編集. Its iCalendar feed is one tap
 //! away for a family's calendar.
 
-use crate::screens::use_params_map;
+use crate::screens::id_param;
 use leptos::prelude::*;
-use mimamori_core::record::RecordId;
 use mimamori_core::salons::Holidays;
 
 use super::queries::{self, SalonItem, SalonRecords};
@@ -26,13 +25,6 @@ struct Page {
     coordinator: bool,
     district: Option<String>,
     records: SalonRecords,
-}
-
-pub fn id_param() -> Option<RecordId> {
-    use_params_map()
-        .read_untracked()
-        .get("id")
-        .and_then(|id| id.parse().ok())
 }
 
 #[component]
