@@ -649,6 +649,14 @@ pub fn session_moved(reason: &str) -> String {
     }
 }
 
+pub fn session_extra(reason: &str) -> String {
+    if reason.is_empty() {
+        "臨時開催".to_owned()
+    } else {
+        format!("臨時開催（{reason}）")
+    }
+}
+
 pub fn session_cancelled(reason: &str) -> String {
     if reason.is_empty() {
         "中止".to_owned()

@@ -2,10 +2,11 @@
 //! transaction), the batches a push sends, and what the server's answer does to them.
 
 use mimamori_core::hlc::{Hlc, HlcClock};
+use mimamori_core::kinds::State;
 use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind};
 use mimamori_core::sync::replica::{local_view, read_push_results};
 use mimamori_core::sync::ItemResult;
-use mimamori_core::validate::{validate_change, Context, FieldError};
+use mimamori_core::validate::{validate_result, Context, FieldError};
 use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
@@ -113,10 +114,12 @@ impl<E: Into<StoreError>> From<E> for SaveError {
 /// The phone's view of what a change may refer to, for the shared validation rules.
 struct LocalContext {
     now_ms: i64,
-    /// The record the change hangs from (a visit's resident), if this phone holds it.
+    /// The record the change hangs from (a visit's resident), if this phone holds it or
+    /// makes it in the same save.
     known_parent: Option<(RecordKind, RecordId)>,
-    /// The other records it names (a visit's introduced entries) that this phone holds.
-    known_references: Vec<(RecordKind, RecordId)>,
+    /// The records it names, its parent included, as this phone holds them (a visit's
+    /// introduced entries, a session's salon and the members it ticks).
+    held: Vec<(RecordId, LocalRecord)>,
 }
 
 impl Context for LocalContext {
@@ -124,7 +127,18 @@ impl Context for LocalContext {
         self.now_ms
     }
     fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
-        self.known_parent == Some((kind, id)) || self.known_references.contains(&(kind, id))
+        self.known_parent == Some((kind, id))
+            || self
+                .held
+                .iter()
+                .any(|(held, record)| *held == id && record.kind == kind)
+    }
+    fn current(&self, kind: RecordKind, id: RecordId) -> Option<Body> {
+        let (_, record) = self
+            .held
+            .iter()
+            .find(|(held, record)| *held == id && record.kind == kind)?;
+        record.live()?.current()
     }
 }
 
@@ -203,12 +217,13 @@ impl Store {
             )?;
             let held_parent = held_parent.filter(|v| !v.is_undefined());
             let existing = existing.filter(|v| !v.is_undefined());
+            let existing: Option<LocalRecord> = existing.map(from_js).transpose()?;
             // A record goes to its parent's district, an edit stays where its record is, a
             // new record goes where the user chose; always one of the user's own districts.
             let recorded = held_parent
                 .as_ref()
                 .and_then(js_district)
-                .or_else(|| existing.as_ref().and_then(js_district));
+                .or_else(|| existing.as_ref().and_then(|r| r.district_id));
             // A kind that may be city-wide (the directory's entries) is so when its record
             // already is, or when it is made by someone of no district (the city).
             let may_be_city_wide = !draft.body.kind().needs_district();
@@ -240,28 +255,42 @@ impl Store {
                         .iter()
                         .any(|(c, _, _)| c.id == *parent_id && c.kind() == *kind)
             });
-            let mut known_references = Vec::new();
-            for reference in change.body.references() {
-                let held = records
+            // What the rules read besides the record: its parent (named, or as held) and
+            // the records it names, as this phone holds them.
+            let mut held = Vec::new();
+            let held_parent = match (held_parent, parent) {
+                (Some(value), Some((_, parent))) => Some((parent, from_js(value)?)),
+                _ => None,
+            };
+            let parent_as_held = existing
+                .as_ref()
+                .and_then(|r| r.parent_id.as_deref())
+                .and_then(|p| p.parse::<RecordId>().ok())
+                .filter(|_| parent.is_none());
+            let wanted = change.body.references().into_iter().chain(parent_as_held);
+            held.extend(held_parent);
+            for reference in wanted {
+                let value = records
                     .get(JsValue::from_str(&reference.to_string()))
-                    .await?;
-                let kind = held
-                    .filter(|v| !v.is_undefined())
-                    .as_ref()
-                    .and_then(js_kind)
-                    .and_then(|code| RecordKind::from_code(&code));
-                if let Some(kind) = kind {
-                    known_references.push((kind, reference));
+                    .await?
+                    .filter(|v| !v.is_undefined());
+                if let Some(value) = value {
+                    held.push((reference, from_js::<LocalRecord>(value)?));
                 }
             }
             let context = LocalContext {
                 now_ms: now_ms as i64,
                 known_parent,
-                known_references,
+                held,
             };
+            // The change is checked on the record as shown here and as it would leave it.
+            let before = existing.as_ref().and_then(LocalRecord::shown);
+            let after = State::apply(before.as_ref(), &change)
+                .map(|(after, _)| after)
+                .map_err(|_| SaveError::Invalid(Vec::new()))?;
             // Nothing has been written yet: returning here commits an empty transaction.
-            validate_change(&change, &context).map_err(SaveError::Invalid)?;
-            let existing: Option<LocalRecord> = existing.map(from_js).transpose()?;
+            validate_result(&change, before.as_ref(), &after, &context)
+                .map_err(SaveError::Invalid)?;
             made.push((change, existing, draft.corrects));
         }
 

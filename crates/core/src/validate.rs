@@ -7,8 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kinds::RecordKind;
-use crate::record::{Change, RecordId};
+use crate::kinds::{RecordKind, State};
+use crate::record::{Body, Change, RecordId};
 
 /// What the validator needs to know about the world; the server answers from its
 /// database, the phone from what it holds.
@@ -17,6 +17,12 @@ pub trait Context {
     fn now_ms(&self) -> i64;
     /// Whether the author may see (and so refer to) this record of this kind.
     fn visible(&self, kind: RecordKind, id: RecordId) -> bool;
+    /// The current values of a record of this kind the author may see, for rules that
+    /// read another record (a session its salon's schedule holds, a tick of the salon's
+    /// own member). `None`: not held here, or not theirs to see.
+    fn current(&self, _kind: RecordKind, _id: RecordId) -> Option<Body> {
+        None
+    }
 }
 
 /// Why a field was refused. Stable codes (`code`): clients branch on them.
@@ -35,6 +41,9 @@ pub enum Problem {
     BeforeVisit,
     /// Control characters (or the invisible marks that reorder text) that no keyboard types.
     ControlCharacters,
+    /// A date on which the salon holds no session (not in its schedule, 中止, or a holiday
+    /// it rests on).
+    NotScheduled,
     /// A code from a newer server that this app does not know yet.
     Other,
 }
@@ -52,6 +61,7 @@ impl Problem {
             Self::MustIncludeAuthor => "must_include_author",
             Self::BeforeVisit => "before_visit",
             Self::ControlCharacters => "control_characters",
+            Self::NotScheduled => "not_scheduled",
             Self::Other => "other",
         }
     }
@@ -70,6 +80,7 @@ impl Problem {
             "must_include_author" => Self::MustIncludeAuthor,
             "before_visit" => Self::BeforeVisit,
             "control_characters" => Self::ControlCharacters,
+            "not_scheduled" => Self::NotScheduled,
             _ => Self::Other,
         }
     }
@@ -92,6 +103,9 @@ impl Problem {
             Self::BeforeVisit => "次回の予定は、訪問日より後にしてください。".to_owned(),
             Self::ControlCharacters => {
                 "表示できない特殊な文字が含まれています。その文字を消してください。".to_owned()
+            }
+            Self::NotScheduled => {
+                "この日はサロンの開催日ではありません（中止・休みの日を含みます）。臨時開催なら、先に日程に加えてください。".to_owned()
             }
             Self::Other => "入力を確かめてください。".to_owned(),
         }
@@ -150,6 +164,10 @@ impl fmt::Display for FieldError {
 pub struct Errors(Vec<FieldError>);
 
 impl Errors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn add(&mut self, field: &str, problem: Problem) {
         self.0.push(FieldError {
             field: field.to_owned(),
@@ -207,25 +225,57 @@ pub enum Lines {
 
 /// Characters no one types on purpose and that do harm where text goes: control characters
 /// (a NUL cuts text short in SQLite's `length()` and in C libraries, a newline forges a line
-/// in a log) and the bidirectional marks that make text read differently from what it is.
-/// A note keeps its newlines and tabs. The same rule on the phone and the server.
+/// in a log), the line and paragraph separators U+2028/U+2029 (a line break to JavaScript
+/// and to calendar apps, but not to the rules that fold and escape lines), and the
+/// bidirectional marks that make text read differently from what it is. A note keeps its
+/// newlines and tabs. The same rule on the phone and the server.
 pub fn has_forbidden_characters(text: &str, lines: Lines) -> bool {
     text.chars().any(|c| {
         let allowed_space = lines == Lines::Many && (c == '\n' || c == '\t');
         (c.is_control() && !allowed_space)
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || matches!(
+                c,
+                '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{061C}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
+            )
     })
 }
 
-/// Checks a change. `Ok` means every field is acceptable; `Err` lists every problem at once,
-/// so the volunteer can fix them all in one go.
+/// Checks a change that makes a record on its own (a first save, a spreadsheet row): its
+/// fields and the new record it makes. See [`validate_result`].
 pub fn validate_change(change: &Change, context: &dyn Context) -> Result<(), Vec<FieldError>> {
+    match State::apply(None, change) {
+        Ok((made, _)) => validate_result(change, None, &made, context),
+        Err(_) => Err(vec![FieldError {
+            field: "id".to_owned(),
+            problem: Problem::OutOfRange,
+        }]),
+    }
+}
+
+/// Checks a change that turns the record held as `before` (`None`: nothing was held, so
+/// it makes one, whatever its `base` says) into `after`: the fields it carries, then the
+/// record it leaves, never the change's fields alone. `Ok` means both are acceptable;
+/// `Err` lists every problem at once, so the volunteer can fix them all in one go. The
+/// same on the phone, the server and the spreadsheet import.
+pub fn validate_result(
+    change: &Change,
+    before: Option<&State>,
+    after: &State,
+    context: &dyn Context,
+) -> Result<(), Vec<FieldError>> {
     let mut errors = Errors::default();
     if change.district_id.is_none() && change.kind().needs_district() {
         errors.add("district_id", Problem::Required);
     }
     // Deletions are checked like any change: their body is stored and relayed too.
     change.body.validate(change, context, &mut errors);
+    after.validate_record(change, before.is_none(), context, &mut errors);
     if errors.0.is_empty() {
         Ok(())
     } else {
@@ -302,6 +352,33 @@ mod tests {
 
     fn problems(change: &Change) -> Vec<(String, Problem)> {
         validate_change(change, &world())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    }
+
+    /// The problems of an edit of a resident held whole.
+    fn edit_problems(patch: ResidentPatch) -> Vec<(String, Problem)> {
+        let made = change(
+            Body::Resident(ResidentPatch {
+                name: Some("高崎 花子".into()),
+                consent: Some(Consent {
+                    date: CivilDate::new(2026, 11, 1).unwrap(),
+                    scope: "見守り訪問".into(),
+                    share_with_center: false,
+                    taken_by: UserId(3),
+                }),
+                ..ResidentPatch::default()
+            }),
+            None,
+        );
+        let (held, _) = State::apply(None, &made).unwrap();
+        let mut edit = change(Body::Resident(patch), Some(made.stamp));
+        edit.stamp.counter = 1;
+        let (after, _) = State::apply(Some(&held), &edit).unwrap();
+        validate_result(&edit, Some(&held), &after, &world())
             .err()
             .unwrap_or_default()
             .into_iter()
@@ -396,7 +473,7 @@ mod tests {
             ..ResidentPatch::default()
         };
         assert_eq!(
-            problems(&change(Body::Resident(patch), base)),
+            edit_problems(patch),
             vec![("phone".to_owned(), Problem::InvalidCharacters)]
         );
         let interval = ResidentPatch {
@@ -404,8 +481,21 @@ mod tests {
             ..ResidentPatch::default()
         };
         assert_eq!(
-            problems(&change(Body::Resident(interval), base)),
+            edit_problems(interval),
             vec![("visit_interval_days".to_owned(), Problem::OutOfRange)]
+        );
+        // The same patch to a record nobody holds makes one: it must then be whole,
+        // whatever its `base` says.
+        let phone_only = ResidentPatch {
+            phone: Some("027".into()),
+            ..ResidentPatch::default()
+        };
+        assert_eq!(
+            problems(&change(Body::Resident(phone_only), base)),
+            vec![
+                ("name".to_owned(), Problem::Required),
+                ("consent".to_owned(), Problem::Required)
+            ]
         );
     }
 
@@ -414,7 +504,17 @@ mod tests {
         let mut visit = fine_visit();
         visit.note = "一行目\n\t二行目".into();
         assert_eq!(problems(&change(Body::Visit(visit.clone()), None)), vec![]);
-        for bad in ["\0", "\r", "\u{1b}[31m", "\u{7f}", "\u{85}", "\u{202e}"] {
+        for bad in [
+            "\0",
+            "\r",
+            "\u{1b}[31m",
+            "\u{7f}",
+            "\u{85}",
+            "\u{202e}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{200f}",
+        ] {
             visit.note = format!("お元気{bad}でした");
             assert_eq!(
                 problems(&change(Body::Visit(visit.clone()), None)),
@@ -429,13 +529,8 @@ mod tests {
             note: Some("二行の\nメモ".into()),
             ..ResidentPatch::default()
         };
-        let base = Some(Hlc {
-            wall_ms: 1,
-            counter: 0,
-            node: 1,
-        });
         assert_eq!(
-            problems(&change(Body::Resident(patch), base)),
+            edit_problems(patch),
             vec![
                 ("name".to_owned(), Problem::ControlCharacters),
                 ("kana".to_owned(), Problem::ControlCharacters),

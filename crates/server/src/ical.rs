@@ -90,6 +90,11 @@ fn write_salon(
     for session in found {
         let (summary, status, why) = match &session.status {
             SessionStatus::Held => (name.to_owned(), "CONFIRMED", String::new()),
+            SessionStatus::Extra => (
+                format!("{name}（臨時開催）"),
+                "CONFIRMED",
+                session.reason.clone(),
+            ),
             SessionStatus::Moved => (
                 format!("{name}（日時・会場の変更）"),
                 "CONFIRMED",
@@ -125,7 +130,12 @@ fn write_salon(
             "DTSTART;TZID=Asia/Tokyo",
             &local(session.date, session.start),
         );
-        out.property("DTEND;TZID=Asia/Tokyo", &local(session.date, session.end));
+        // Records refuse a session that ends before it starts; one stored before that rule
+        // is published with its start alone (RFC 5545: it then ends as it starts), never
+        // with an end before its start, which calendar apps reject or misplace.
+        if session.end > session.start {
+            out.property("DTEND;TZID=Asia/Tokyo", &local(session.date, session.end));
+        }
         out.property("SUMMARY", &escape(&summary));
         if !location.is_empty() {
             out.property("LOCATION", &escape(&location.join(" ")));
@@ -183,7 +193,9 @@ fn local(date: CivilDate, time: TimeOfDay) -> String {
 }
 
 /// TEXT as RFC 5545 §3.3.11 writes it: backslash, semicolon, comma and newline escaped.
-/// Control characters never reach here (the records refuse them), but are dropped anyway.
+/// Control characters, line and paragraph separators and bidirectional marks never reach
+/// here (the records refuse them), but text stored before a rule is escaped all the same:
+/// a separator becomes an escaped newline (what it means), the rest is dropped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -191,8 +203,11 @@ fn escape(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            '\n' | '\u{2028}' | '\u{2029}' => out.push_str("\\n"),
+            c if mimamori_core::validate::has_forbidden_characters(
+                c.encode_utf8(&mut [0; 4]),
+                mimamori_core::validate::Lines::One,
+            ) => {}
             c => out.push(c),
         }
     }

@@ -199,3 +199,75 @@ fn an_ended_salon_or_one_without_a_schedule_has_no_events() {
     ));
     assert!(calendar.events.is_empty());
 }
+
+#[test]
+fn an_extra_session_is_published_and_no_session_ends_before_it_starts() {
+    let (id, mut salon) = salon();
+    // 臨時開催 on a Thursday, in the afternoon.
+    salon.exceptions.insert(
+        d(2026, 11, 19),
+        Some(Exception {
+            extra: true,
+            start: Some(t(13, 0)),
+            end: Some(t(14, 30)),
+            reason: "臨時開催".into(),
+            ..Exception::default()
+        }),
+    );
+    // Stored before the rule that refuses it: moved by its start alone past its end.
+    salon.exceptions.insert(
+        d(2026, 11, 30),
+        Some(Exception {
+            start: Some(t(13, 0)),
+            ..Exception::default()
+        }),
+    );
+    let text = salons_calendar("乗附", &[(id, salon)], d(2026, 11, 1), "20261101T000000Z");
+    let calendar = parse(&text);
+    let event = |start: &str| {
+        calendar
+            .events
+            .iter()
+            .find(|e| value(&e.properties, "DTSTART") == Some(start))
+            .unwrap_or_else(|| panic!("an event at {start}"))
+    };
+    let extra = event("20261119T130000");
+    assert_eq!(value(&extra.properties, "DTEND"), Some("20261119T143000"));
+    assert_eq!(value(&extra.properties, "STATUS"), Some("CONFIRMED"));
+    assert!(value(&extra.properties, "SUMMARY")
+        .unwrap()
+        .ends_with("（臨時開催）"));
+    let broken = event("20261130T130000");
+    assert_eq!(
+        value(&broken.properties, "DTEND"),
+        None,
+        "published with its start alone, never an end before it"
+    );
+    for event in &calendar.events {
+        let start = value(&event.properties, "DTSTART").unwrap();
+        if let Some(end) = value(&event.properties, "DTEND") {
+            assert!(end > start, "{start} ends at {end}");
+        }
+    }
+}
+
+#[test]
+fn a_line_separator_in_stored_text_cannot_forge_a_property() {
+    let (id, mut salon) = salon();
+    salon.note = Some("雪の日は\u{2028}DTEND:19700101T000000\u{2029}休み".into());
+    let text = salons_calendar("乗附", &[(id, salon)], d(2026, 11, 1), "20261101T000000Z");
+    assert!(!text.contains('\u{2028}') && !text.contains('\u{2029}'));
+    assert!(text
+        .replace("\r\n ", "")
+        .contains("雪の日は\\nDTEND:19700101T000000\\n休み"));
+    let calendar = parse(&text);
+    for event in &calendar.events {
+        let ends: Vec<_> = event
+            .properties
+            .iter()
+            .filter(|p| p.name == "DTEND")
+            .collect();
+        assert!(ends.len() <= 1);
+        assert_ne!(value(&event.properties, "DTEND"), Some("19700101T000000"));
+    }
+}

@@ -185,6 +185,7 @@ pub fn SessionRow(
     let status = match &session.status {
         SessionStatus::Held => None,
         SessionStatus::Moved => Some(text::session_moved(&session.reason)),
+        SessionStatus::Extra => Some(text::session_extra(&session.reason)),
         SessionStatus::Cancelled(reason) => Some(text::session_cancelled(reason)),
         SessionStatus::HolidayOff(holiday) => Some(text::session_holiday(holiday)),
     };

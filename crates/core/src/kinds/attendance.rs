@@ -21,11 +21,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Audience, Existing, Kind, RecordKind};
+use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::merge::{FieldLww, LwwPatch, LwwRecord};
-use crate::record::{Change, RecordId, UserId};
+use crate::record::{Body, Change, RecordId, UserId};
 use crate::salons::{Counts, Taken};
 use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
@@ -122,22 +122,12 @@ impl Kind for Attendance {
         body.salon_id.map(|id| (RecordKind::Salon, id))
     }
 
-    fn validate(body: &AttendancePatch, change: &Change, world: &dyn Context, errors: &mut Errors) {
-        let creating = change.base.is_none();
-        match body.salon_id {
-            Some(salon) if !world.visible(RecordKind::Salon, salon) => {
-                errors.add("salon_id", Problem::UnknownReference);
-            }
-            None if creating => errors.add("salon_id", Problem::Required),
-            _ => {}
-        }
-        if creating && body.date.is_none() {
-            errors.add("date", Problem::Required);
-        }
-        if let (Some(salon), Some(date)) = (body.salon_id, body.date) {
-            if attendance_id(salon, date) != change.id {
-                errors.add("id", Problem::OutOfRange);
-            }
+    fn validate(body: &AttendancePatch, _: &Change, world: &dyn Context, errors: &mut Errors) {
+        if body
+            .salon_id
+            .is_some_and(|salon| !world.visible(RecordKind::Salon, salon))
+        {
+            errors.add("salon_id", Problem::UnknownReference);
         }
         for (field, date) in [("date", body.date), ("held_on", body.held_on)] {
             if date.is_some_and(|d| d.year < 2000) {
@@ -163,26 +153,91 @@ impl Kind for Attendance {
         }
     }
 
-    fn permit(
+    /// A session its salon holds, made under the session's own id (checked with every
+    /// kind's derived ids), and ticks for the salon's own members only: a tick for anyone
+    /// else would count a stranger (or another salon's member) as a participant.
+    fn validate_record(
+        record: &AttendancePatch,
+        change: &Change,
+        creating: bool,
+        world: &dyn Context,
+        errors: &mut Errors,
+    ) {
+        let (Some(salon), Some(date)) = (record.salon_id, record.date) else {
+            errors.add(
+                if record.salon_id.is_none() {
+                    "salon_id"
+                } else {
+                    "date"
+                },
+                Problem::Required,
+            );
+            return;
+        };
+        let salon_now = match world.current(RecordKind::Salon, salon) {
+            Some(crate::record::Body::Salon(salon)) => Some(salon),
+            _ => None,
+        };
+        // The date is part of the record's id: checked once, when the record is made, so
+        // that a later change of the schedule leaves past attendance standing.
+        if creating {
+            let holds = salon_now.as_ref().and_then(|salon| {
+                let schedule = salon.schedule.as_ref()?;
+                let holidays = crate::salons::Holidays::default();
+                crate::salons::session_on(
+                    schedule,
+                    &salon.exceptions_in_force(),
+                    &|d| holidays.name(d),
+                    date,
+                )
+            });
+            if !holds.is_some_and(|session| session.takes_place()) {
+                errors.add("date", Problem::NotScheduled);
+            }
+        }
+        let Body::Attendance(patch) = &change.body else {
+            return;
+        };
+        for member in patch.present.keys() {
+            let of_this_salon = matches!(
+                world.current(RecordKind::SalonMember, *member),
+                Some(Body::SalonMember(m)) if m.salon_id == Some(salon)
+            );
+            if !of_this_salon {
+                errors.add(&format!("present.{member}"), Problem::UnknownReference);
+            }
+        }
+    }
+
+    /// The district's coordinators and the salon's organisers, asked of the salon it is
+    /// for: it never moves to another ([`Kind::MOVES`]).
+    fn may_change(actor: Actor<'_>, side: Side<'_, LwwRecord>) -> bool {
+        match actor.role {
+            Role::Coordinator => true,
+            Role::Volunteer => side.parent_holders.contains(&actor.user),
+            Role::City | Role::Admin => false,
+        }
+    }
+
+    /// Each person writes only their own count; removing a session's record is the
+    /// coordinators'.
+    fn permit_change(
         actor: Actor<'_>,
-        _: Option<Existing<'_, LwwRecord>>,
-        parent_holders: &[UserId],
+        _: Option<Side<'_, LwwRecord>>,
         change: &Change,
         body: &AttendancePatch,
     ) -> Result<(), RejectCode> {
-        // Each person writes only their own count.
         let own_counts = body.counts.keys().all(|counter| *counter == actor.user);
-        let allowed = own_counts
-            && match actor.role {
-                Role::Coordinator => true,
-                Role::Volunteer => parent_holders.contains(&actor.user) && !change.deleted,
-                Role::City | Role::Admin => false,
-            };
-        if allowed {
+        if own_counts && !(change.deleted && actor.role != Role::Coordinator) {
             Ok(())
         } else {
             Err(RejectCode::NotAllowed)
         }
+    }
+
+    /// The members it ticks: the server loads them to check they are this salon's.
+    fn references(body: &AttendancePatch) -> Vec<RecordId> {
+        body.present.keys().copied().collect()
     }
 
     fn derived_id(body: &AttendancePatch) -> Option<RecordId> {
@@ -307,19 +362,14 @@ mod tests {
         );
         let mut elsewhere = change(A, 10, body.clone());
         elsewhere.id = RecordId::new_v7(5, [5; 10]);
-        struct Everything;
-        impl Context for Everything {
-            fn now_ms(&self) -> i64 {
-                0
-            }
-            fn visible(&self, _: RecordKind, _: RecordId) -> bool {
-                true
-            }
-        }
-        let refused = crate::validate::validate_change(&elsewhere, &Everything).unwrap_err();
+        let everything = test_support::OpenWorld {
+            now_ms: 0,
+            salon: salon(),
+        };
+        let refused = crate::validate::validate_change(&elsewhere, &everything).unwrap_err();
         assert_eq!(refused[0].field, "id");
         assert!(
-            crate::validate::validate_change(&change(A, 10, body.clone()), &Everything).is_ok()
+            crate::validate::validate_change(&change(A, 10, body.clone()), &everything).is_ok()
         );
         assert_ne!(
             attendance_id(salon(), session()),
@@ -328,7 +378,7 @@ mod tests {
 
         let organisers = [A, B];
         let permit = |who: UserId, role: Role, body: AttendancePatch| {
-            State::permit(actor(who, role), None, &organisers, &change(who, 10, body))
+            test_support::permit(actor(who, role), None, &organisers, &change(who, 10, body))
         };
         assert_eq!(permit(A, Role::Volunteer, body.clone()), Ok(()));
         assert_eq!(

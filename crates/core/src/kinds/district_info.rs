@@ -10,12 +10,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Audience, Existing, Kind, RecordKind};
+use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::merge::{FieldLww, LwwRecord};
 use crate::record::{Change, DistrictId, RecordId, UserId};
-use crate::sync::RejectCode;
-use crate::validate::{Context, Errors, Problem};
+use crate::validate::{Context, Errors};
 
 pub mod limits {
     pub const MAX_NAME_CHARS: usize = 50;
@@ -77,14 +76,7 @@ impl Kind for DistrictInfo {
         None
     }
 
-    fn validate(body: &DistrictInfoPatch, change: &Change, _: &dyn Context, errors: &mut Errors) {
-        // Only the district's own record, under its own id.
-        if change
-            .district_id
-            .is_some_and(|d| district_info_id(d) != change.id)
-        {
-            errors.add("id", Problem::OutOfRange);
-        }
+    fn validate(body: &DistrictInfoPatch, _: &Change, _: &dyn Context, errors: &mut Errors) {
         for (field, value) in [
             ("sc_name", &body.sc_name),
             ("center_name", &body.center_name),
@@ -103,17 +95,19 @@ impl Kind for DistrictInfo {
         }
     }
 
-    fn permit(
-        actor: Actor<'_>,
-        _: Option<Existing<'_, LwwRecord>>,
-        _: &[UserId],
-        _: &Change,
+    /// Only the district's own record, under its own id ([`Kind::fixed_id`], checked with
+    /// every kind's); every field may be empty until the coordinator fills it in.
+    fn validate_record(
         _: &DistrictInfoPatch,
-    ) -> Result<(), RejectCode> {
-        match actor.role {
-            Role::Coordinator => Ok(()),
-            Role::Volunteer | Role::City | Role::Admin => Err(RejectCode::NotAllowed),
-        }
+        _: &Change,
+        _: bool,
+        _: &dyn Context,
+        _: &mut Errors,
+    ) {
+    }
+
+    fn may_change(actor: Actor<'_>, _: Side<'_, LwwRecord>) -> bool {
+        actor.role == Role::Coordinator
     }
 
     fn fixed_id(district: DistrictId) -> Option<RecordId> {

@@ -11,12 +11,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Audience, Existing, Kind, RecordKind};
+use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::merge::{FieldLww, LwwRecord};
 use crate::record::{Change, RecordId, UserId};
-use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
 
 pub mod limits {
@@ -64,6 +63,8 @@ impl Kind for FollowUp {
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
     const LABEL_JA: &'static str = "やること";
+    /// Made for the wrong resident, it is moved by whoever may change it and sees the other.
+    const MOVES: bool = true;
 
     fn describe_ja(body: &FollowUpPatch) -> String {
         match (&body.what, body.done) {
@@ -78,21 +79,15 @@ impl Kind for FollowUp {
         body.resident_id.map(|id| (RecordKind::Resident, id))
     }
 
-    fn validate(body: &FollowUpPatch, change: &Change, world: &dyn Context, errors: &mut Errors) {
-        let creating = change.base.is_none();
-        match body.resident_id {
-            Some(resident) if !world.visible(RecordKind::Resident, resident) => {
-                errors.add("resident_id", Problem::UnknownReference);
-            }
-            None if creating => errors.add("resident_id", Problem::Required),
-            _ => {}
+    fn validate(body: &FollowUpPatch, _: &Change, world: &dyn Context, errors: &mut Errors) {
+        if body
+            .resident_id
+            .is_some_and(|resident| !world.visible(RecordKind::Resident, resident))
+        {
+            errors.add("resident_id", Problem::UnknownReference);
         }
-        if creating || body.what.is_some() {
-            let what = body.what.as_deref().unwrap_or_default();
+        if let Some(what) = &body.what {
             errors.text("what", what, MAX_WHAT_CHARS, true);
-        }
-        if creating && body.owner.is_none() {
-            errors.add("owner", Problem::Required);
         }
         if let Some(note) = &body.done_note {
             errors.note("done_note", note, MAX_DONE_NOTE_CHARS);
@@ -105,30 +100,38 @@ impl Kind for FollowUp {
         }
     }
 
-    fn permit(
-        actor: Actor<'_>,
-        existing: Option<Existing<'_, LwwRecord>>,
-        _: &[UserId],
-        change: &Change,
-        body: &FollowUpPatch,
-    ) -> Result<(), RejectCode> {
-        let allowed = match (actor.role, existing) {
-            (Role::City | Role::Admin, _) => false,
-            // Made by anyone who may see the resident (validation checks that).
-            (_, None) => true,
-            (Role::Coordinator, Some(_)) => true,
-            (Role::Volunteer, Some(existing)) => {
-                let owner = owner(existing.state);
-                // Its maker or its owner; handing it to someone else is the maker's (or the
-                // coordinator's) decision, not the owner's.
-                existing.created_by == change.author
-                    || (owner == Some(actor.user) && body.owner.is_none())
+    fn validate_record(
+        record: &FollowUpPatch,
+        _: &Change,
+        creating: bool,
+        _: &dyn Context,
+        errors: &mut Errors,
+    ) {
+        if !creating {
+            return;
+        }
+        if record.resident_id.is_none() {
+            errors.add("resident_id", Problem::Required);
+        }
+        if record.what.as_deref().is_none_or(|w| w.trim().is_empty()) {
+            errors.add("what", Problem::Required);
+        }
+        if record.owner.is_none() {
+            errors.add("owner", Problem::Required);
+        }
+    }
+
+    /// Its maker, its owner, or a coordinator; made by anyone who may see the resident
+    /// (validation checks that). Asked of both sides, so handing it to someone else is the
+    /// maker's (or the coordinator's) decision, not the owner's: the owner would not be its
+    /// owner after it.
+    fn may_change(actor: Actor<'_>, side: Side<'_, LwwRecord>) -> bool {
+        match actor.role {
+            Role::Coordinator => true,
+            Role::Volunteer => {
+                side.created_by == actor.user || owner(side.state) == Some(actor.user)
             }
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(RejectCode::NotAllowed)
+            Role::City | Role::Admin => false,
         }
     }
 
@@ -168,6 +171,7 @@ mod tests {
     use crate::kinds::test_support::{self, actor};
     use crate::kinds::State;
     use crate::record::Body;
+    use crate::sync::RejectCode;
 
     const SC: UserId = UserId(1);
     const MAKER: UserId = UserId(2);
@@ -210,7 +214,7 @@ mod tests {
         };
         let check = |who: UserId, role: Role, body: &FollowUpPatch| {
             let edit = change(who, 20, Some(made.stamp), body.clone());
-            State::permit(actor(who, role), Some((MAKER, &state)), &[], &edit)
+            test_support::permit(actor(who, role), Some((MAKER, &state)), &[], &edit)
         };
         assert_eq!(check(OWNER, Role::Volunteer, &done), Ok(()));
         assert_eq!(check(MAKER, Role::Volunteer, &done), Ok(()));

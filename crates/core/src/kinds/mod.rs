@@ -80,12 +80,26 @@ pub struct Actor<'a> {
     pub districts: &'a [DistrictId],
 }
 
-/// A record the change would modify, as far as permissions need it.
-#[derive(Debug, Clone, Copy)]
-pub struct Existing<'a, S> {
-    pub created_by: UserId,
+/// A record on one side of a change, as far as permissions need it: as the server holds it
+/// (where it is) or as the change would leave it (where it goes).
+#[derive(Debug)]
+pub struct Side<'a, S> {
     pub state: &'a S,
+    pub created_by: UserId,
+    /// `None`: a city-wide record.
+    pub district: Option<DistrictId>,
+    /// Those the record's parent is assigned to (a salon's organisers, a resident's
+    /// volunteers); empty without a live parent.
+    pub parent_holders: &'a [UserId],
 }
+
+impl<S> Clone for Side<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Side<'_, S> {}
 
 /// The state a kind's merge keeps.
 pub type StateOf<K> = <<K as Kind>::Merge as Merge<<K as Kind>::Body>>::State;
@@ -111,19 +125,47 @@ pub trait Kind: 'static {
     /// must be able to see it).
     fn parent(body: &Self::Body) -> Option<(RecordKind, RecordId)>;
 
-    /// Field checks, the same on the phone (before saving) and the server (before
-    /// accepting). Deletions are checked too.
+    /// Whether a record may move to another parent (a visit logged under the wrong
+    /// resident): then the move needs the right to change it where it is and where it goes.
+    /// `false`: its parent is set when it is made and never changes (a session's attendance,
+    /// a salon's member).
+    const MOVES: bool = false;
+
+    /// Checks of the fields a change carries, the same on the phone (before saving) and the
+    /// server (before accepting): lengths, characters, the records it names. Deletions are
+    /// checked too. What a whole record must be is [`Kind::validate_record`]'s.
     fn validate(body: &Self::Body, change: &Change, world: &dyn Context, errors: &mut Errors);
 
-    /// Whether `actor` may make this change, given the record as it is held and those its
-    /// parent is assigned to (`parent_holders`: a salon's organisers; empty without one).
-    fn permit(
-        actor: Actor<'_>,
-        existing: Option<Existing<'_, StateOf<Self>>>,
-        parent_holders: &[UserId],
+    /// Checks of the record as the change leaves it (`record`: its current values), never of
+    /// the change's fields alone: what every record of the kind must have when it is made
+    /// (`creating`: nothing was held under its id, whatever the change's `base` says), and
+    /// rules that join its fields or other records (a session its salon's schedule holds,
+    /// ticks of the salon's own members, a moved time that ends after it starts).
+    fn validate_record(
+        record: &Self::Body,
         change: &Change,
-        body: &Self::Body,
-    ) -> Result<(), RejectCode>;
+        creating: bool,
+        world: &dyn Context,
+        errors: &mut Errors,
+    );
+
+    /// Whether `actor` may change a record that stands as `side` says. Asked of the record
+    /// as held (where it is) and of the record the change would make (where it goes): a
+    /// change is permitted only where both answer yes, so no change takes a record out of
+    /// someone else's reach or leaves one the actor could not have made.
+    fn may_change(actor: Actor<'_>, side: Side<'_, StateOf<Self>>) -> bool;
+
+    /// What a change may not do even to a record the actor may change, on both sides (a
+    /// volunteer never assigns; each counts only for themselves; an organiser changes only
+    /// a salon's dates). `before` is `None` for a creation.
+    fn permit_change(
+        _actor: Actor<'_>,
+        _before: Option<Side<'_, StateOf<Self>>>,
+        _change: &Change,
+        _body: &Self::Body,
+    ) -> Result<(), RejectCode> {
+        Ok(())
+    }
 
     /// The volunteers a record is assigned to (for [`Audience::Assigned`] and
     /// [`Audience::ParentAssigned`]).
@@ -199,6 +241,11 @@ macro_rules! kinds {
 
             pub fn needs_district(self) -> bool {
                 match self { $(Self::$variant => <$kind as Kind>::NEEDS_DISTRICT,)+ }
+            }
+
+            /// Whether its records may move to another parent ([`Kind::MOVES`]).
+            pub fn moves(self) -> bool {
+                match self { $(Self::$variant => <$kind as Kind>::MOVES,)+ }
             }
 
             /// The id a record of this kind must have in `district`, if the kind fixes it.
@@ -389,7 +436,12 @@ macro_rules! kinds {
                 self.current().and_then(|body| body.parent())
             }
 
+            /// Those it is assigned to (see [`Kind::assigned`]); nobody once it is deleted,
+            /// so that what hangs from it leaves their phones.
             pub fn assigned(&self) -> Vec<UserId> {
+                if self.is_deleted() {
+                    return Vec::new();
+                }
                 match self { $(Self::$variant(state) => <$kind as Kind>::assigned(state),)+ }
             }
 
@@ -414,29 +466,83 @@ macro_rules! kinds {
                 }
             }
 
-            /// Whether `actor` may make `change` to a record held as `state` (by
-            /// `created_by`), or create it when `existing` is `None`; `parent_holders` are
-            /// those the record's parent is assigned to.
+            /// Whether `actor` may make `change`, which turns the record held as `before`
+            /// (`None`: a creation) into `after`: the kind's [`Kind::may_change`] on both
+            /// sides, then what the change itself may do ([`Kind::permit_change`]).
             pub fn permit(
                 actor: Actor<'_>,
-                existing: Option<(UserId, &Self)>,
-                parent_holders: &[UserId],
+                before: Option<Side<'_, Self>>,
+                after: Side<'_, Self>,
                 change: &Change,
             ) -> Result<(), RejectCode> {
-                match &change.body {
-                    $(Body::$variant(body) => {
-                        let existing = match existing {
+                match (&change.body, after.state) {
+                    $((Body::$variant(body), Self::$variant(after_state)) => {
+                        let before = match before {
                             None => None,
-                            Some((created_by, Self::$variant(state))) => Some(Existing { created_by, state }),
-                            #[allow(unreachable_patterns)]
-                            Some(_) => return Err(RejectCode::IdTaken),
+                            Some(side) => match side.state {
+                                Self::$variant(state) => Some(side.with(state)),
+                                #[allow(unreachable_patterns)]
+                                _ => return Err(RejectCode::IdTaken),
+                            },
                         };
-                        <$kind as Kind>::permit(actor, existing, parent_holders, change, body)
+                        let after = after.with(after_state);
+                        let allowed = before.is_none_or(|b| <$kind as Kind>::may_change(actor, b))
+                            && <$kind as Kind>::may_change(actor, after);
+                        if !allowed {
+                            return Err(RejectCode::NotAllowed);
+                        }
+                        <$kind as Kind>::permit_change(actor, before, change, body)
                     })+
+                    #[allow(unreachable_patterns)]
+                    _ => Err(RejectCode::IdTaken),
+                }
+            }
+
+            /// Whether `actor` may change a record standing as `side` ([`Kind::may_change`]).
+            pub fn may_change(actor: Actor<'_>, side: Side<'_, Self>) -> bool {
+                match side.state {
+                    $(Self::$variant(state) => <$kind as Kind>::may_change(actor, side.with(state)),)+
+                }
+            }
+
+            /// The checks of the record as a change leaves it ([`Kind::validate_record`]),
+            /// with the id it must have where its kind fixes or derives one.
+            pub fn validate_record(
+                &self,
+                change: &Change,
+                creating: bool,
+                world: &dyn Context,
+                errors: &mut Errors,
+            ) {
+                let Some(current) = self.current() else {
+                    errors.add("id", crate::validate::Problem::Required);
+                    return;
+                };
+                let must_be = change
+                    .district_id
+                    .and_then(|d| self.kind().fixed_id(d))
+                    .or_else(|| current.derived_id());
+                if must_be.is_some_and(|id| id != change.id) {
+                    errors.add("id", crate::validate::Problem::OutOfRange);
+                }
+                match &current {
+                    $(Body::$variant(record) => <$kind as Kind>::validate_record(record, change, creating, world, errors),)+
                 }
             }
         }
     };
+}
+
+impl<'a, S> Side<'a, S> {
+    /// The same side, its state seen as another type (a kind's own).
+    pub fn with<T>(self, state: &'a T) -> Side<'a, T> {
+        Side {
+            state,
+            created_by: self.created_by,
+            district: self.district,
+            parent_holders: self.parent_holders,
+        }
+    }
 }
 
 kinds! {

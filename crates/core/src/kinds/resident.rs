@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Audience, Existing, Kind, RecordKind};
+use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::merge::{FieldLww, LwwRecord};
@@ -161,10 +161,8 @@ impl Kind for Resident {
         None
     }
 
-    fn validate(patch: &ResidentPatch, change: &Change, _: &dyn Context, errors: &mut Errors) {
-        let creating = change.base.is_none();
-        if creating || patch.name.is_some() {
-            let name = patch.name.as_deref().unwrap_or_default();
+    fn validate(patch: &ResidentPatch, _: &Change, _: &dyn Context, errors: &mut Errors) {
+        if let Some(name) = &patch.name {
             errors.text("name", name, MAX_NAME_CHARS, true);
         }
         if let Some(kana) = &patch.kana {
@@ -212,53 +210,68 @@ impl Kind for Resident {
                 errors.add("assigned_volunteers", Problem::OutOfRange);
             }
         }
-        // Registered only with consent: a new resident must say when, for what, and who took it.
-        match &patch.consent {
-            Some(consent) => errors.text(
+        if let Some(consent) = &patch.consent {
+            errors.text(
                 "consent.scope",
                 &consent.scope,
                 MAX_CONSENT_SCOPE_CHARS,
                 true,
-            ),
-            None if creating => errors.add("consent", Problem::Required),
-            None => {}
+            );
         }
         if let Some(note) = &patch.note {
             errors.note("note", note, MAX_NOTE_CHARS);
         }
     }
 
-    fn permit(
+    fn validate_record(
+        record: &ResidentPatch,
+        _: &Change,
+        creating: bool,
+        _: &dyn Context,
+        errors: &mut Errors,
+    ) {
+        if creating && record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            errors.add("name", Problem::Required);
+        }
+        // Registered only with consent: a new resident must say when, for what, and who took it.
+        if creating && record.consent.is_none() {
+            errors.add("consent", Problem::Required);
+        }
+    }
+
+    fn may_change(actor: Actor<'_>, side: Side<'_, LwwRecord>) -> bool {
+        match actor.role {
+            Role::Coordinator => true,
+            // A volunteer changes only residents assigned to them. A resident registered
+            // with no assignee is nobody's: a volunteer cannot claim it.
+            Role::Volunteer => assigned(side.state).contains(&actor.user),
+            Role::City | Role::Admin => false,
+        }
+    }
+
+    fn permit_change(
         actor: Actor<'_>,
-        existing: Option<Existing<'_, LwwRecord>>,
-        _: &[UserId],
+        before: Option<Side<'_, LwwRecord>>,
         _: &Change,
         patch: &ResidentPatch,
     ) -> Result<(), RejectCode> {
-        let allowed = match actor.role {
-            Role::Coordinator => true,
-            // Assignment is the coordinator's decision: a volunteer edits only residents
-            // assigned to them, never the assignment; one they register is theirs alone (or
-            // it would vanish from their phone). A resident registered with no assignee is
-            // nobody's: a volunteer cannot claim it.
-            Role::Volunteer => {
-                let assigning = patch.assigned_volunteers.as_ref();
-                let status_ok = patch
-                    .status
-                    .as_ref()
-                    .is_none_or(|s| existing.is_none() && *s == ResidentStatus::ACTIVE);
-                status_ok
-                    && match existing {
-                        None => assigning.is_some_and(|a| a.len() == 1 && a.contains(&actor.user)),
-                        Some(existing) => {
-                            assigning.is_none()
-                                && existing.state.fields.contains_key("assigned_volunteers")
-                                && assigned(existing.state).contains(&actor.user)
-                        }
-                    }
-            }
-            Role::City | Role::Admin => false,
-        };
+        // Assignment and status are the coordinator's decisions: a volunteer never writes
+        // them, except that one they register is theirs alone (or it would vanish from
+        // their phone) and 見守り中.
+        let allowed = actor.role != Role::Volunteer
+            || match before {
+                None => {
+                    patch
+                        .assigned_volunteers
+                        .as_ref()
+                        .is_some_and(|a| a.len() == 1 && a.contains(&actor.user))
+                        && patch
+                            .status
+                            .as_ref()
+                            .is_none_or(|s| *s == ResidentStatus::ACTIVE)
+                }
+                Some(_) => patch.assigned_volunteers.is_none() && patch.status.is_none(),
+            };
         if allowed {
             Ok(())
         } else {

@@ -11,12 +11,11 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{Actor, Audience, Existing, Kind, RecordKind};
+use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::merge::{FieldLww, LwwPatch, LwwRecord};
 use crate::record::{Change, RecordId, UserId};
-use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
 use crate::vocab::labelled_enum;
 
@@ -191,10 +190,8 @@ impl Kind for Resource {
         None
     }
 
-    fn validate(body: &ResourcePatch, change: &Change, world: &dyn Context, errors: &mut Errors) {
-        let creating = change.base.is_none();
-        if creating || body.name.is_some() {
-            let name = body.name.as_deref().unwrap_or_default();
+    fn validate(body: &ResourcePatch, _: &Change, world: &dyn Context, errors: &mut Errors) {
+        if let Some(name) = &body.name {
             errors.text("name", name, MAX_NAME_CHARS, true);
         }
         for (field, value, max) in [
@@ -221,14 +218,9 @@ impl Kind for Resource {
             errors.phone("phone", phone);
         }
         if let Some(categories) = &body.categories {
-            if categories.is_empty() && creating {
-                errors.add("categories", Problem::Required);
-            }
             if categories.len() > MAX_CATEGORIES || crate::order::has_duplicates(categories) {
                 errors.add("categories", Problem::Duplicate);
             }
-        } else if creating {
-            errors.add("categories", Problem::Required);
         }
         if let Some(salon) = body.salon() {
             if !world.visible(RecordKind::Salon, salon) {
@@ -246,26 +238,28 @@ impl Kind for Resource {
         }
     }
 
-    fn permit(
-        actor: Actor<'_>,
-        _: Option<Existing<'_, LwwRecord>>,
-        _: &[UserId],
-        change: &Change,
-        _: &ResourcePatch,
-    ) -> Result<(), RejectCode> {
-        // The district itself is checked by the engine: a coordinator's change names one of
-        // their districts, or is refused before this.
-        let allowed = match (actor.role, change.district_id) {
-            (Role::Coordinator, Some(_)) => true,
-            (Role::City, None) => true,
-            (Role::Coordinator, None) | (Role::City, Some(_)) => false,
-            (Role::Volunteer | Role::Admin, _) => false,
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(RejectCode::NotAllowed)
+    fn validate_record(
+        record: &ResourcePatch,
+        _: &Change,
+        creating: bool,
+        _: &dyn Context,
+        errors: &mut Errors,
+    ) {
+        if creating && record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            errors.add("name", Problem::Required);
         }
+        // Every entry says what it helps with, made or corrected.
+        if record.categories.as_ref().is_none_or(Vec::is_empty) {
+            errors.add("categories", Problem::Required);
+        }
+    }
+
+    /// A district's coordinators keep its entries; the city (第1層SC) the city-wide ones.
+    fn may_change(actor: Actor<'_>, side: Side<'_, LwwRecord>) -> bool {
+        matches!(
+            (actor.role, side.district),
+            (Role::Coordinator, Some(_)) | (Role::City, None)
+        )
     }
 
     fn references(body: &ResourcePatch) -> Vec<RecordId> {
@@ -304,8 +298,8 @@ impl Kind for Resource {
 mod tests {
     use super::*;
     use crate::kinds::test_support::{self, actor};
-    use crate::kinds::State;
     use crate::record::{Body, DistrictId};
+    use crate::sync::RejectCode;
 
     fn change(author: UserId, district: Option<DistrictId>) -> Change {
         let body = Body::Resource(Resource::sample(0, author, 0, None));
@@ -319,7 +313,7 @@ mod tests {
         let district = Some(DistrictId(1));
         let check = |user: u32, role: Role, district: Option<DistrictId>| {
             let user = UserId(user.into());
-            State::permit(actor(user, role), None, &[], &change(user, district))
+            test_support::permit(actor(user, role), None, &[], &change(user, district))
         };
         assert_eq!(check(1, Role::Coordinator, district), Ok(()));
         assert_eq!(

@@ -12,13 +12,12 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Audience, Existing, Kind, RecordKind};
+use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::hlc::MAX_CLOCK_SKEW_MS;
 use crate::merge::Newest;
 use crate::record::{Change, RecordId, UserId};
-use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
 use crate::vocab::labelled_enum;
 
@@ -165,6 +164,8 @@ impl Kind for Visit {
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
     const LABEL_JA: &'static str = "訪問";
+    /// A visit logged under the wrong resident is corrected by its author.
+    const MOVES: bool = true;
 
     fn describe_ja(body: &VisitBody) -> String {
         let mut words = format!("{}・{}", body.outcome.label_ja(), body.method.label_ja());
@@ -228,21 +229,20 @@ impl Kind for Visit {
         errors.note("note", &body.note, MAX_NOTE_CHARS);
     }
 
-    fn permit(
-        actor: Actor<'_>,
-        existing: Option<Existing<'_, Box<Change>>>,
-        _: &[UserId],
-        change: &Change,
-        _: &VisitBody,
-    ) -> Result<(), RejectCode> {
-        match (actor.role, existing) {
-            (Role::City | Role::Admin, _) => Err(RejectCode::NotAllowed),
-            // Visits are events: only their author corrects them.
-            (_, Some(existing)) if existing.created_by != change.author => {
-                Err(RejectCode::NotAllowed)
-            }
-            _ => Ok(()),
-        }
+    /// Everything a visit must be is checked on its body ([`Kind::validate`]): the body is
+    /// the whole record (the newest version wins whole).
+    fn validate_record(_: &VisitBody, _: &Change, _: bool, _: &dyn Context, _: &mut Errors) {}
+
+    /// Visits are events: only their author logs and corrects them, for a resident they
+    /// see (a coordinator sees the district's; a volunteer, those assigned to them). A
+    /// visit moved to another resident needs both.
+    fn may_change(actor: Actor<'_>, side: Side<'_, Box<Change>>) -> bool {
+        let sees_resident = match actor.role {
+            Role::Coordinator => true,
+            Role::Volunteer => side.parent_holders.contains(&actor.user),
+            Role::City | Role::Admin => false,
+        };
+        sees_resident && side.created_by == actor.user
     }
 
     fn occurred_at(body: &VisitBody) -> Option<i64> {

@@ -12,8 +12,8 @@ pub use absences::{absentees, Absentee, MemberSince};
 pub use figures::{month_figures, Average, MonthFigures};
 pub use holidays::Holidays;
 pub use schedule::{
-    sessions, Exception, Repeat, Schedule, ScheduleProblem, Session, SessionStatus, TimeOfDay,
-    CANCEL_REASONS_JA,
+    session_on, sessions, Exception, Repeat, Schedule, ScheduleProblem, Session, SessionStatus,
+    TimeOfDay, CANCEL_REASONS_JA,
 };
 
 use std::collections::BTreeSet;

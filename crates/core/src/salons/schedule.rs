@@ -280,6 +280,11 @@ pub struct Exception {
     /// Held elsewhere this time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
+    /// 臨時開催: a session on a date the rule does not give, kept under that date, at the
+    /// rule's times and venue unless `start`, `end` or `venue` say otherwise. On a date the
+    /// rule gives, it is that date's ordinary session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub extra: bool,
 }
 
 impl Exception {
@@ -289,6 +294,15 @@ impl Exception {
                 || self.start.is_some()
                 || self.end.is_some()
                 || self.venue.is_some())
+    }
+
+    /// The times it sets, the rule's where it sets none: a session moved by its start
+    /// alone must still end after it starts.
+    pub fn times(&self, schedule: &Schedule) -> (TimeOfDay, TimeOfDay) {
+        (
+            self.start.unwrap_or(schedule.start),
+            self.end.unwrap_or(schedule.end),
+        )
     }
 }
 
@@ -301,6 +315,8 @@ pub enum SessionStatus {
     Held,
     /// Held at another date, time or venue ([`Session`] says where and when).
     Moved,
+    /// 臨時開催: an extra session on a date the rule does not give.
+    Extra,
     /// 中止, with why ("" when not said).
     Cancelled(String),
     /// A public holiday the salon rests on, with the holiday's name.
@@ -326,15 +342,18 @@ pub struct Session {
 impl Session {
     /// Held (where it said, or where it moved to).
     pub fn takes_place(&self) -> bool {
-        matches!(self.status, SessionStatus::Held | SessionStatus::Moved)
+        matches!(
+            self.status,
+            SessionStatus::Held | SessionStatus::Moved | SessionStatus::Extra
+        )
     }
 }
 
 /// The sessions whose date falls from `from` to `to` (both included), in date and time
 /// order, one per scheduled date: the rule's dates, holidays rested on (named, through
-/// `holiday`), and the exceptions applied (a session moved into the range from a date
-/// outside it is included; one moved out of it is not). Exceptions on dates the rule does
-/// not give are ignored.
+/// `holiday`), the exceptions applied (a session moved into the range from a date outside
+/// it is included; one moved out of it is not), and extra sessions (臨時開催). Other
+/// exceptions on dates the rule does not give are ignored.
 pub fn sessions(
     schedule: &Schedule,
     exceptions: &BTreeMap<CivilDate, Exception>,
@@ -343,50 +362,75 @@ pub fn sessions(
     to: CivilDate,
 ) -> Vec<Session> {
     let mut scheduled = schedule.dates_between(from, to);
-    // Sessions moved here from dates outside the range.
     for (date, exception) in exceptions {
+        // Sessions moved here from dates outside the range.
         let moved_in = exception.date.is_some_and(|d| (from..=to).contains(&d));
         if moved_in && exception.moves() && !(from..=to).contains(date) && schedule.matches(*date) {
+            scheduled.push(*date);
+        }
+        if exception.extra && (from..=to).contains(date) && !schedule.matches(*date) {
             scheduled.push(*date);
         }
     }
     let mut out: Vec<Session> = scheduled
         .into_iter()
-        .filter_map(|date| {
-            let mut session = Session {
-                scheduled: date,
-                date,
-                start: schedule.start,
-                end: schedule.end,
-                venue: None,
-                status: SessionStatus::Held,
-                reason: String::new(),
-            };
-            match exceptions.get(&date) {
-                Some(exception) if exception.cancelled => {
-                    session.status = SessionStatus::Cancelled(exception.reason.clone());
-                }
-                Some(exception) if exception.moves() => {
-                    session.date = exception.date.unwrap_or(date);
-                    session.start = exception.start.unwrap_or(schedule.start);
-                    session.end = exception.end.unwrap_or(schedule.end);
-                    session.venue = exception.venue.clone();
-                    session.status = SessionStatus::Moved;
-                    session.reason = exception.reason.clone();
-                }
-                Some(_) => {}
-                None if schedule.skip_holidays => {
-                    if let Some(name) = holiday(date) {
-                        session.status = SessionStatus::HolidayOff(name);
-                    }
-                }
-                None => {}
-            }
-            (from..=to).contains(&session.date).then_some(session)
-        })
+        .filter_map(|date| session_on(schedule, exceptions, holiday, date))
+        .filter(|session| (from..=to).contains(&session.date))
         .collect();
     crate::order::sort_by_key(&mut out, |s| (s.date, s.start, s.scheduled));
     out
+}
+
+/// The session the salon holds under the scheduled date `date` (a date the rule gives, or
+/// an extra session's), whatever became of it (moved, 中止, a holiday rested on); `None`:
+/// the schedule holds no session under that date.
+pub fn session_on(
+    schedule: &Schedule,
+    exceptions: &BTreeMap<CivilDate, Exception>,
+    holiday: &dyn Fn(CivilDate) -> Option<String>,
+    date: CivilDate,
+) -> Option<Session> {
+    let exception = exceptions.get(&date);
+    let ruled = schedule.matches(date);
+    let extra = !ruled && exception.is_some_and(|e| e.extra && !e.cancelled);
+    if !ruled && !extra {
+        return None;
+    }
+    let mut session = Session {
+        scheduled: date,
+        date,
+        start: schedule.start,
+        end: schedule.end,
+        venue: None,
+        status: SessionStatus::Held,
+        reason: String::new(),
+    };
+    match exception {
+        Some(exception) if extra => {
+            (session.start, session.end) = exception.times(schedule);
+            session.venue = exception.venue.clone();
+            session.status = SessionStatus::Extra;
+            session.reason = exception.reason.clone();
+        }
+        Some(exception) if exception.cancelled => {
+            session.status = SessionStatus::Cancelled(exception.reason.clone());
+        }
+        Some(exception) if exception.moves() => {
+            session.date = exception.date.unwrap_or(date);
+            (session.start, session.end) = exception.times(schedule);
+            session.venue = exception.venue.clone();
+            session.status = SessionStatus::Moved;
+            session.reason = exception.reason.clone();
+        }
+        Some(_) => {}
+        None if schedule.skip_holidays => {
+            if let Some(name) = holiday(date) {
+                session.status = SessionStatus::HolidayOff(name);
+            }
+        }
+        None => {}
+    }
+    Some(session)
 }
 
 #[cfg(test)]

@@ -375,11 +375,12 @@ fn fake_holiday(date: CivilDate) -> Option<String> {
 }
 
 fn any_exceptions() -> impl Strategy<Value = BTreeMap<CivilDate, Exception>> {
-    let exception =
-        (any::<bool>(), proptest::option::of(-20i64..20)).prop_map(|(c, moved)| (c, moved));
+    // Each exception cancels, moves, holds a holiday session, or adds an extra session.
+    let exception = (any::<bool>(), proptest::option::of(-20i64..20), 0u8..4);
     proptest::collection::btree_map(any_date(), exception, 0..12).prop_map(|raw| {
         raw.into_iter()
-            .map(|(date, (cancelled, moved))| {
+            .map(|(date, (cancelled, moved, extra))| {
+                let extra = extra == 0 && !cancelled;
                 (
                     date,
                     Exception {
@@ -389,7 +390,8 @@ fn any_exceptions() -> impl Strategy<Value = BTreeMap<CivilDate, Exception>> {
                         } else {
                             String::new()
                         },
-                        date: moved.map(|n| date.add_days(n)),
+                        date: moved.filter(|_| !extra).map(|n| date.add_days(n)),
+                        extra,
                         ..Exception::default()
                     },
                 )
@@ -416,10 +418,20 @@ proptest! {
         scheduled.dedup();
         prop_assert_eq!(scheduled.len(), found.len(), "one session per scheduled date");
         for session in &found {
-            prop_assert!(schedule.matches(session.scheduled), "{} is a date of the rule", session.scheduled);
+            let extra = session.status == SessionStatus::Extra;
+            prop_assert!(schedule.matches(session.scheduled) != extra, "{} is a date of the rule, or an extra session", session.scheduled);
             prop_assert!((from..=to).contains(&session.date));
             let exception = exceptions.get(&session.scheduled);
+            prop_assert_eq!(
+                session_on(&schedule, &exceptions, &fake_holiday, session.scheduled),
+                Some(session.clone()),
+                "the session of a scheduled date is the same asked alone"
+            );
             match &session.status {
+                SessionStatus::Extra => {
+                    prop_assert!(exception.is_some_and(|e| e.extra && !e.cancelled));
+                    prop_assert_eq!(session.date, session.scheduled);
+                }
                 SessionStatus::Cancelled(reason) => {
                     prop_assert!(exception.is_some_and(|e| e.cancelled));
                     prop_assert_eq!(reason, "雪");
@@ -448,6 +460,14 @@ proptest! {
                 .get(&date)
                 .is_some_and(|e| e.moves() && e.date.is_some_and(|m| !(from..=to).contains(&m)));
             prop_assert_eq!(found.iter().any(|s| s.scheduled == date), !moved_away);
+        }
+        // Every extra session in the range is there, and no date outside the rule without one.
+        for (date, exception) in &exceptions {
+            let extra = exception.extra && !schedule.matches(*date) && (from..=to).contains(date);
+            prop_assert_eq!(found.iter().any(|s| s.scheduled == *date && s.status == SessionStatus::Extra), extra);
+            if !schedule.matches(*date) && !exception.extra {
+                prop_assert!(session_on(&schedule, &exceptions, &fake_holiday, *date).is_none());
+            }
         }
     }
 

@@ -9,18 +9,23 @@
 //! 2. replay: a (record, stamp) pair applied before is acknowledged again only when it is
 //!    the same change from the same device; anything else under that name is refused, so a
 //!    real edit is never dropped as a "duplicate" while its phone believes it was saved;
-//! 3. district, clock, the kind's permission and validation, for every change, deletions
-//!    included; a record lives in its parent's district;
-//! 4. the kind's merge, whose result (not the change that arrived) decides the record's
-//!    parent and audience; a change that leaves the stored state as it was is acknowledged
-//!    and changes nothing.
+//! 3. district and clock;
+//! 4. the kind's merge, whose result (not the change that arrived) is the record the rest
+//!    is decided on: a change is permitted and validated on the record it replaces and the
+//!    record it would make, never on its own fields alone. So a change to a record the
+//!    server does not hold is a creation whatever its `base` says, and gets every creation
+//!    check; a record moves to another parent only if its kind allows it and the actor may
+//!    change it where it is and where it goes; ids a kind derives are checked on the
+//!    result; a record lives in its parent's district. Deletions are checked too;
+//! 5. a change that leaves the stored state as it was is acknowledged and changes nothing.
 
 use crate::hlc::MAX_CLOCK_SKEW_MS;
-use crate::kinds::{Actor, RecordKind, State};
+use crate::kinds::{Actor, RecordKind, Side, State};
 use crate::merge::Conflict;
+use crate::record::Body;
 use crate::record::{Change, DeviceId, DistrictId, RecordId, UserId};
 use crate::sync::{may_see, RejectCode, Visibility};
-use crate::validate::{validate_change, Context, FieldError};
+use crate::validate::{validate_result, Context, FieldError};
 
 /// A record as the server holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +98,7 @@ pub struct Held<'a> {
 
 /// A record a change refers to (a visit's resident), as far as the change needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
+pub struct Related<'a> {
     pub kind: RecordKind,
     pub district: Option<DistrictId>,
     /// The volunteers it is shown to by assignment (see `Visibility::assigned`).
@@ -101,21 +106,23 @@ pub struct Related {
     /// Those it is assigned to itself (`Kind::assigned`: a resident's volunteers, a salon's
     /// organisers), who may be allowed to change what hangs from it.
     pub holders: Vec<UserId>,
+    /// Its state, for rules that read another record (a salon's schedule, a member's
+    /// salon); `None` where the caller does not keep it.
+    pub state: Option<&'a State>,
 }
 
-struct World<'a, F> {
-    now_ms: i64,
-    actor: Actor<'a>,
-    related: F,
+/// What validation may know of the world on the server: the records `related` finds, as
+/// far as `actor` may see them.
+pub(crate) struct World<'a, F> {
+    pub(crate) now_ms: i64,
+    pub(crate) actor: Actor<'a>,
+    pub(crate) related: F,
 }
 
-impl<F: Fn(RecordId) -> Option<Related>> Context for World<'_, F> {
-    fn now_ms(&self) -> i64 {
-        self.now_ms
-    }
-
-    fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
-        (self.related)(id).is_some_and(|r| {
+impl<'r, F: Fn(RecordId) -> Option<Related<'r>>> World<'_, F> {
+    /// The record `id` of `kind`, if it is live and the actor may see it.
+    fn seen(&self, kind: RecordKind, id: RecordId) -> Option<Related<'r>> {
+        (self.related)(id).filter(|r| {
             r.kind == kind
                 && may_see(
                     self.actor.role,
@@ -131,15 +138,29 @@ impl<F: Fn(RecordId) -> Option<Related>> Context for World<'_, F> {
     }
 }
 
+impl<'r, F: Fn(RecordId) -> Option<Related<'r>>> Context for World<'_, F> {
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
+        self.seen(kind, id).is_some()
+    }
+
+    fn current(&self, kind: RecordKind, id: RecordId) -> Option<Body> {
+        self.seen(kind, id)?.state?.current()
+    }
+}
+
 /// Decides one change. `held` is what the server holds under the change's name; `related`
 /// looks up (live) records that changes refer to. Pure: the same inputs always decide the
 /// same.
-pub fn apply_change(
+pub fn apply_change<'r>(
     change: &Change,
     held: Held<'_>,
     actor: Actor<'_>,
     now_ms: i64,
-    related: impl Fn(RecordId) -> Option<Related>,
+    related: impl Fn(RecordId) -> Option<Related<'r>>,
 ) -> Result<Decision, Rejection> {
     // A stamp names its device (the clock's node is the device id), so no one can make a
     // change that collides with another device's (record, stamp).
@@ -173,41 +194,57 @@ pub fn apply_change(
             return Err(RejectCode::IdTaken.into());
         }
     }
-    // An edit that leaves the parent unsaid (a patch of other fields) keeps the one held.
-    let parent_holders = change
-        .body
-        .parent()
-        .or_else(|| existing.and_then(|e| e.state.parent()))
-        .and_then(|(_, id)| related(id))
-        .map(|parent| parent.holders)
-        .unwrap_or_default();
-    State::permit(
-        actor,
-        existing.map(|e| (e.created_by, &e.state)),
-        &parent_holders,
-        change,
-    )?;
+    // The record as the change would leave it: everything below is decided on it and on
+    // the record it replaces.
+    let (state, conflicts) = State::apply(existing.map(|e| &e.state), change)
+        .map_err(|_| Rejection::from(RejectCode::IdTaken))?;
+    let parent_before = existing.and_then(|e| e.state.parent());
+    let parent_after = state.parent();
+    if existing.is_some() && parent_before != parent_after && !change.kind().moves() {
+        return Err(RejectCode::NotAllowed.into());
+    }
+    let holders = |parent: Option<(RecordKind, RecordId)>| {
+        parent
+            .and_then(|(kind, id)| related(id).filter(|p| p.kind == kind))
+            .map(|p| p.holders)
+            .unwrap_or_default()
+    };
+    let (holders_before, holders_after) = (holders(parent_before), holders(parent_after));
+    let before = existing.map(|e| Side {
+        state: &e.state,
+        created_by: e.created_by,
+        district: e.district,
+        parent_holders: &holders_before,
+    });
+    let created_by = existing.map_or(change.author, |e| e.created_by);
+    let after = Side {
+        state: &state,
+        created_by,
+        district: change.district_id,
+        parent_holders: &holders_after,
+    };
+    State::permit(actor, before, after, change)?;
     let world = World {
         now_ms,
         actor,
         related: &related,
     };
-    validate_change(change, &world).map_err(|fields| Rejection {
-        code: RejectCode::Invalid,
-        fields,
+    validate_result(change, existing.map(|e| &e.state), &state, &world).map_err(|fields| {
+        Rejection {
+            code: RejectCode::Invalid,
+            fields,
+        }
     })?;
     // A record lives in its parent's district: that district's SC must see it, whichever of
     // their districts the author's phone would have chosen.
-    if let Some((_, parent)) = change.body.parent() {
+    if let Some((_, parent)) = parent_after {
         if related(parent).is_some_and(|p| p.district != change.district_id) {
             return Err(RejectCode::WrongDistrict.into());
         }
     }
-    let (state, conflicts) = State::apply(existing.map(|e| &e.state), change)
-        .map_err(|_| Rejection::from(RejectCode::IdTaken))?;
     let stored = Stored {
         district: change.district_id,
-        created_by: existing.map_or(change.author, |e| e.created_by),
+        created_by,
         state,
     };
     Ok(match existing {
@@ -219,3 +256,7 @@ pub fn apply_change(
 #[cfg(test)]
 #[path = "apply_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "integrity_tests.rs"]
+mod integrity_tests;

@@ -28,12 +28,13 @@ fn resident_id() -> RecordId {
     RecordId::new_v7(1, [1; 10])
 }
 
-fn assigned_resident(id: RecordId) -> Option<Related> {
+fn assigned_resident(id: RecordId) -> Option<Related<'static>> {
     (id == resident_id()).then(|| Related {
         kind: RecordKind::Resident,
         district: Some(NORITSUKE),
         assigned: vec![VOLUNTEER],
         holders: vec![VOLUNTEER],
+        state: None,
     })
 }
 
@@ -94,7 +95,7 @@ fn decide(
     change: &Change,
     existing: Option<&Stored>,
     pusher: Actor<'_>,
-    resident: impl Fn(RecordId) -> Option<Related>,
+    resident: impl Fn(RecordId) -> Option<Related<'static>>,
 ) -> Result<Decision, Rejection> {
     let held = Held {
         record: existing,
@@ -178,6 +179,7 @@ fn a_visit_belongs_to_its_residents_district() {
             district: Some(DistrictId(2)),
             assigned: vec![VOLUNTEER],
             holders: vec![VOLUNTEER],
+            state: None,
         })
     };
     let filed_in_first = change(SC, NOW as u64, visit(SC, ""));
@@ -192,10 +194,17 @@ fn a_visit_belongs_to_its_residents_district() {
 }
 
 #[test]
-fn a_visit_to_a_resident_the_author_cannot_see_is_invalid() {
+fn a_visit_to_a_resident_the_author_cannot_see_is_refused() {
     let other = pusher(OTHER_VOLUNTEER, Role::Volunteer);
-    let visit = change(OTHER_VOLUNTEER, NOW as u64, visit(OTHER_VOLUNTEER, ""));
-    let rejection = decide(&visit, None, other, assigned_resident).unwrap_err();
+    let theirs = change(OTHER_VOLUNTEER, NOW as u64, visit(OTHER_VOLUNTEER, ""));
+    assert_eq!(
+        code(decide(&theirs, None, other, assigned_resident)),
+        RejectCode::NotAllowed
+    );
+    // A coordinator of the district sees every resident, but not one the server lacks.
+    let sc = pusher(SC, Role::Coordinator);
+    let unknown = change(SC, NOW as u64, visit(SC, ""));
+    let rejection = decide(&unknown, None, sc, |_| None).unwrap_err();
     assert_eq!(rejection.code, RejectCode::Invalid);
     assert_eq!(rejection.fields[0].field, "resident_id");
 }
@@ -305,7 +314,7 @@ fn resident_b() -> RecordId {
 }
 
 /// Resident A is assigned to VOLUNTEER, resident B to OTHER_VOLUNTEER, both in 乗附.
-fn residents_a_and_b(id: RecordId) -> Option<Related> {
+fn residents_a_and_b(id: RecordId) -> Option<Related<'static>> {
     let assigned = if id == resident_id() {
         VOLUNTEER
     } else if id == resident_b() {
@@ -318,6 +327,7 @@ fn residents_a_and_b(id: RecordId) -> Option<Related> {
         district: Some(NORITSUKE),
         assigned: vec![assigned],
         holders: vec![assigned],
+        state: None,
     })
 }
 
@@ -478,8 +488,11 @@ fn a_deletion_is_validated_and_permitted_like_any_change() {
     if let Body::Visit(visit) = &mut elsewhere.body {
         visit.resident_id = resident_b();
     }
-    let rejection = decide(&elsewhere, Some(&held), me, residents_a_and_b).unwrap_err();
-    assert_eq!(rejection.fields[0].field, "resident_id");
+    // Moved, by deleting it, to a resident of someone else's.
+    assert_eq!(
+        code(decide(&elsewhere, Some(&held), me, residents_a_and_b)),
+        RejectCode::NotAllowed
+    );
     let mut deletion = change(VOLUNTEER, NOW as u64, visit(VOLUNTEER, ""));
     deletion.deleted = true;
     let deleted = kept(decide(&deletion, Some(&held), me, assigned_resident));

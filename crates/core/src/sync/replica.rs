@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::hlc::Hlc;
 use crate::kinds::State;
-use crate::record::{Change, DistrictId, RecordId, RecordKind};
+use crate::record::{Body, Change, DistrictId, RecordId, RecordKind};
 use crate::sync::{ItemResult, PullResponse, RejectCode};
-use crate::validate::FieldError;
+use crate::validate::{validate_result, Context, FieldError, Problem};
 
 /// A change the server refused, kept for the user to correct or discard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +217,52 @@ impl MemoryReplica {
             self.records.get(&id).map(|held| &held.state),
             &pending,
         )
+    }
+
+    /// What the phone shows of a record of `kind`, as a state (`None`: nothing of that kind).
+    fn shown(&self, id: RecordId, kind: RecordKind) -> Option<State> {
+        let held = self.records.get(&id).is_some_and(|r| r.kind == kind);
+        let waiting = self.outbox.values().any(|c| c.id == id && c.kind() == kind);
+        if !held && !waiting {
+            return None;
+        }
+        State::from_json(kind, self.view(id, kind)?).ok()
+    }
+
+    /// The phone's own checks before saving, as the app runs them: the change against what
+    /// the phone shows of its record (before and after it), and the records it names as
+    /// the phone holds them.
+    pub fn check(&self, change: &Change, now_ms: i64) -> Result<(), Vec<FieldError>> {
+        let before = self.shown(change.id, change.kind());
+        let Ok((after, _)) = State::apply(before.as_ref(), change) else {
+            return Err(vec![FieldError {
+                field: "id".to_owned(),
+                problem: Problem::OutOfRange,
+            }]);
+        };
+        let context = ReplicaContext {
+            replica: self,
+            now_ms,
+        };
+        validate_result(change, before.as_ref(), &after, &context)
+    }
+}
+
+/// What a phone knows of the world: what it shows.
+struct ReplicaContext<'a> {
+    replica: &'a MemoryReplica,
+    now_ms: i64,
+}
+
+impl Context for ReplicaContext<'_> {
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+    fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
+        self.replica.shown(id, kind).is_some()
+    }
+    fn current(&self, kind: RecordKind, id: RecordId) -> Option<Body> {
+        self.replica.shown(id, kind)?.current()
     }
 }
 

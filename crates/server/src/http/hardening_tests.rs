@@ -289,7 +289,7 @@ async fn a_deletion_is_validated_like_any_change() {
         ]
     );
     let results = push(&app, &v2, &[unseen]).await;
-    assert_eq!(results[0]["fields"][0]["field"], "resident_id");
+    assert_eq!(results[0]["code"], "not_allowed");
 }
 
 #[tokio::test]

@@ -36,6 +36,15 @@ fn salon(organiser: mimamori_core::record::UserId) -> RecordBody {
     })
 }
 
+/// The salon's latest session before today: a Monday or Thursday that is no holiday.
+fn last_session() -> CivilDate {
+    let holidays = mimamori_core::salons::Holidays::default();
+    (1..30)
+        .map(|n| today().add_days(-n))
+        .find(|d| matches!(d.weekday(), 1 | 4) && holidays.name(*d).is_none())
+        .expect("a session in the last month")
+}
+
 fn cancel(date: CivilDate) -> RecordBody {
     RecordBody::Salon(SalonPatch {
         exceptions: [(
@@ -253,7 +262,7 @@ async fn each_role_may_do_what_a_salon_allows_and_no_more() {
     );
 
     // Attendance: under the session's own id, each counting for themselves.
-    let session = today().add_days(-4);
+    let session = last_session();
     let taken = |by: &Signed, counter_for: mimamori_core::record::UserId| {
         let body = RecordBody::Attendance(AttendancePatch {
             salon_id: Some(salon_id),

@@ -32,14 +32,17 @@ use http_body_util::BodyExt as _;
 use mimamori_core::account::Role;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::{Hlc, HlcClock};
-use mimamori_core::kinds::{Consent, Outcome, ResidentPatch, State, VisitBody, VisitMethod};
+use mimamori_core::kinds::{
+    attendance_id, AttendancePatch, Consent, MemberPatch, Outcome, ResidentPatch, State, VisitBody,
+    VisitMethod,
+};
 use mimamori_core::merge::LwwRecord;
 use mimamori_core::record::{
     Body as RecordBody, Change, DeviceId, DistrictId, RecordId, RecordKind, UserId,
 };
+use mimamori_core::salons::{session_on, sessions, Counts, Holidays, Session};
 use mimamori_core::sync::replica::MemoryReplica;
 use mimamori_core::sync::{ItemResult, PullResponse};
-use mimamori_core::validate::{validate_change, Context};
 use mimamori_server::admin::{create_district, create_user, UserSpec};
 use mimamori_server::http::{router, AppState};
 use mimamori_server::storage::{Accounts as _, SqliteStorage, Storage as _};
@@ -142,25 +145,11 @@ impl Server {
     }
 }
 
-/// The phone's own checks before saving, as the app runs them: its clock, and the
-/// residents it holds.
-struct PhoneContext<'a> {
-    now_ms: i64,
-    shown: &'a BTreeSet<(RecordKind, RecordId)>,
-}
-
-impl Context for PhoneContext<'_> {
-    fn now_ms(&self) -> i64 {
-        self.now_ms
-    }
-    fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
-        self.shown.contains(&(kind, id))
-    }
-}
-
 struct Simulation {
     seed: u64,
     rng: Rng,
+    /// Built once: the holiday rules the salons' schedules rest on.
+    holidays: Holidays,
     /// True time, which the server reads too.
     now: Arc<AtomicI64>,
     server: Server,
@@ -268,6 +257,7 @@ impl Simulation {
         Self {
             seed,
             rng,
+            holidays: Holidays::default(),
             now,
             server,
             checker,
@@ -371,15 +361,8 @@ impl Simulation {
 
     /// Saves a change as the app does: only if the phone's own checks pass.
     fn save(&mut self, phone: usize, change: Change) {
-        let shown: BTreeSet<(RecordKind, RecordId)> = RecordKind::ALL
-            .iter()
-            .flat_map(|kind| self.shown(phone, *kind).into_iter().map(|id| (*kind, id)))
-            .collect();
-        let context = PhoneContext {
-            now_ms: self.local_ms(phone),
-            shown: &shown,
-        };
-        if validate_change(&change, &context).is_err() {
+        let now = self.local_ms(phone);
+        if self.phones[phone].replica.check(&change, now).is_err() {
             return;
         }
         let id = change.id;
@@ -591,6 +574,7 @@ impl Simulation {
         );
         claim.district_id = district;
         let mut batch = vec![claim];
+        batch.extend(self.hostile_salon_changes(phone));
         let others: Vec<usize> = (0..self.saved.len())
             .filter(|n| self.saved[*n].author != user)
             .collect();
@@ -916,9 +900,11 @@ impl Simulation {
             RecordKind::FollowUp => self.create_follow_up(),
             // Only coordinators may; anyone else's attempt must be refused.
             RecordKind::DistrictInfo | RecordKind::Salon => self.create_sampled(kind),
-            // Coordinators and the salon's organisers; attendance under the session's own id,
-            // so that phones taking it for one session write one record.
-            RecordKind::SalonMember | RecordKind::Attendance => self.create_sampled(kind),
+            // Coordinators and the salon's organisers add members.
+            RecordKind::SalonMember => self.create_sampled(kind),
+            // Attendance under the session's own id, so that phones taking it for one
+            // session write one record: a session the schedule holds, the salon's members.
+            RecordKind::Attendance => self.take_attendance(),
             // A district's entries by its coordinators; anyone else's must be refused.
             RecordKind::Resource => self.create_sampled(kind),
         }
@@ -964,7 +950,7 @@ impl Simulation {
                 }
             }
             // More ticks and counts for a session, often one already taken.
-            RecordKind::Attendance => self.create_sampled(kind),
+            RecordKind::Attendance => self.take_attendance(),
         }
     }
 
@@ -997,6 +983,241 @@ impl Simulation {
         });
         let change = self.change(phone, id, base, body);
         self.save(phone, change);
+    }
+
+    /// What a phone shows of a record, as its kind's current values.
+    fn current(&self, phone: usize, id: RecordId, kind: RecordKind) -> Option<RecordBody> {
+        State::from_json(kind, self.view(phone, id, kind)?)
+            .ok()?
+            .current()
+    }
+
+    /// The sessions a salon the phone shows held (or holds) in the five weeks to `today`,
+    /// as the phone sees its schedule.
+    fn recent_sessions(&self, phone: usize, salon: RecordId) -> Vec<Session> {
+        let Some(RecordBody::Salon(patch)) = self.current(phone, salon, RecordKind::Salon) else {
+            return Vec::new();
+        };
+        let Some(schedule) = &patch.schedule else {
+            return Vec::new();
+        };
+        let today = CivilDate::from_days_since_epoch(self.local_ms(phone).div_euclid(DAY));
+        sessions(
+            schedule,
+            &patch.exceptions_in_force(),
+            &|d| self.holidays.name(d),
+            today.add_days(-35),
+            today,
+        )
+    }
+
+    /// An organiser (or the SC, or anyone, who must then be refused) takes a session's
+    /// attendance at the door: a session that took place, ticking members of that salon
+    /// the phone shows, counting for themselves.
+    fn take_attendance(&mut self) {
+        let phone = self.rng.below(self.phones.len());
+        let salons = self.shown(phone, RecordKind::Salon);
+        let Some(salon) = self.rng.pick(&salons) else {
+            return;
+        };
+        let held: Vec<Session> = self
+            .recent_sessions(phone, salon)
+            .into_iter()
+            .filter(Session::takes_place)
+            .collect();
+        if held.is_empty() {
+            return;
+        }
+        let session = held[self.rng.below(held.len())].clone();
+        let members: Vec<RecordId> = self
+            .shown(phone, RecordKind::SalonMember)
+            .into_iter()
+            .filter(|m| {
+                matches!(self.current(phone, *m, RecordKind::SalonMember),
+                    Some(RecordBody::SalonMember(member)) if member.salon_id == Some(salon))
+            })
+            .collect();
+        let mut present = BTreeMap::new();
+        for member in members {
+            if self.rng.chance(60) {
+                present.insert(member, self.rng.chance(85));
+            }
+        }
+        let user = self.phones[phone].user;
+        let counts = Counts {
+            walk_ins: self.rng.below(4) as u16,
+            helpers: 1 + self.rng.below(3) as u16,
+            ..Counts::default()
+        };
+        let body = RecordBody::Attendance(AttendancePatch {
+            salon_id: Some(salon),
+            date: Some(session.scheduled),
+            held_on: (session.date != session.scheduled).then_some(session.date),
+            present,
+            counts: [(user, counts)].into_iter().collect(),
+            note: self.rng.chance(20).then(|| "にぎやかでした".to_owned()),
+        });
+        let id = attendance_id(salon, session.scheduled);
+        let base = self
+            .view(phone, id, RecordKind::Attendance)
+            .and_then(|v| State::from_json(RecordKind::Attendance, v).ok())
+            .and_then(|s| s.newest_stamp());
+        let change = self.change(phone, id, base, body);
+        self.save(phone, change);
+    }
+
+    /// A change by `phone`'s user filed in `district`, whatever the phone would choose.
+    fn filed(
+        &mut self,
+        phone: usize,
+        id: RecordId,
+        base: Option<Hlc>,
+        district: Option<DistrictId>,
+        body: RecordBody,
+    ) -> Change {
+        let mut change = self.change(phone, id, base, body);
+        change.district_id = district;
+        change
+    }
+
+    /// Live records of `kind` the server holds, by the oracle.
+    fn held_of_kind(&self, kind: RecordKind) -> Vec<RecordId> {
+        self.model
+            .records
+            .iter()
+            .filter(|(_, r)| r.state.kind() == kind && !r.state.is_deleted())
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// Hostile changes to the salons' records, made by `phone`'s user, each of which the
+    /// rules must refuse whoever makes it: moving a member or a session's attendance to
+    /// another salon, making a session's record in two halves under a fresh id, ticking
+    /// someone who is not the salon's member, taking a session on a date its schedule does
+    /// not hold, and moving a taken session to another date.
+    fn hostile_salon_changes(&mut self, phone: usize) -> Vec<Change> {
+        let salons = self.held_of_kind(RecordKind::Salon);
+        let mut hostile = Vec::new();
+        let Some(salon) = self.rng.pick(&salons) else {
+            return hostile;
+        };
+        let district = self.model.records[&salon].district;
+        let Some(RecordBody::Salon(salon_now)) = self.model.records[&salon].state.current() else {
+            return hostile;
+        };
+        // A member or a session's record moved to another salon.
+        let children: Vec<RecordId> = self
+            .held_of_kind(RecordKind::SalonMember)
+            .into_iter()
+            .chain(self.held_of_kind(RecordKind::Attendance))
+            .collect();
+        if let Some(child) = self.rng.pick(&children) {
+            let record = &self.model.records[&child];
+            let (kind, at, base) = (
+                record.state.kind(),
+                record.district,
+                record.state.newest_stamp(),
+            );
+            let parent = record.state.parent();
+            let elsewhere = salons
+                .iter()
+                .copied()
+                .find(|s| Some((RecordKind::Salon, *s)) != parent);
+            if let Some(elsewhere) = elsewhere {
+                let body = if kind == RecordKind::SalonMember {
+                    RecordBody::SalonMember(MemberPatch {
+                        salon_id: Some(elsewhere),
+                        ..MemberPatch::default()
+                    })
+                } else {
+                    RecordBody::Attendance(AttendancePatch {
+                        salon_id: Some(elsewhere),
+                        ..AttendancePatch::default()
+                    })
+                };
+                hostile.push(self.filed(phone, child, base, at, body));
+            }
+        }
+        // A session's record made in halves under a fresh id, each half claiming a base.
+        let seen = self.model.records[&salon].state.newest_stamp();
+        let fresh = RecordId::new_v7(self.now_ms() as u64, self.rng.bytes());
+        let today = CivilDate::from_days_since_epoch(self.now_ms().div_euclid(DAY));
+        for half in [
+            AttendancePatch {
+                salon_id: Some(salon),
+                ..AttendancePatch::default()
+            },
+            AttendancePatch {
+                date: Some(today),
+                ..AttendancePatch::default()
+            },
+        ] {
+            let change = self.filed(phone, fresh, seen, district, RecordBody::Attendance(half));
+            hostile.push(change);
+        }
+        let Some(schedule) = salon_now.schedule.clone() else {
+            return hostile;
+        };
+        let exceptions = salon_now.exceptions_in_force();
+        // A stranger (a resident, or an id nobody holds) ticked at a session it held.
+        let held = sessions(
+            &schedule,
+            &exceptions,
+            &|d| self.holidays.name(d),
+            today.add_days(-35),
+            today,
+        );
+        if let Some(session) = held.iter().find(|s| s.takes_place()) {
+            let residents = self.held_of_kind(RecordKind::Resident);
+            let stranger = match self.rng.pick(&residents) {
+                Some(resident) if self.rng.chance(50) => resident,
+                _ => RecordId::new_v7(1, self.rng.bytes()),
+            };
+            let id = attendance_id(salon, session.scheduled);
+            let base = self
+                .model
+                .records
+                .get(&id)
+                .and_then(|r| r.state.newest_stamp());
+            let body = RecordBody::Attendance(AttendancePatch {
+                salon_id: Some(salon),
+                date: Some(session.scheduled),
+                present: [(stranger, true)].into_iter().collect(),
+                ..AttendancePatch::default()
+            });
+            hostile.push(self.filed(phone, id, base, district, body));
+        }
+        // A session on a day the schedule does not hold, never taken before.
+        let unheld = (0..14).map(|n| today.add_days(-n)).find(|d| {
+            session_on(&schedule, &exceptions, &|d| self.holidays.name(d), *d)
+                .is_none_or(|s| !s.takes_place())
+                && !self.model.records.contains_key(&attendance_id(salon, *d))
+        });
+        if let Some(day) = unheld {
+            let body = RecordBody::Attendance(AttendancePatch {
+                salon_id: Some(salon),
+                date: Some(day),
+                ..AttendancePatch::default()
+            });
+            hostile.push(self.filed(phone, attendance_id(salon, day), None, district, body));
+        }
+        // A taken session moved to another date.
+        let taken = self.held_of_kind(RecordKind::Attendance);
+        if let Some(session) = self.rng.pick(&taken) {
+            let record = &self.model.records[&session];
+            let (at, base) = (record.district, record.state.newest_stamp());
+            if let Some(RecordBody::Attendance(AttendancePatch {
+                date: Some(date), ..
+            })) = record.state.current()
+            {
+                let body = RecordBody::Attendance(AttendancePatch {
+                    date: Some(date.add_days(7)),
+                    ..AttendancePatch::default()
+                });
+                hostile.push(self.filed(phone, session, base, at, body));
+            }
+        }
+        hostile
     }
 
     /// A new record of `kind` made from the kind's own sample, by any phone, under a parent

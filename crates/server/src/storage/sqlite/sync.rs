@@ -151,7 +151,7 @@ impl BatchView {
     }
 
     /// A live record a change may refer to.
-    fn related(&self, id: RecordId) -> Option<Related> {
+    fn related(&self, id: RecordId) -> Option<Related<'_>> {
         self.records
             .get(&id)
             .filter(|r| !r.state.is_deleted())
@@ -160,6 +160,7 @@ impl BatchView {
                 district: r.district,
                 assigned: self.audience(r),
                 holders: r.state.assigned(),
+                state: Some(&r.state),
             })
     }
 
