@@ -315,3 +315,42 @@ async fn leaving_a_district_removes_its_records_at_the_next_pull() {
         .collect();
     assert_eq!(ids.len(), 2, "both become tombstones: {gone:?}");
 }
+
+#[tokio::test]
+async fn every_role_pulls_each_record_once() {
+    let app = app().await;
+    let city = sign_in(&app, "city").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let (city_wide, in_noritsuke) = (id(30), id(31));
+    let entry = |by: &Signed, entry: mimamori_core::record::RecordId, district| {
+        let mut made = change(
+            by,
+            entry,
+            0,
+            RecordBody::Resource(mimamori_core::kinds::ResourcePatch {
+                name: Some("おとしよりぐるりんタクシー".into()),
+                categories: Some(vec![mimamori_core::kinds::Category::Transport]),
+                ..Default::default()
+            }),
+        );
+        made.district_id = district;
+        made
+    };
+    let results = push(&app, &city, &[entry(&city, city_wide, None)]).await;
+    assert_eq!(results[0]["status"], "accepted", "{results:?}");
+    let results = push(&app, &sc, &[entry(&sc, in_noritsuke, Some(DistrictId(1)))]).await;
+    assert_eq!(results[0]["status"], "accepted", "{results:?}");
+    // The city reads no district, so the part of the pull for other districts' shared
+    // kinds read the city-wide entry again: sent twice in every pull.
+    for login in ["city", "sc.noritsuke", "sc.kataoka", "vol1"] {
+        let by = sign_in(&app, login).await;
+        let held = pull_ids(&app, &by).await;
+        let once: BTreeSet<&String> = held.iter().collect();
+        assert_eq!(once.len(), held.len(), "{login} pulled {held:?}");
+        assert!(held.contains(&city_wide.to_string()), "{login}: {held:?}");
+        assert!(
+            held.contains(&in_noritsuke.to_string()),
+            "{login}: {held:?}"
+        );
+    }
+}

@@ -521,7 +521,8 @@ impl SyncStore for SqliteStorage {
             .collect::<Vec<_>>()
             .join(",");
         // Records changed after the cursor in the caller's districts, city-wide records,
-        // the kinds everyone sees from other districts, and records whose visibility
+        // the kinds everyone sees from other districts (never the city-wide ones again: with
+        // no district to read, SQLite's `NOT IN ()` holds for NULL too), and records whose visibility
         // changed for this caller (those become tombstones if no longer visible). Each part is limited before they are merged, so a page reads
         // about `limit` rows from each index instead of sorting everything after the cursor.
         // A record's parent comes along: records shown by its assignment need its list.
@@ -544,7 +545,7 @@ impl SyncStore for SqliteStorage {
                SELECT {COLUMNS}, r.seq AS seq, 0 AS from_event \
                FROM records r LEFT JOIN records p ON p.id = r.parent_id \
                WHERE r.seq > ?1 AND r.kind IN ({wide_kinds}) \
-                 AND r.district_id NOT IN ({districts}) \
+                 AND r.district_id IS NOT NULL AND r.district_id NOT IN ({districts}) \
                ORDER BY r.seq LIMIT ?3) \
              UNION ALL \
              SELECT * FROM ( \
