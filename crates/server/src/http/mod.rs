@@ -167,6 +167,8 @@ mod auth_tests;
 #[cfg(test)]
 mod hardening_tests;
 #[cfg(test)]
+mod probe_tests;
+#[cfg(test)]
 mod resources_tests;
 #[cfg(test)]
 mod salons_tests;
