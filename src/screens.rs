@@ -6,7 +6,9 @@ use mimamori_core::record::RecordId;
 
 use crate::features::reports::ReportsPage;
 use crate::features::resources::{ResourcePage, ResourceShowPage, ResourcesPage};
-use crate::features::salons::{AttendancePage, SalonPage, SalonsPage, SessionChangePage};
+use crate::features::salons::{
+    AttendancePage, ExtraSessionPage, SalonPage, SalonsPage, SessionChangePage,
+};
 use crate::features::settings::SettingsPage;
 use crate::features::watch::{
     FollowUpsPage, NewResidentPage, ResidentEditPage, ResidentPage, VisitEditPage, VisitPage,
@@ -103,6 +105,9 @@ fn screen(path: &str) -> AnyView {
         ["salons", id] => with(vec![("id", id)], || view! { <SalonPage /> }.into_any()),
         #[cfg(feature = "coordinator")]
         ["salons", id, "edit"] => with(vec![("id", id)], || view! { <SalonEditPage /> }.into_any()),
+        ["salons", id, "extra"] => with(vec![("id", id)], || {
+            view! { <ExtraSessionPage /> }.into_any()
+        }),
         ["salons", id, "dates", date] => with(vec![("id", id), ("date", date)], || {
             view! { <SessionChangePage /> }.into_any()
         }),

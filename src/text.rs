@@ -606,6 +606,14 @@ pub const SESSION_END: &str = "終了";
 pub const SESSION_VENUE: &str = "会場（変わるとき）";
 pub const SESSION_VENUE_HINT: &str = "いつもの会場なら空けておく";
 pub const SESSION_MOVE_INCOMPLETE: &str = "変更後の日にちと時刻を入れてください。";
+pub const SESSION_ENDS_BEFORE_START: &str = "終了の時刻は、開始より後にしてください。";
+pub const EXTRA_SESSION_TITLE: &str = "臨時開催を加える";
+pub const ADD_EXTRA_SESSION: &str = "臨時開催を加える";
+pub const EXTRA_REASON: &str = "内容・理由（みなさんに伝わります）";
+pub const EXTRA_INCOMPLETE: &str = "臨時開催の日にちと時刻を入れてください。";
+pub const EXTRA_ON_SCHEDULED: &str =
+    "この日はもともと開催日です。時刻や会場を変えるときは、その日の「変更・中止」からどうぞ。";
+pub const EXTRA_TAKE_BACK: &str = "この臨時開催を取りやめる";
 pub const ATTENDANCE_TITLE: &str = "出欠";
 pub const ATTENDANCE_NOT_SAVED: &str = "保存できませんでした。もう一度押してください。";
 pub const MEMBERS: &str = "会員（押すと出席）";
@@ -677,9 +685,17 @@ pub fn session_changed(
     let day = format!("{}月{}日", date.month, date.day);
     match exception {
         None => format!("{salon}の{day}は予定どおりにしました"),
+        Some(e) if e.extra => format!("{salon}の{day}に臨時開催を加えました"),
         Some(e) if e.cancelled => format!("{salon}の{day}を中止にしました"),
         Some(_) => format!("{salon}の{day}の変更を保存しました"),
     }
+}
+
+pub fn extra_taken_back(salon: &str, date: mimamori_core::calendar::CivilDate) -> String {
+    format!(
+        "{salon}の{}月{}日の臨時開催を取りやめました",
+        date.month, date.day
+    )
 }
 
 pub fn apply_first(needed: bool) -> &'static str {

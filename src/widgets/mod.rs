@@ -17,7 +17,7 @@ pub use choice_group::{ChecklistGroup, ChoiceGroup};
 pub use dynamic::{dynamic, shown_when, shown_when_else};
 pub use field::{FieldErrors, FormField};
 pub use form_message::{FormMessage, Message};
-pub use loader::{load, load_once, Loading};
+pub use loader::{load, load_once, Loaded, Loading};
 pub use quarantine::QuarantineList;
 pub use sync_status::SyncStatusLine;
 pub use update_banner::UpdateBanner;

@@ -135,7 +135,7 @@ async fn a_coordinators_salon_rests_on_holidays_and_a_volunteer_sees_the_week_wi
                 assert_eq!(off, "true");
                 assert!(said.contains(&format!("休み（{name}）")), "{said}");
             }
-            SessionStatus::Moved => unreachable!("nothing moved"),
+            SessionStatus::Moved | SessionStatus::Extra => unreachable!("nothing moved or added"),
         }
     }
     // The cancelled day is said in words, not only by its style.
@@ -353,5 +353,108 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
         (typed.as_str() == Some(name.as_str())).then_some(())
     })
     .await?;
+    Ok(())
+}
+
+/// Sets a date or time field as its picker would (typed keys depend on the locale).
+async fn set_value(phone: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    wait_for(phone, css).await?;
+    phone
+        .js(&format!(
+            "const i = document.querySelector(\"{css}\"); i.value = '{value}'; \
+             i.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        ))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_organiser_adds_an_extra_session_and_takes_its_attendance() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let organiser = Browser::start().await?;
+    sign_in(&organiser, &server, "noritsuke.v1").await?;
+    organiser.tap("[data-nav=salons]").await?;
+    wait_for(&organiser, ".salon-link[data-salon]").await?;
+    let salon_page = organiser
+        .js(
+            "return [...document.querySelectorAll('.salon-link[data-salon]')]\
+             .find(a => a.textContent.includes('乗附いきいきサロン')).getAttribute('href');",
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let salon = salon_page.rsplit('/').next().unwrap_or_default().to_owned();
+    organiser.client.goto(&server.url(&salon_page)).await?;
+    organiser.tap("[data-action=add-extra]").await?;
+
+    // The salon meets on Tuesdays: a day it does not meet is refused as one it does, then
+    // taken as a 臨時開催, in the afternoon.
+    let today = phone_today(&organiser).await?;
+    let tuesday = (0..7)
+        .map(|n| today.add_days(n))
+        .find(|d| d.weekday() == 2)
+        .unwrap();
+    set_value(&organiser, "input[name=date]", &tuesday.to_string()).await?;
+    organiser.tap("[data-action=save-extra]").await?;
+    organiser
+        .wait_for_text("この日はもともと開催日です", PATIENCE)
+        .await?;
+    let day = if today.weekday() == 2 {
+        today.add_days(-1)
+    } else {
+        today
+    };
+    set_value(&organiser, "input[name=date]", &day.to_string()).await?;
+    set_value(&organiser, "input[name=start]", "13:00").await?;
+    set_value(&organiser, "input[name=end]", "14:30").await?;
+    fill(&organiser, "input[name=reason]", "クリスマス会").await?;
+    organiser.tap("[data-action=save-extra]").await?;
+    organiser
+        .wait_for_text(
+            &format!(
+                "乗附いきいきサロンの{}月{}日に臨時開催を加えました",
+                day.month, day.day
+            ),
+            PATIENCE,
+        )
+        .await?;
+
+    // Taken at the door like any session.
+    let door = format!("[data-action=open-attendance][data-session='{day}']");
+    wait_for(&organiser, &door).await?;
+    organiser.tap(&door).await?;
+    wait_for(&organiser, ".member-ticks").await?;
+    let member = attribute(&organiser, "[data-member]", "data-member").await?;
+    assert!(!ticked(&organiser, &member).await?, "a new session");
+    organiser.tap(&format!("[data-member='{member}']")).await?;
+    wait_until_sent(&organiser).await?;
+    assert!(ticked(&organiser, &member).await?);
+
+    // The server holds it: a coordinator's phone fresh from it shows the session taken,
+    // and the family's calendar lists it.
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+    sc.client
+        .goto(&server.url(&format!("/sc/salons/{salon}")))
+        .await?;
+    let taken = format!("[data-action=open-attendance][data-session='{day}']");
+    wait_for(&sc, &taken).await?;
+    let said = text_of(&sc, &taken).await?;
+    assert!(said.contains("出席 1人"), "{said}");
+    let feed = sc
+        .js_async(&format!(
+            "const done = arguments[arguments.length - 1]; \
+             fetch('/api/v1/salons/{salon}/calendar.ics').then(r => r.text()).then(done, () => done(''));"
+        ))
+        .await?;
+    let feed = feed.as_str().unwrap_or_default().replace("\r\n ", "");
+    let start = format!(
+        "DTSTART;TZID=Asia/Tokyo:{:04}{:02}{:02}T130000",
+        day.year, day.month, day.day
+    );
+    assert!(feed.contains(&start), "{feed}");
+    assert!(feed.contains("乗附いきいきサロン（臨時開催）"), "{feed}");
     Ok(())
 }

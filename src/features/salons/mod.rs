@@ -17,7 +17,7 @@ mod week;
 #[cfg(feature = "coordinator")]
 pub use absences::AbsenceSuggestions;
 pub use attendance::AttendancePage;
-pub use dates::SessionChangePage;
+pub use dates::{ExtraSessionPage, SessionChangePage};
 #[cfg(feature = "coordinator")]
 pub use edit::SalonEditPage;
 pub use figures::SalonFigures;

@@ -27,13 +27,14 @@ impl SalonItem {
         self.salon.name.clone().unwrap_or_default()
     }
 
-    /// Whether `me` runs it: an organiser, or a coordinator of its district.
+    /// Whether `me` runs it: an organiser while it runs, or a coordinator of its district.
     pub fn run_by(&self, me: &mimamori_core::api::Me) -> bool {
-        let organiser = self
-            .salon
-            .organisers
-            .as_ref()
-            .is_some_and(|o| o.contains(&me.user_id));
+        let organiser = self.salon.active != Some(false)
+            && self
+                .salon
+                .organisers
+                .as_ref()
+                .is_some_and(|o| o.contains(&me.user_id));
         let coordinator =
             me.role.is_coordinator() && self.district.is_some_and(|d| me.districts.contains(&d));
         organiser || coordinator

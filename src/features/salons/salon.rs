@@ -155,6 +155,9 @@ fn SalonView(page: Page) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        {(runs && !ended).then(|| view! {
+            <a href=format!("/salons/{id}/extra") class="button" data-action="add-extra">{text::ADD_EXTRA_SESSION}</a>
+        })}
         {runs.then(|| view! {
             <h3 class="section-title">{text::SALON_RECENT}</h3>
             <p class="setting-note">{text::members_count(members)}</p>
