@@ -344,6 +344,12 @@ impl Kind for Salon {
             fee: Some("100円".into()),
             capacity: (n % 2 == 1).then_some(20),
             organisers: Some([author].into_iter().collect()),
+            // Now and then one ends, and one (re)opens: what hangs from it follows.
+            active: match n % 11 {
+                10 => Some(false),
+                9 => Some(true),
+                _ => None,
+            },
             exceptions: (n % 4 == 3)
                 .then(|| {
                     (
