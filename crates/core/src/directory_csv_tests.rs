@@ -221,3 +221,21 @@ fn an_import_creates_updates_or_leaves_each_row_and_refuses_two_rows_for_one_ent
     assert_eq!(rows[0].action, ImportAction::Refused);
     assert_eq!(rows[0].problems[0].column, "ID");
 }
+
+#[test]
+fn a_formula_behind_a_tab_a_line_break_or_spaces_is_exported_as_text() {
+    let id = RecordId::new_v7(1_700_000_000_000, [1; 10]);
+    let entry = ResourcePatch {
+        name: Some("\t=1+1".into()),
+        operator: Some("\r=1+1".into()),
+        address: Some(" =cmd".into()),
+        description: Some("\n@SUM(A1)".into()),
+        ..entry()
+    };
+    let csv = export_csv(&[(id, entry)]);
+    let row = csv.split("\r\n").nth(1).unwrap();
+    assert!(row.starts_with(&format!("{id},'\t=1+1,")), "{row:?}");
+    assert!(row.contains(",\"'\r=1+1\","), "{row:?}");
+    assert!(row.contains(",' =cmd,"), "{row:?}");
+    assert!(row.contains(",\"'\n@SUM(A1)\","), "{row:?}");
+}

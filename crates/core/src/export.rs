@@ -11,9 +11,10 @@ use crate::sync_status::LocalMinute;
 const HEADINGS: [&str; 5] = ["記録した日時", "種類", "対象の方", "内容", "記録番号"];
 
 /// One CSV field: quoted when it holds a comma, a quote or a line break; a field that a
-/// spreadsheet would run as a formula (=, +, -, @) is kept as text.
+/// spreadsheet would run as a formula is kept as text by a leading apostrophe. The one rule
+/// for every CSV the project writes (the directory's too).
 pub(crate) fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+    let text = if runs_as_formula(text) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -23,6 +24,17 @@ pub(crate) fn field(text: &str) -> String {
     } else {
         text
     }
+}
+
+/// Whether a spreadsheet could take `text` for a formula: it begins with `=`, `+`, `-` or
+/// `@` once the spaces, tabs and line breaks spreadsheets pass over are skipped, or with a
+/// tab or carriage return at all (OWASP's list for CSV injection: some readers drop them
+/// and then see what follows).
+fn runs_as_formula(text: &str) -> bool {
+    text.starts_with(['\t', '\r'])
+        || text
+            .trim_start_matches(['\t', '\r', '\n', ' '])
+            .starts_with(['=', '+', '-', '@'])
 }
 
 /// The unsent changes, oldest first. `names` gives the residents' names this phone holds
@@ -119,5 +131,34 @@ mod tests {
         assert!(!csv.contains("fine"), "no codes: {csv}");
         assert_eq!(field("=1+1"), "'=1+1");
         assert_eq!(field("-5"), "'-5");
+    }
+
+    #[test]
+    fn a_formula_behind_tabs_spaces_or_line_breaks_is_kept_as_text_too() {
+        for (cell, written) in [
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "\"'\r=1+1\""),
+            (" =cmd|' /C calc'!A0", "' =cmd|' /C calc'!A0"),
+            ("  @SUM(A1)", "'  @SUM(A1)"),
+            ("\n+1", "\"'\n+1\""),
+            (" \t\r\n-1", "\"' \t\r\n-1\""),
+            // A tab or CR leading anything: some readers drop it and read on.
+            ("\tabc", "'\tabc"),
+            ("\rabc", "\"'\rabc\""),
+        ] {
+            assert_eq!(field(cell), written, "{cell:?}");
+        }
+        // What a spreadsheet shows as text stays as it was.
+        for cell in [
+            "",
+            "027-321-1319",
+            "通院に、",
+            " 火曜",
+            "\n火曜",
+            "1=1",
+            "a-b",
+        ] {
+            assert!(!field(cell).starts_with('\''), "{cell:?}");
+        }
     }
 }
