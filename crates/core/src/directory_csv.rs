@@ -1,8 +1,8 @@
 //! The directory as a spreadsheet, for coordinators who keep their lists in Excel: the
 //! columns (Japanese headings, Japanese words, never codes), an entry as a row, and a row
 //! read back as the fields it sets, with each problem said in Japanese under its column.
-//! Reading bytes (UTF-8 or Shift_JIS) and splitting CSV are the server's; these rules are
-//! pure, so the phone could use them too.
+//! Reading bytes (UTF-8, Shift_JIS or UTF-16) and splitting CSV are the server's; these
+//! rules are pure, so the phone could use them too.
 
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +77,7 @@ pub fn export_row(id: RecordId, entry: &ResourcePatch) -> Vec<String> {
 }
 
 /// The entries as a CSV file Excel opens as it is: UTF-8 with a byte-order mark, CRLF, a
-/// cell a spreadsheet would run as a formula kept as text.
+/// cell a spreadsheet would run as a formula kept as text (`export::field`'s rule).
 pub fn export_csv(entries: &[(RecordId, ResourcePatch)]) -> String {
     let mut out = String::from("\u{FEFF}");
     let line = |cells: Vec<String>| {
@@ -440,7 +440,7 @@ pub fn changed_fields(held: &ResourcePatch, incoming: &ResourcePatch) -> Option<
 pub struct ImportPreview {
     /// No problem anywhere: every row can be saved.
     pub ok: bool,
-    /// How the file was read: `utf-8` or `shift_jis`.
+    /// How the file was read: `utf-8`, `shift_jis` or `utf-16`.
     pub encoding: String,
     /// Problems with the headings (then no row is read).
     pub headings: Vec<ImportProblem>,
