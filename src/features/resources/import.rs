@@ -143,6 +143,12 @@ fn Spreadsheets(keeper: Keeper) -> impl IntoView {
                 Err(api::ApiFailure::Offline) => {
                     message.set(Some(Message::Problem(text::NEEDS_SIGNAL.to_owned())))
                 }
+                // A file refused as a whole: the server says why (its encoding, a broken
+                // UTF-16 file) in Japanese, which the code's own words would not.
+                Err(api::ApiFailure::Server {
+                    code: Some(mimamori_core::api::ErrorCode::InvalidBody),
+                    message: said,
+                }) => message.set(Some(Message::Problem(said))),
                 Err(failure) => message.set(Some(Message::Problem(failure.message_ja()))),
             }
             busy.set(false);
