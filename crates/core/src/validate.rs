@@ -175,6 +175,13 @@ impl Errors {
         });
     }
 
+    /// A text a record must have (its name), present and not blank.
+    pub fn required(&mut self, field: &str, value: Option<&str>) {
+        if value.is_none_or(|v| v.trim().is_empty()) {
+            self.add(field, Problem::Required);
+        }
+    }
+
     /// A one-line text: a name, an address.
     pub fn text(&mut self, field: &str, value: &str, max_chars: usize, required: bool) {
         self.checked_text(field, value, max_chars, required, Lines::One);

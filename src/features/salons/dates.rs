@@ -159,6 +159,29 @@ impl Saver {
     }
 }
 
+/// A session's times and another venue, as a moved session and a 臨時開催 set them.
+#[component]
+fn TimesAndVenue(
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    venue: RwSignal<String>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    view! {
+        <div class="button-row">
+            <FormField label=text::SESSION_START field="start" errors=errors>
+                <input type="time" name="start" bind:value=start />
+            </FormField>
+            <FormField label=text::SESSION_END field="end" errors=errors>
+                <input type="time" name="end" bind:value=end />
+            </FormField>
+        </div>
+        <FormField label=text::SESSION_VENUE field="venue" errors=errors>
+            <input type="text" name="venue" placeholder=text::SESSION_VENUE_HINT bind:value=venue />
+        </FormField>
+    }
+}
+
 /// A 臨時開催: its day (chosen when added, fixed when changed), its times (the schedule's
 /// unless changed), another venue and what it is for; taken back on its own page.
 #[component]
@@ -225,17 +248,7 @@ fn ExtraForm(item: SalonItem, date: Option<CivilDate>) -> impl IntoView {
                     <input type="date" name="date" bind:value=day />
                 </FormField>
             })}
-            <div class="button-row">
-                <FormField label=text::SESSION_START field="start" errors=errors>
-                    <input type="time" name="start" bind:value=start />
-                </FormField>
-                <FormField label=text::SESSION_END field="end" errors=errors>
-                    <input type="time" name="end" bind:value=end />
-                </FormField>
-            </div>
-            <FormField label=text::SESSION_VENUE field="venue" errors=errors>
-                <input type="text" name="venue" placeholder=text::SESSION_VENUE_HINT bind:value=venue />
-            </FormField>
+            <TimesAndVenue start=start end=end venue=venue errors=errors />
             <FormField label=text::EXTRA_REASON field="reason" errors=errors>
                 <input type="text" name="reason" bind:value=reason />
             </FormField>
@@ -338,17 +351,7 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
                 <FormField label=text::SESSION_NEW_DATE field="date" errors=errors>
                     <input type="date" name="date" bind:value=new_date />
                 </FormField>
-                <div class="button-row">
-                    <FormField label=text::SESSION_START field="start" errors=errors>
-                        <input type="time" name="start" bind:value=start />
-                    </FormField>
-                    <FormField label=text::SESSION_END field="end" errors=errors>
-                        <input type="time" name="end" bind:value=end />
-                    </FormField>
-                </div>
-                <FormField label=text::SESSION_VENUE field="venue" errors=errors>
-                    <input type="text" name="venue" placeholder=text::SESSION_VENUE_HINT bind:value=venue />
-                </FormField>
+                <TimesAndVenue start=start end=end venue=venue errors=errors />
             }.into_any())}
             {crate::widgets::shown_when(move || plan() != Plan::AsPlanned, move || view! {
                 <FormField label=text::SESSION_REASON_TEXT field="reason" errors=errors>

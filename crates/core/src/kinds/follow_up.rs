@@ -113,9 +113,7 @@ impl Kind for FollowUp {
         if record.resident_id.is_none() {
             errors.add("resident_id", Problem::Required);
         }
-        if record.what.as_deref().is_none_or(|w| w.trim().is_empty()) {
-            errors.add("what", Problem::Required);
-        }
+        errors.required("what", record.what.as_deref());
         if record.owner.is_none() {
             errors.add("owner", Problem::Required);
         }

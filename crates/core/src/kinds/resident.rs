@@ -230,8 +230,8 @@ impl Kind for Resident {
         _: &dyn Context,
         errors: &mut Errors,
     ) {
-        if creating && record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            errors.add("name", Problem::Required);
+        if creating {
+            errors.required("name", record.name.as_deref());
         }
         // Registered only with consent: a new resident must say when, for what, and who took it.
         if creating && record.consent.is_none() {

@@ -245,8 +245,8 @@ impl Kind for Resource {
         _: &dyn Context,
         errors: &mut Errors,
     ) {
-        if creating && record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            errors.add("name", Problem::Required);
+        if creating {
+            errors.required("name", record.name.as_deref());
         }
         // Every entry says what it helps with, made or corrected.
         if record.categories.as_ref().is_none_or(Vec::is_empty) {

@@ -249,8 +249,8 @@ impl Kind for Salon {
         _: &dyn Context,
         errors: &mut Errors,
     ) {
-        if creating && record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            errors.add("name", Problem::Required);
+        if creating {
+            errors.required("name", record.name.as_deref());
         }
         let Some(schedule) = &record.schedule else {
             if creating {

@@ -120,8 +120,8 @@ impl Kind for SalonMember {
         if creating && record.salon_id.is_none() {
             errors.add("salon_id", Problem::Required);
         }
-        if creating && record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            errors.add("name", Problem::Required);
+        if creating {
+            errors.required("name", record.name.as_deref());
         }
     }
 
