@@ -412,3 +412,77 @@ async fn anyone_reads_a_salons_calendar_and_no_member_is_in_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_ended_salon_leaves_its_organisers_phones_and_stays_with_its_coordinator() {
+    let app = app().await;
+    let organiser = sign_in(&app, "vol1").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let (salon_id, member_id) = (id(10), id(11));
+    let session = last_session();
+    let session_id = attendance_id(salon_id, session);
+    let made = [
+        change(&sc, salon_id, 0, salon(organiser.user)),
+        change(&sc, member_id, 1, member(salon_id, "井上 ハル")),
+    ];
+    assert_eq!(statuses(&push(&app, &sc, &made).await), ["accepted"; 2]);
+    let taken = RecordBody::Attendance(AttendancePatch {
+        salon_id: Some(salon_id),
+        date: Some(session),
+        present: [(member_id, true)].into_iter().collect(),
+        ..AttendancePatch::default()
+    });
+    let taken = change(&organiser, session_id, 0, taken);
+    assert_eq!(
+        statuses(&push(&app, &organiser, &[taken]).await),
+        ["accepted"]
+    );
+    let (held, cursor) = pull_after(&app, &organiser, 0).await;
+    for id in [member_id, session_id] {
+        assert!(held.contains(&(id.to_string(), false)), "{held:?}");
+    }
+
+    // A salon is not deleted, by anyone: it ends.
+    let mut deletion = edit(&sc, salon_id, 2, RecordBody::Salon(SalonPatch::default()));
+    deletion.deleted = true;
+    assert_eq!(
+        statuses(&push(&app, &sc, &[deletion]).await),
+        ["not_allowed"]
+    );
+    let ended = edit(
+        &sc,
+        salon_id,
+        3,
+        RecordBody::Salon(SalonPatch {
+            active: Some(false),
+            ..SalonPatch::default()
+        }),
+    );
+    assert_eq!(statuses(&push(&app, &sc, &[ended]).await), ["accepted"]);
+
+    // The organiser's next pull takes the member and the session off their phone; the
+    // salon itself stays, ended, as everyone's to read. Their coordinator keeps all.
+    let (after, _) = pull_after(&app, &organiser, cursor).await;
+    for id in [member_id, session_id] {
+        assert!(after.contains(&(id.to_string(), true)), "{after:?}");
+    }
+    assert!(after.contains(&(salon_id.to_string(), false)), "{after:?}");
+    let kept = pull_ids(&app, &sc).await;
+    for id in [salon_id, member_id, session_id] {
+        assert!(kept.contains(&id.to_string()));
+    }
+    // And the former organiser changes nothing of it any more.
+    let note = edit(
+        &organiser,
+        session_id,
+        4,
+        RecordBody::Attendance(AttendancePatch {
+            note: Some("まだ書ける？".into()),
+            ..AttendancePatch::default()
+        }),
+    );
+    assert_eq!(
+        statuses(&push(&app, &organiser, &[note]).await),
+        ["not_allowed"]
+    );
+}
