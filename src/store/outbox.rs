@@ -118,8 +118,18 @@ struct LocalContext {
     /// makes it in the same save.
     known_parent: Option<(RecordKind, RecordId)>,
     /// The records it names, its parent included, as this phone holds them (a visit's
-    /// introduced entries, a session's salon and the members it ticks).
-    held: Vec<(RecordId, LocalRecord)>,
+    /// introduced entries, a session's salon and the members it ticks), with their kinds;
+    /// read into records only if a rule asks (most saves never do).
+    held: Vec<(RecordId, RecordKind, JsValue)>,
+}
+
+impl LocalContext {
+    fn held(&self, kind: RecordKind, id: RecordId) -> Option<&JsValue> {
+        self.held
+            .iter()
+            .find(|(held, held_kind, _)| *held == id && *held_kind == kind)
+            .map(|(_, _, value)| value)
+    }
 }
 
 impl Context for LocalContext {
@@ -127,17 +137,10 @@ impl Context for LocalContext {
         self.now_ms
     }
     fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
-        self.known_parent == Some((kind, id))
-            || self
-                .held
-                .iter()
-                .any(|(held, record)| *held == id && record.kind == kind)
+        self.known_parent == Some((kind, id)) || self.held(kind, id).is_some()
     }
     fn current(&self, kind: RecordKind, id: RecordId) -> Option<Body> {
-        let (_, record) = self
-            .held
-            .iter()
-            .find(|(held, record)| *held == id && record.kind == kind)?;
+        let record: LocalRecord = from_js(self.held(kind, id)?.clone()).ok()?;
         record.live()?.current()
     }
 }
@@ -258,8 +261,12 @@ impl Store {
             // What the rules read besides the record: its parent (named, or as held) and
             // the records it names, as this phone holds them.
             let mut held = Vec::new();
+            let held_kind =
+                |value: &JsValue| js_kind(value).and_then(|k| RecordKind::from_code(&k));
             let held_parent = match (held_parent, parent) {
-                (Some(value), Some((_, parent))) => Some((parent, from_js(value)?)),
+                (Some(value), Some((_, parent))) => {
+                    held_kind(&value).map(|kind| (parent, kind, value))
+                }
                 _ => None,
             };
             let parent_as_held = existing
@@ -274,8 +281,8 @@ impl Store {
                     .get(JsValue::from_str(&reference.to_string()))
                     .await?
                     .filter(|v| !v.is_undefined());
-                if let Some(value) = value {
-                    held.push((reference, from_js::<LocalRecord>(value)?));
+                if let Some(kind) = value.as_ref().and_then(held_kind) {
+                    held.push((reference, kind, value.unwrap_or_default()));
                 }
             }
             let context = LocalContext {

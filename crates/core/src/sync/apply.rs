@@ -209,7 +209,13 @@ pub fn apply_change<'r>(
             .map(|p| p.holders)
             .unwrap_or_default()
     };
-    let (holders_before, holders_after) = (holders(parent_before), holders(parent_after));
+    // Most changes keep their parent: it is looked up once.
+    let holders_before = holders(parent_before);
+    let holders_after = if parent_after == parent_before {
+        holders_before.clone()
+    } else {
+        holders(parent_after)
+    };
     let before = existing.map(|e| Side {
         state: &e.state,
         created_by: e.created_by,
