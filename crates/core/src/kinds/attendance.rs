@@ -107,6 +107,7 @@ impl Kind for Attendance {
     const KIND: RecordKind = RecordKind::Attendance;
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
+    const PARENT_KIND: Option<RecordKind> = Some(RecordKind::Salon);
     const LABEL_JA: &'static str = "出欠";
 
     fn describe_ja(body: &AttendancePatch) -> String {

@@ -62,6 +62,7 @@ impl Kind for FollowUp {
     const KIND: RecordKind = RecordKind::FollowUp;
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
+    const PARENT_KIND: Option<RecordKind> = Some(RecordKind::Resident);
     const LABEL_JA: &'static str = "やること";
     /// Made for the wrong resident, it is moved by whoever may change it and sees the other.
     const MOVES: bool = true;

@@ -121,8 +121,12 @@ pub trait Kind: 'static {
     /// unsent records (「元気・面会「お元気でした」」).
     fn describe_ja(body: &Self::Body) -> String;
 
+    /// The kind of record this one hangs from, if it has a parent: lets a state say it has
+    /// none without reading itself (a pushed visit asks it of its resident several times).
+    const PARENT_KIND: Option<RecordKind> = None;
+
     /// The record this one hangs from (it lives in that record's district, and the author
-    /// must be able to see it).
+    /// must be able to see it), of [`Kind::PARENT_KIND`].
     fn parent(body: &Self::Body) -> Option<(RecordKind, RecordId)>;
 
     /// Whether a record may move to another parent (a visit logged under the wrong
@@ -241,6 +245,11 @@ macro_rules! kinds {
 
             pub fn needs_district(self) -> bool {
                 match self { $(Self::$variant => <$kind as Kind>::NEEDS_DISTRICT,)+ }
+            }
+
+            /// The kind its records hang from ([`Kind::PARENT_KIND`]).
+            pub fn parent_kind(self) -> Option<RecordKind> {
+                match self { $(Self::$variant => <$kind as Kind>::PARENT_KIND,)+ }
             }
 
             /// Whether its records may move to another parent ([`Kind::MOVES`]).
@@ -433,6 +442,7 @@ macro_rules! kinds {
             /// The record this one hangs from, as the state says (never the change that
             /// arrived last).
             pub fn parent(&self) -> Option<(RecordKind, RecordId)> {
+                self.kind().parent_kind()?;
                 self.current().and_then(|body| body.parent())
             }
 

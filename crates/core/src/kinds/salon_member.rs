@@ -63,6 +63,7 @@ impl Kind for SalonMember {
     const KIND: RecordKind = RecordKind::SalonMember;
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
+    const PARENT_KIND: Option<RecordKind> = Some(RecordKind::Salon);
     const LABEL_JA: &'static str = "サロンの会員";
 
     fn describe_ja(body: &MemberPatch) -> String {

@@ -84,6 +84,11 @@ fn every_kinds_state_round_trips_through_the_json_the_server_stores() {
         assert!(!state.is_deleted());
         assert_eq!(state.current().map(|b| b.kind()), Some(*kind));
         assert_eq!(state.parent(), change.body.parent());
+        assert_eq!(
+            change.body.parent().map(|(parent_kind, _)| parent_kind),
+            kind.parent_kind(),
+            "{kind:?} says the kind it hangs from"
+        );
         // Another kind's state is not this kind's.
         for other in RecordKind::ALL.iter().filter(|k| *k != kind) {
             let theirs = self::change(*other, 3, stamp(11, 70), false);

@@ -163,6 +163,7 @@ impl Kind for Visit {
     const KIND: RecordKind = RecordKind::Visit;
     const AUDIENCE: Audience = Audience::ParentAssigned;
     const NEEDS_DISTRICT: bool = true;
+    const PARENT_KIND: Option<RecordKind> = Some(RecordKind::Resident);
     const LABEL_JA: &'static str = "訪問";
     /// A visit logged under the wrong resident is corrected by its author.
     const MOVES: bool = true;
