@@ -173,7 +173,8 @@ async fn answers_empty_the_outbox_or_quarantine_and_doubtful_ones_change_nothing
 #[wasm_bindgen_test]
 async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
     let (store, name) = fresh("pull").await;
-    // Another phone made the resident; this phone has not pulled it yet.
+    // Another phone made the resident; this phone pulled it, then edits it offline while
+    // the other phone changes it again.
     let created = Change {
         id: RecordId::new_v7(NOW_MS as u64 - 5_000, [1; 10]),
         district_id: Some(DistrictId(1)),
@@ -193,6 +194,22 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         unreachable!()
     };
     server.apply(field_writes(patch), created.stamp, None);
+    let page_of = |seq: i64, state: &LwwRecord| PullResponse {
+        records: vec![PulledRecord {
+            id: created.id,
+            kind: RecordKind::Resident,
+            district_id: Some(DistrictId(1)),
+            seq,
+            tombstone: false,
+            state: Some(serde_json::to_value(state).unwrap()),
+        }],
+        cursor: seq,
+        more: false,
+    };
+    assert!(store
+        .apply_pull_page("t", &page_of(5, &server))
+        .await
+        .unwrap());
     // An edit made offline after the server's version.
     let edit = Draft {
         id: Some(created.id),
@@ -207,19 +224,18 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
     };
     save(&store, edit, NOW_MS).await;
 
-    let page = PullResponse {
-        records: vec![PulledRecord {
-            id: created.id,
-            kind: RecordKind::Resident,
-            district_id: Some(DistrictId(1)),
-            seq: 7,
-            tombstone: false,
-            state: Some(serde_json::to_value(&server).unwrap()),
-        }],
-        cursor: 7,
-        more: false,
+    // The other phone's note arrives.
+    let note = ResidentPatch {
+        note: Some("犬がいます".into()),
+        ..ResidentPatch::default()
     };
-    assert!(store.apply_pull_page("t", &page).await.unwrap());
+    let mut note_stamp = created.stamp;
+    note_stamp.wall_ms += 1_000;
+    server.apply(field_writes(&note), note_stamp, Some(created.stamp));
+    assert!(store
+        .apply_pull_page("t", &page_of(7, &server))
+        .await
+        .unwrap());
     assert_eq!(store.cursor().await.unwrap(), 7);
     let held = store.records_of_kind(RecordKind::Resident).await.unwrap();
     assert_eq!(held[0].seq, 7);
@@ -227,6 +243,11 @@ async fn a_pulled_page_keeps_pending_edits_visible_and_tombstones_remove() {
         name_in(held[0].view.as_ref().unwrap()),
         "新姓",
         "the unsent edit still shows"
+    );
+    assert_eq!(
+        held[0].view.as_ref().unwrap()["fields"]["note"]["value"],
+        "犬がいます",
+        "with the other phone's change"
     );
 
     let gone = PullResponse {
