@@ -175,36 +175,48 @@ impl Kind for Attendance {
             );
             return;
         };
-        let salon_now = match world.current(RecordKind::Salon, salon) {
-            Some(crate::record::Body::Salon(salon)) => Some(salon),
-            _ => None,
-        };
-        // The date is part of the record's id: checked once, when the record is made, so
-        // that a later change of the schedule leaves past attendance standing.
-        if creating {
-            let holds = salon_now.as_ref().and_then(|salon| {
-                let schedule = salon.schedule.as_ref()?;
-                let holidays = crate::salons::Holidays::default();
-                crate::salons::session_on(
-                    schedule,
-                    &salon.exceptions_in_force(),
-                    &|d| holidays.name(d),
-                    date,
-                )
-            });
-            if !holds.is_some_and(|session| session.takes_place()) {
-                errors.add("date", Problem::NotScheduled);
-            }
-        }
         let Body::Attendance(patch) = &change.body else {
             return;
         };
-        for member in patch.present.keys() {
+        // The date is part of the record's id: checked once, when the record is made, so
+        // that a later change of the schedule leaves past attendance standing. The day it
+        // took place is checked whenever it is written: it is the day the figures count.
+        if creating || patch.held_on.is_some() {
+            let session = match world.current(RecordKind::Salon, salon) {
+                Some(Body::Salon(salon)) => salon.schedule.as_ref().and_then(|schedule| {
+                    let holidays = crate::salons::Holidays::default();
+                    crate::salons::session_on(
+                        schedule,
+                        &salon.exceptions_in_force(),
+                        &|d| holidays.name(d),
+                        date,
+                    )
+                }),
+                _ => None,
+            };
+            match session.filter(|s| s.takes_place()) {
+                None => errors.add("date", Problem::NotScheduled),
+                Some(session) => {
+                    // A day's grace: the phone's day may be ahead of the server's.
+                    let today =
+                        CivilDate::from_days_since_epoch(world.now_ms().div_euclid(86_400_000));
+                    if creating && session.date > today.add_days(1) {
+                        errors.add("date", Problem::InFuture);
+                    }
+                    if patch.held_on.is_some_and(|held| held != session.date) {
+                        errors.add("held_on", Problem::OutOfRange);
+                    }
+                }
+            }
+        }
+        // Only ticks need to be of the salon's members: an un-tick of someone no longer
+        // held (a member removed meanwhile) changes no figure.
+        for (member, here) in &patch.present {
             let of_this_salon = matches!(
                 world.current(RecordKind::SalonMember, *member),
                 Some(Body::SalonMember(m)) if m.salon_id == Some(salon)
             );
-            if !of_this_salon {
+            if *here && !of_this_salon {
                 errors.add(&format!("present.{member}"), Problem::UnknownReference);
             }
         }
@@ -364,7 +376,8 @@ mod tests {
         let mut elsewhere = change(A, 10, body.clone());
         elsewhere.id = RecordId::new_v7(5, [5; 10]);
         let everything = test_support::OpenWorld {
-            now_ms: 0,
+            // After the session: attendance is taken once it took place.
+            now_ms: 1_800_000_000_000,
             salon: salon(),
         };
         let refused = crate::validate::validate_change(&elsewhere, &everything).unwrap_err();

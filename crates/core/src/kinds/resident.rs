@@ -252,26 +252,28 @@ impl Kind for Resident {
     fn permit_change(
         actor: Actor<'_>,
         before: Option<Side<'_, LwwRecord>>,
-        _: &Change,
+        change: &Change,
         patch: &ResidentPatch,
     ) -> Result<(), RejectCode> {
         // Assignment and status are the coordinator's decisions: a volunteer never writes
         // them, except that one they register is theirs alone (or it would vanish from
-        // their phone) and 見守り中.
+        // their phone) and 見守り中. Nor do they remove a resident (it would take the
+        // resident and their visits from every volunteer's phone, for good): they end.
         let allowed = actor.role != Role::Volunteer
-            || match before {
-                None => {
-                    patch
-                        .assigned_volunteers
-                        .as_ref()
-                        .is_some_and(|a| a.len() == 1 && a.contains(&actor.user))
-                        && patch
-                            .status
+            || !change.deleted
+                && match before {
+                    None => {
+                        patch
+                            .assigned_volunteers
                             .as_ref()
-                            .is_none_or(|s| *s == ResidentStatus::ACTIVE)
-                }
-                Some(_) => patch.assigned_volunteers.is_none() && patch.status.is_none(),
-            };
+                            .is_some_and(|a| a.len() == 1 && a.contains(&actor.user))
+                            && patch
+                                .status
+                                .as_ref()
+                                .is_none_or(|s| *s == ResidentStatus::ACTIVE)
+                    }
+                    Some(_) => patch.assigned_volunteers.is_none() && patch.status.is_none(),
+                };
         if allowed {
             Ok(())
         } else {

@@ -19,7 +19,7 @@ use super::{Actor, Audience, Kind, RecordKind, Side};
 use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::merge::{FieldLww, LwwPatch, LwwRecord};
-use crate::record::{Change, RecordId, UserId};
+use crate::record::{Body, Change, RecordId, UserId};
 use crate::salons::{Exception, Repeat, Schedule, ScheduleProblem, TimeOfDay};
 use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
@@ -37,6 +37,12 @@ pub mod limits {
     pub const MAX_CONTENTS: usize = 10;
     /// Exceptions one change may set (a season's cancellations at most).
     pub const MAX_EXCEPTIONS_PER_CHANGE: usize = 60;
+    /// Exceptions in force on one salon: several years of a busy salon's changes.
+    pub const MAX_EXCEPTIONS: usize = 400;
+    /// How far from today a date's exception may be set (a cancellation noted late; next
+    /// year's plan).
+    pub const EXCEPTION_DAYS_BACK: i64 = 400;
+    pub const EXCEPTION_DAYS_AHEAD: i64 = 800;
     pub const MAX_ABSENCES: u8 = 10;
 }
 use limits::*;
@@ -244,9 +250,9 @@ impl Kind for Salon {
 
     fn validate_record(
         record: &SalonPatch,
-        _: &Change,
+        change: &Change,
         creating: bool,
-        _: &dyn Context,
+        world: &dyn Context,
         errors: &mut Errors,
     ) {
         if creating {
@@ -258,12 +264,32 @@ impl Kind for Salon {
             }
             return;
         };
+        let Body::Salon(patch) = &change.body else {
+            return;
+        };
+        let today = CivilDate::from_days_since_epoch(world.now_ms().div_euclid(86_400_000));
+        // Every signed-in phone and the public feed carry a salon's dates: a season's worth
+        // around today, and no more in all.
+        for date in patch.exceptions.keys() {
+            let days = date.days_since_epoch() - today.days_since_epoch();
+            if !(-EXCEPTION_DAYS_BACK..=EXCEPTION_DAYS_AHEAD).contains(&days) {
+                errors.add(&format!("exceptions.{date}"), Problem::OutOfRange);
+            }
+        }
+        let in_force = record.exceptions_in_force();
+        if !patch.exceptions.is_empty() && in_force.len() > MAX_EXCEPTIONS {
+            errors.add("exceptions", Problem::OutOfRange);
+        }
         // Times are checked as they stand together: a session moved by its start alone
-        // (or a new schedule under a moved session) must still end after it starts, or the
-        // calendar feed would publish a session that ends before it begins.
-        for (date, exception) in record.exceptions_in_force() {
+        // must still end after it starts, or the calendar feed would publish a session that
+        // ends before it begins. Checked for the dates this change writes, and, when it
+        // changes the schedule, for the dates still to come (an old date's times are history,
+        // and must not stop the SC changing the usual hours).
+        for (date, exception) in in_force {
+            let written =
+                patch.exceptions.contains_key(&date) || (patch.schedule.is_some() && date >= today);
             let (start, end) = exception.times(schedule);
-            if end <= start {
+            if written && end <= start {
                 errors.add(&format!("exceptions.{date}.end"), Problem::OutOfRange);
             }
         }

@@ -16,6 +16,7 @@ use crate::account::Role;
 use crate::calendar::CivilDate;
 use crate::merge::{FieldLww, LwwPatch, LwwRecord};
 use crate::record::{Change, RecordId, UserId};
+use crate::sync::RejectCode;
 use crate::validate::{Context, Errors, Problem};
 
 pub mod limits {
@@ -133,6 +134,21 @@ impl Kind for SalonMember {
             Role::Coordinator => true,
             Role::Volunteer => side.parent_holders.contains(&actor.user),
             Role::City | Role::Admin => false,
+        }
+    }
+
+    /// Removing a member is the coordinators': an organiser marks them 退会 (`active`), which
+    /// keeps their past attendance readable.
+    fn permit_change(
+        actor: Actor<'_>,
+        _: Option<Side<'_, LwwRecord>>,
+        change: &Change,
+        _: &MemberPatch,
+    ) -> Result<(), RejectCode> {
+        if change.deleted && actor.role != Role::Coordinator {
+            Err(RejectCode::NotAllowed)
+        } else {
+            Ok(())
         }
     }
 

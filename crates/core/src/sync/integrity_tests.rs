@@ -561,8 +561,30 @@ fn a_session_moved_by_its_start_alone_must_still_end_after_it_starts() {
             Body::Salon(moved(Some((11, 0)), None, "会場の都合")),
         )
         .unwrap();
-    // Nor may the schedule then move under it: the SC's new times would leave the moved
-    // session ending before it starts.
+    // Nor may the schedule then move under a session still to come: the SC's new times
+    // would leave it ending before it starts. (A past date's times are history.)
+    let next_tuesday = date(11, 25);
+    let upcoming = SalonPatch {
+        exceptions: [(
+            next_tuesday,
+            Some(Exception {
+                start: TimeOfDay::new(11, 0),
+                ..Exception::default()
+            }),
+        )]
+        .into_iter()
+        .collect(),
+        ..SalonPatch::default()
+    };
+    server
+        .push(
+            organiser(ORGANISER_A),
+            salon_a(),
+            server.newest(salon_a()),
+            Body::Salon(upcoming),
+        )
+        .unwrap();
+    let field = format!("exceptions.{next_tuesday}.end");
     let earlier = SalonPatch {
         schedule: Some(Schedule {
             end: TimeOfDay::new(10, 30).unwrap(),
@@ -651,4 +673,91 @@ fn an_ended_salon_leaves_its_organisers_and_is_never_deleted() {
         .push(sc, session, server.newest(session), Body::Attendance(note))
         .unwrap();
     assert!(matches!(server.current(session), Some(Body::Attendance(a)) if a.note.is_some()));
+}
+
+#[test]
+fn an_organiser_removes_no_member_and_a_session_is_counted_on_the_day_it_was_held() {
+    let mut server = Server::with_two_salons();
+    // Removing a member is the SC's (an organiser marks them 退会).
+    let base = server.newest(member_of_a());
+    assert_eq!(
+        code(server.push_change(
+            organiser(ORGANISER_A),
+            member_of_a(),
+            base,
+            true,
+            Body::SalonMember(MemberPatch::default())
+        )),
+        RejectCode::NotAllowed
+    );
+    // A session taken before it happens, or said to have been held on another day than
+    // its schedule says, would count where it did not take place.
+    let next_tuesday = date(12, 2);
+    assert_eq!(
+        fields(server.push(
+            organiser(ORGANISER_A),
+            attendance_id(salon_a(), next_tuesday),
+            None,
+            Body::Attendance(ticks(salon_a(), next_tuesday, member_of_a()))
+        )),
+        vec![("date".to_owned(), Problem::InFuture)]
+    );
+    let session = attendance_id(salon_a(), tuesday());
+    let elsewhere = AttendancePatch {
+        held_on: Some(date(10, 1)),
+        ..ticks(salon_a(), tuesday(), member_of_a())
+    };
+    assert_eq!(
+        fields(server.push(
+            organiser(ORGANISER_A),
+            session,
+            None,
+            Body::Attendance(elsewhere)
+        )),
+        vec![("held_on".to_owned(), Problem::OutOfRange)]
+    );
+    server
+        .push(
+            organiser(ORGANISER_A),
+            session,
+            None,
+            Body::Attendance(ticks(salon_a(), tuesday(), member_of_a())),
+        )
+        .unwrap();
+    // Un-ticking someone no longer held changes no figure: allowed.
+    let gone = AttendancePatch {
+        present: [(RecordId::new_v7(9, [9; 10]), false)]
+            .into_iter()
+            .collect(),
+        ..AttendancePatch::default()
+    };
+    server
+        .push(
+            organiser(ORGANISER_A),
+            session,
+            server.newest(session),
+            Body::Attendance(gone),
+        )
+        .unwrap();
+    // A date's exception far from today is no plan a phone should carry.
+    let far = SalonPatch {
+        exceptions: [(
+            date(11, 1).add_days(2000),
+            Some(Exception {
+                cancelled: true,
+                ..Exception::default()
+            }),
+        )]
+        .into_iter()
+        .collect(),
+        ..SalonPatch::default()
+    };
+    let refused = fields(server.push(
+        organiser(ORGANISER_A),
+        salon_a(),
+        server.newest(salon_a()),
+        Body::Salon(far),
+    ));
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].1, Problem::OutOfRange);
 }

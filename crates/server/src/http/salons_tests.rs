@@ -486,3 +486,56 @@ async fn an_ended_salon_leaves_its_organisers_phones_and_stays_with_its_coordina
         ["not_allowed"]
     );
 }
+
+#[tokio::test]
+async fn a_salon_ended_before_its_organisers_lost_its_members_leaves_their_phones_at_the_next_start(
+) {
+    let (app, storage) = app_and_storage().await;
+    let organiser = sign_in(&app, "vol1").await;
+    let sc = sign_in(&app, "sc.noritsuke").await;
+    let (salon_id, member_id) = (id(10), id(11));
+    let made = [
+        change(&sc, salon_id, 0, salon(organiser.user)),
+        change(&sc, member_id, 1, member(salon_id, "井上 ハル")),
+        edit(
+            &sc,
+            salon_id,
+            2,
+            RecordBody::Salon(SalonPatch {
+                active: Some(false),
+                ..SalonPatch::default()
+            }),
+        ),
+    ];
+    assert_eq!(statuses(&push(&app, &sc, &made).await), ["accepted"; 3]);
+    // As a build before issue 16 left it: the ended salon still listing its organiser.
+    let (_, cursor) = pull_after(&app, &organiser, 0).await;
+    sqlx::query("UPDATE records SET assigned = ? WHERE id = ?")
+        .bind(format!("[{}]", organiser.user.0))
+        .bind(salon_id.to_string())
+        .execute(storage.pool())
+        .await
+        .unwrap();
+    let (seen, _) = pull_after(&app, &organiser, 0).await;
+    assert!(
+        seen.contains(&(member_id.to_string(), false)),
+        "the old list shows the member"
+    );
+    // The server starts again: the list is brought in line and the organiser told.
+    storage.refresh_assignments().await.unwrap();
+    let (after, _) = pull_after(&app, &organiser, cursor).await;
+    assert!(after.contains(&(member_id.to_string(), true)), "{after:?}");
+    let (all, _) = pull_after(&app, &organiser, 0).await;
+    assert!(!all.contains(&(member_id.to_string(), false)), "{all:?}");
+    // Once done, a start finds nothing to do.
+    let before: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
+        .fetch_one(storage.pool())
+        .await
+        .unwrap();
+    storage.refresh_assignments().await.unwrap();
+    let again: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
+        .fetch_one(storage.pool())
+        .await
+        .unwrap();
+    assert_eq!(before, again);
+}

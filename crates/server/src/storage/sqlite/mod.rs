@@ -21,6 +21,17 @@ pub struct SqliteStorage {
 }
 
 impl SqliteStorage {
+    /// See [`sync::refresh_assignments`]: run at every start.
+    pub(crate) async fn refresh_assignments(&self) -> Result<(), StorageError> {
+        sync::refresh_assignments(&self.pool).await
+    }
+
+    /// The pool, for tests that must write rows as an older build left them.
+    #[cfg(test)]
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     /// Opens (creating if needed) the database at `url`, e.g. `sqlite://data/mimamori.db`
     /// or `sqlite::memory:`, and brings its schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
@@ -57,7 +68,9 @@ impl SqliteStorage {
             .connect_with(options)
             .await?;
         MIGRATIONS.run(&pool).await?;
-        Ok(Self { pool })
+        let storage = Self { pool };
+        storage.refresh_assignments().await?;
+        Ok(storage)
     }
 }
 

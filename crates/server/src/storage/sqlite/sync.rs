@@ -276,6 +276,60 @@ pub(super) async fn districts_visibility_changed(
     Ok(())
 }
 
+/// Brings each stored record's `assigned` list in line with what its state assigns now, and
+/// tells whoever gained or lost it (and what hangs from it). A rule of assignment can change
+/// with the code: since issue 16 an ended or deleted salon, and any deleted record, assigns
+/// nobody, but the lists written before said otherwise, and a pull reads the lists. Only
+/// salons and deleted records can differ, so only they are read; run at every start, it
+/// finds nothing to do once done.
+pub(super) async fn refresh_assignments(pool: &sqlx::SqlitePool) -> Result<(), StorageError> {
+    let mut tx = pool.begin().await?;
+    let rows = sqlx::query(
+        "SELECT id, kind, district_id, created_by, state, assigned FROM records \
+         WHERE deleted OR kind = 'salon'",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut changed = false;
+    for row in rows {
+        let (id, stored) = stored_from_row(&row)?;
+        let held: Vec<UserId> = row
+            .get::<Option<String>, _>("assigned")
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let now = stored.state.assigned();
+        if held == now {
+            continue;
+        }
+        changed = true;
+        sqlx::query("UPDATE records SET assigned = ? WHERE id = ?")
+            .bind(serde_json::to_string(&now).unwrap_or_else(|_| "[]".into()))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let moved = held
+            .iter()
+            .filter(|u| !now.contains(u))
+            .chain(now.iter().filter(|u| !held.contains(u)));
+        for user in moved {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM records WHERE id = ?1 OR parent_id = ?1 ORDER BY seq",
+            )
+            .bind(id.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+            for record in ids {
+                let seq = next_seq(&mut tx).await?;
+                record_visibility_event(&mut tx, seq, *user, record).await?;
+            }
+        }
+    }
+    if changed {
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 /// Rows an accepted batch writes, sent to SQLite as one JSON array per table instead of
 /// one statement per row (each statement is a round trip to sqlx's database thread).
 #[derive(Default)]
