@@ -247,3 +247,47 @@ async fn the_coordinator_sees_the_visit_and_follow_up_on_the_desk_and_unassignin
     coordinator.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn a_volunteer_marks_a_follow_up_done_with_a_note() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let volunteer = Browser::start().await?;
+    sign_in(&volunteer, &server, "noritsuke.v1").await?;
+    volunteer.client.goto(&server.url("/follow-ups")).await?;
+    crate::wait_for(&volunteer, "[data-follow-up]").await?;
+    let id = crate::attribute(&volunteer, "[data-follow-up]", "data-follow-up").await?;
+    let card = format!("[data-follow-up='{id}']");
+    volunteer
+        .tap(&format!("{card} [data-action=finish-follow-up]"))
+        .await?;
+    fill(
+        &volunteer,
+        &format!("{card} input[name=done_note]"),
+        "娘さんに電話した",
+    )
+    .await?;
+    volunteer
+        .tap(&format!("{card} [data-action=confirm-finish-follow-up]"))
+        .await?;
+    // Saved: it says so, then leaves the list of things to do as the list reads again.
+    mimamori_testkit::eventually("the follow-up done", PATIENCE, || async {
+        let said = volunteer.body_text().await.ok()?;
+        let gone = !crate::present(&volunteer, &card).await.ok()?;
+        (said.contains("済みにしました。") || gone).then_some(())
+    })
+    .await?;
+    assert!(!volunteer.body_text().await?.contains("入力してください"));
+    wait_until_sent(&volunteer).await?;
+
+    // The server holds it done: a phone fresh from it no longer lists it as one to do.
+    let fresh = Browser::start().await?;
+    sign_in(&fresh, &server, "noritsuke.v1").await?;
+    fresh.client.goto(&server.url("/follow-ups")).await?;
+    fresh.wait_for_text("やること", PATIENCE).await?;
+    mimamori_testkit::eventually("the follow-up to be gone", PATIENCE, || async {
+        (!crate::present(&fresh, &card).await.ok()?).then_some(())
+    })
+    .await?;
+    Ok(())
+}

@@ -301,6 +301,8 @@ pub struct FollowUpRow {
     pub due: Option<CivilDate>,
     pub owner: Option<UserId>,
     pub done: bool,
+    /// The newest write seen of it: what a change to it (済みにする) has seen.
+    pub base: Option<crate::hlc::Hlc>,
 }
 
 impl FollowUpRow {
@@ -312,7 +314,10 @@ impl FollowUpRow {
         let Body::FollowUp(patch) = state.current()? else {
             return None;
         };
-        Some(Self::from_patch(id, &patch))
+        Some(Self {
+            base: state.newest_stamp(),
+            ..Self::from_patch(id, &patch)
+        })
     }
 
     pub fn from_patch(id: RecordId, patch: &FollowUpPatch) -> Self {
@@ -323,6 +328,7 @@ impl FollowUpRow {
             due: patch.due,
             owner: patch.owner,
             done: patch.done.unwrap_or(false),
+            base: None,
         }
     }
 

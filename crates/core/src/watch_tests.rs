@@ -214,6 +214,7 @@ fn open_follow_ups_are_the_owners_overdue_and_soonest_first() {
         due,
         owner: Some(UserId(i64::from(owner))),
         done,
+        base: None,
     };
     let rows = vec![
         row(1, Some(date(2026, 11, 30)), 1, false),

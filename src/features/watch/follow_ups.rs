@@ -73,7 +73,7 @@ pub fn FollowUpCard(
     let errors = RwSignal::new(FieldErrors::default());
     let message = RwSignal::new(None::<Message>);
     let done = RwSignal::new(false);
-    let id = row.id;
+    let (id, base) = (row.id, row.base);
     let finish = move |_| {
         let patch = FollowUpPatch {
             done: Some(true),
@@ -81,8 +81,11 @@ pub fn FollowUpCard(
             done_on: Some(local_time::today()),
             ..FollowUpPatch::default()
         };
+        // An edit of what this phone shows of it (not a new record: one without its
+        // resident and words would be refused as incomplete).
         let draft = Draft {
             id: Some(id),
+            base,
             ..Draft::new(Body::FollowUp(patch))
         };
         leptos::task::spawn_local(async move {
