@@ -140,7 +140,14 @@ pub async fn export_resources(
     if !response.ok() {
         return read::<()>(response).await.map(|()| String::new());
     }
-    response.text().await.map_err(|_| ApiFailure::Offline)
+    let text = response.text().await.map_err(|_| ApiFailure::Offline)?;
+    // Reading the answer as text drops the file's byte-order mark (the decoder's rule), and
+    // without it Excel on Windows reads the UTF-8 file as Shift_JIS, garbled: put it back.
+    Ok(if text.starts_with('\u{FEFF}') {
+        text
+    } else {
+        format!("\u{FEFF}{text}")
+    })
 }
 
 /// What importing `file` into the entries of `district` would do (nothing is saved).

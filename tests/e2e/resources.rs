@@ -263,3 +263,35 @@ async fn the_public_page_lists_public_entries_only_without_signing_in() -> anyho
     );
     visitor.close().await
 }
+
+#[tokio::test]
+async fn a_coordinator_saves_the_directory_as_a_spreadsheet_excel_opens_as_written(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+    sc.client.goto(&server.url("/sc/resources/import")).await?;
+    wait_for(&sc, "[data-action=export-resources]").await?;
+    // The file the phone hands to the browser's download, kept to be read here.
+    sc.js("window.savedFiles = []; const make = URL.createObjectURL; \
+         URL.createObjectURL = b => { window.savedFiles.push(b); return make(b); };")
+        .await?;
+    sc.tap("[data-action=export-resources]").await?;
+    sc.wait_for_text("社会資源まとめ-", PATIENCE).await?;
+    let bytes = sc
+        .await_js(
+            "window.savedFiles[0].arrayBuffer().then(b => new Uint8Array(b).slice(0, 12))",
+            PATIENCE,
+        )
+        .await?;
+    let bytes: Vec<u8> = serde_json::from_value(bytes)?;
+    // UTF-8's byte-order mark first: without it Excel on Windows reads it as Shift_JIS.
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "{bytes:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&bytes[3..]).chars().next(),
+        Some('I'),
+        "the headings follow: {bytes:?}"
+    );
+    Ok(())
+}

@@ -386,6 +386,24 @@ fn read_date(text: &str) -> Option<CivilDate> {
 /// The fields of `incoming` that differ from `held` (what an update must set); `None` when
 /// nothing differs. A text cell left empty clears what was held; an empty yes/no or date
 /// cell leaves it as it is.
+/// Whether two texts are the same once a round trip through Windows' Shift_JIS (CP932) is
+/// forgiven: Excel saving the exported file as Shift_JIS turns 〜 into ～, − into －, ‖ into
+/// ∥, ¢ £ ¬ into their full-width forms and — into ―. An entry the user did not touch must
+/// not come back as 「更新」.
+fn same_through_shift_jis(held: &str, incoming: &str) -> bool {
+    let fold = |c: char| match c {
+        '\u{301C}' => '\u{FF5E}',
+        '\u{2212}' => '\u{FF0D}',
+        '\u{2016}' => '\u{2225}',
+        '\u{00A2}' => '\u{FFE0}',
+        '\u{00A3}' => '\u{FFE1}',
+        '\u{00AC}' => '\u{FFE2}',
+        '\u{2014}' => '\u{2015}',
+        c => c,
+    };
+    held == incoming || held.chars().map(fold).eq(incoming.chars().map(fold))
+}
+
 pub fn changed_fields(held: &ResourcePatch, incoming: &ResourcePatch) -> Option<ResourcePatch> {
     let mut patch = ResourcePatch::default();
     let mut any = false;
@@ -394,7 +412,7 @@ pub fn changed_fields(held: &ResourcePatch, incoming: &ResourcePatch) -> Option<
             $(
                 let was = held.$field.as_deref().unwrap_or_default();
                 let now = incoming.$field.as_deref().unwrap_or_default();
-                if was != now {
+                if !same_through_shift_jis(was, now) {
                     patch.$field = Some(now.to_owned());
                     any = true;
                 }

@@ -239,3 +239,28 @@ fn a_formula_behind_a_tab_a_line_break_or_spaces_is_exported_as_text() {
     assert!(row.contains(",' =cmd,"), "{row:?}");
     assert!(row.contains(",\"'\n@SUM(A1)\","), "{row:?}");
 }
+
+#[test]
+fn an_entry_back_from_excels_shift_jis_is_unchanged_though_its_wave_dash_came_back_full_width() {
+    let held = ResourcePatch {
+        when: Some("毎週火曜 10時〜12時".into()),
+        description: Some("会費 1,000円 − 割引あり".into()),
+        ..entry()
+    };
+    // What Excel saves as Shift_JIS (CP932) gives back.
+    let back = ResourcePatch {
+        when: Some("毎週火曜 10時～12時".into()),
+        description: Some("会費 1,000円 － 割引あり".into()),
+        ..entry()
+    };
+    assert_eq!(changed_fields(&held, &back), None);
+    // A real change is still one.
+    let changed = ResourcePatch {
+        when: Some("毎週水曜 10時～12時".into()),
+        ..back
+    };
+    assert_eq!(
+        changed_fields(&held, &changed).and_then(|p| p.when),
+        Some("毎週水曜 10時～12時".into())
+    );
+}
