@@ -201,7 +201,7 @@ pub struct Hit {
 fn best_match(term: &str, fields: &[Field]) -> Option<(Strength, Found)> {
     let mut best: Option<(Strength, Found)> = None;
     for field in fields {
-        let Some(start) = find_best_start(term, field) else {
+        let Some((start, end)) = find_best_start(term, field) else {
             continue;
         };
         let strength = match field.tier {
@@ -214,7 +214,7 @@ fn best_match(term: &str, fields: &[Field]) -> Option<(Strength, Found)> {
         let found = Found {
             field: field.id,
             start,
-            end: start + term.len(),
+            end,
         };
         if best.is_none_or(|(b, _)| strength < b) {
             best = Some((strength, found));
@@ -223,18 +223,51 @@ fn best_match(term: &str, fields: &[Field]) -> Option<(Strength, Found)> {
     best
 }
 
-/// Where `term` occurs in a field: at a word's start if it does anywhere, else the first.
-fn find_best_start(term: &str, field: &Field) -> Option<usize> {
+/// Where `term` occurs in a field (start and end, bytes of its folded text): at a word's
+/// start if it does anywhere, else the first; failing that, across the breaks the name's
+/// own punctuation made (居場所「八起き」 typed whole as 居場所八起き, たのも〜お助け隊 as
+/// たのもーお助け隊).
+fn find_best_start(term: &str, field: &Field) -> Option<(usize, usize)> {
     let text = field.folded.as_str();
-    let first = text.find(term)?;
+    let Some(first) = text.find(term) else {
+        // Only names and readings: that is where punctuation splits what people type whole
+        // (and it keeps the search as quick as a keystroke needs).
+        return (field.tier == Tier::Title)
+            .then(|| find_across_breaks(term, text))
+            .flatten();
+    };
     if first == 0 || text[..first].ends_with(' ') {
-        return Some(first);
+        return Some((first, first + term.len()));
     }
     let at_word = text
         .match_indices(term)
         .map(|(at, _)| at)
         .find(|&at| text[..at].ends_with(' '));
-    Some(at_word.unwrap_or(first))
+    let start = at_word.unwrap_or(first);
+    Some((start, start + term.len()))
+}
+
+/// `term` in `text` read without its word breaks: where it starts and ends in `text`.
+fn find_across_breaks(term: &str, text: &str) -> Option<(usize, usize)> {
+    let first_char = term.chars().next()?;
+    if !text.contains(' ') || !text.contains(first_char) {
+        return None;
+    }
+    let mut joined = String::with_capacity(text.len());
+    // Where each character of `joined` stands in `text`.
+    let mut at = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c != ' ' {
+            joined.push(c);
+            at.push((i, c.len_utf8()));
+        }
+    }
+    let found = joined.find(term)?;
+    let first = joined[..found].chars().count();
+    let last = first + term.chars().count() - 1;
+    let (start, _) = *at.get(first)?;
+    let (end, width) = *at.get(last)?;
+    Some((start, end + width))
 }
 
 /// The documents matching every term, best first; equal ones keep the list's order (give it

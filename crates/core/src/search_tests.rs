@@ -218,3 +218,26 @@ proptest! {
         prop_assert!(folded(&shown.matched).contains(term.trim()), "{:?} {:?}", shown, term);
     }
 }
+
+#[test]
+fn a_names_punctuation_does_not_split_a_search() {
+    // たのも〜お助け隊 typed with ー, and 居場所「八起き」 typed whole.
+    assert_eq!(names("たのもーお助け隊"), vec![3]);
+    assert_eq!(names("たのもお助け"), vec![3]);
+    let places = vec![resource(
+        "居場所「八起き」",
+        "いばしょやおき",
+        "通いの場",
+        "",
+    )];
+    let terms = query_terms("居場所八起き", &nfkc);
+    let hits = search(&terms, &places);
+    assert_eq!(hits.len(), 1);
+    // The match shown covers the name as written, brackets between.
+    let found = hits[0].found;
+    assert_eq!(
+        &places[0][0].folded[found.start..found.end],
+        "居場所 八起き"
+    );
+    assert_eq!(hits[0].weakest, Strength::TitleStart);
+}
