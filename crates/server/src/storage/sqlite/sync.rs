@@ -243,16 +243,24 @@ async fn audience_changed(
     user: UserId,
     record: RecordId,
 ) -> Result<(), StorageError> {
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM records WHERE id = ?1 OR parent_id = ?1 ORDER BY seq")
-            .bind(record.to_string())
-            .fetch_all(&mut **tx)
-            .await?;
-    for id in ids {
+    for id in with_children(tx, record).await? {
         let seq = batch.next_seq();
         record_visibility_event(tx, seq, user, id).await?;
     }
     Ok(())
+}
+
+/// A record and the records that hang from it (a resident's visits), oldest change first.
+async fn with_children(
+    tx: &mut Transaction<'_, Sqlite>,
+    record: RecordId,
+) -> Result<Vec<String>, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM records WHERE id = ?1 OR parent_id = ?1 ORDER BY seq")
+            .bind(record.to_string())
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 /// Tells `user` to look again at every record of `districts` (their districts or role
@@ -311,16 +319,11 @@ pub(super) async fn refresh_assignments(pool: &sqlx::SqlitePool) -> Result<(), S
             .iter()
             .filter(|u| !now.contains(u))
             .chain(now.iter().filter(|u| !held.contains(u)));
+        let ids = with_children(&mut tx, id).await?;
         for user in moved {
-            let ids: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM records WHERE id = ?1 OR parent_id = ?1 ORDER BY seq",
-            )
-            .bind(id.to_string())
-            .fetch_all(&mut *tx)
-            .await?;
-            for record in ids {
+            for record in &ids {
                 let seq = next_seq(&mut tx).await?;
-                record_visibility_event(&mut tx, seq, *user, record).await?;
+                record_visibility_event(&mut tx, seq, *user, record.clone()).await?;
             }
         }
     }
