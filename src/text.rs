@@ -691,6 +691,21 @@ pub fn session_changed(
     }
 }
 
+#[cfg(feature = "coordinator")]
+pub fn schedule_clashes_with(date: mimamori_core::calendar::CivilDate) -> String {
+    format!(
+        "{}月{}日は時刻を変えてあり、この時刻では終わりが始まりより前になります。先にその日の「変更・中止」を直してください。",
+        date.month, date.day
+    )
+}
+
+pub fn extra_changed(salon: &str, date: mimamori_core::calendar::CivilDate) -> String {
+    format!(
+        "{salon}の{}月{}日の臨時開催を変更しました",
+        date.month, date.day
+    )
+}
+
 pub fn extra_taken_back(salon: &str, date: mimamori_core::calendar::CivilDate) -> String {
     format!(
         "{salon}の{}月{}日の臨時開催を取りやめました",

@@ -23,6 +23,12 @@ impl FieldErrors {
         self.0.get(field).cloned()
     }
 
+    /// The first refused field whose name starts with `prefix` (`exceptions.`: a date's).
+    #[cfg(feature = "coordinator")]
+    pub fn field_under(&self, prefix: &str) -> Option<String> {
+        self.0.keys().find(|f| f.starts_with(prefix)).cloned()
+    }
+
     /// The problems no field of the form shows (`shown` lists the fields it has).
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
         self.0

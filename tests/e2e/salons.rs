@@ -458,3 +458,117 @@ async fn an_organiser_adds_an_extra_session_and_takes_its_attendance() -> anyhow
     assert!(feed.contains("乗附いきいきサロン（臨時開催）"), "{feed}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_coordinators_new_hours_that_a_moved_date_no_longer_fits_are_refused_naming_the_date(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let sc = Browser::start().await?;
+    sign_in(&sc, &server, "noritsuke.sc").await?;
+    sc.client.goto(&server.url("/sc/salons")).await?;
+    wait_for(&sc, ".salon-link[data-salon]").await?;
+    let page = sc
+        .js(
+            "return [...document.querySelectorAll('.salon-link[data-salon]')]\
+             .find(a => a.textContent.includes('乗附いきいきサロン')).getAttribute('href');",
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let salon = page.rsplit('/').next().unwrap_or_default().to_owned();
+    // The next session starts later, at 11:00 (the salon's hours are 10:00–11:30).
+    sc.client.goto(&server.url(&format!("/sc{page}"))).await?;
+    wait_for(&sc, "[data-action=change-session]").await?;
+    sc.tap("[data-action=change-session]").await?;
+    sc.tap("[data-plan=move]").await?;
+    set_value(&sc, "input[name=start]", "11:00").await?;
+    sc.tap("[data-action=save-session]").await?;
+    sc.wait_for_text("の変更を保存しました", PATIENCE).await?;
+    let moved = attribute(&sc, "[data-action=change-session]", "href").await?;
+    let day: CivilDate = moved
+        .rsplit('/')
+        .next()
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("no date in {moved}"))?;
+
+    // The usual hours end at 10:30 from now on: that day would end before it starts.
+    sc.client
+        .goto(&server.url(&format!("/sc/salons/{salon}/edit")))
+        .await?;
+    set_value(&sc, "input[name=end]", "10:30").await?;
+    sc.tap("[data-action=save-salon]").await?;
+    sc.wait_for_text(
+        &format!("{}月{}日は時刻を変えてあり", day.month, day.day),
+        PATIENCE,
+    )
+    .await?;
+    assert!(sc
+        .body_text()
+        .await?
+        .contains("「変更・中止」を直してください"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_organiser_changes_then_takes_back_an_extra_session() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let organiser = Browser::start().await?;
+    sign_in(&organiser, &server, "noritsuke.v1").await?;
+    organiser.tap("[data-nav=salons]").await?;
+    wait_for(&organiser, ".salon-link[data-salon]").await?;
+    let page = organiser
+        .js(
+            "return [...document.querySelectorAll('.salon-link[data-salon]')]\
+             .find(a => a.textContent.includes('乗附いきいきサロン')).getAttribute('href');",
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    // A day ahead that is not the salon's Tuesday.
+    let today = phone_today(&organiser).await?;
+    let day = (1..8)
+        .map(|n| today.add_days(n))
+        .find(|d| d.weekday() != 2)
+        .unwrap();
+    organiser
+        .client
+        .goto(&server.url(&format!("{page}/extra")))
+        .await?;
+    set_value(&organiser, "input[name=date]", &day.to_string()).await?;
+    fill(&organiser, "input[name=reason]", "クリスマス会").await?;
+    organiser.tap("[data-action=save-extra]").await?;
+    let date = format!("{}月{}日", day.month, day.day);
+    organiser
+        .wait_for_text(&format!("{date}に臨時開催を加えました"), PATIENCE)
+        .await?;
+
+    // Later in the afternoon instead: changed on its own date's page.
+    let its_page = format!("{page}/dates/{day}");
+    organiser.client.goto(&server.url(&its_page)).await?;
+    set_value(&organiser, "input[name=start]", "13:00").await?;
+    set_value(&organiser, "input[name=end]", "14:30").await?;
+    organiser.tap("[data-action=save-extra]").await?;
+    organiser
+        .wait_for_text(&format!("{date}の臨時開催を変更しました"), PATIENCE)
+        .await?;
+    let row = format!(".session[data-session='{day}']");
+    wait_for(&organiser, &row).await?;
+    let said = text_of(&organiser, &row).await?;
+    assert!(
+        said.contains("13:00〜14:30") && said.contains("臨時開催（クリスマス会）"),
+        "{said}"
+    );
+
+    // Called off: taken back, and gone from the salon's dates.
+    organiser.client.goto(&server.url(&its_page)).await?;
+    organiser.tap("[data-action=take-back-extra]").await?;
+    organiser
+        .wait_for_text(&format!("{date}の臨時開催を取りやめました"), PATIENCE)
+        .await?;
+    assert!(!present(&organiser, &row).await?);
+    Ok(())
+}

@@ -120,15 +120,14 @@ impl Saver {
         if self.saving.get_untracked() {
             return;
         }
+        let was_extra = item
+            .salon
+            .exceptions_in_force()
+            .get(&date)
+            .is_some_and(|e| e.extra);
         let said = match &exception {
-            None if item
-                .salon
-                .exceptions_in_force()
-                .get(&date)
-                .is_some_and(|e| e.extra) =>
-            {
-                text::extra_taken_back(&item.name(), date)
-            }
+            None if was_extra => text::extra_taken_back(&item.name(), date),
+            Some(_) if was_extra => text::extra_changed(&item.name(), date),
             _ => text::session_changed(&item.name(), date, exception.as_ref()),
         };
         let patch = SalonPatch {
@@ -233,10 +232,12 @@ fn ExtraForm(item: SalonItem, date: Option<CivilDate>) -> impl IntoView {
         }
     };
     let heading = match date {
+        // Its own page says what the date is: a 臨時開催.
         Some(on) => format!(
-            "{} {}",
+            "{} {}・{}",
             item.with_value(SalonItem::name),
-            text::day_heading(on, local_time::today())
+            text::day_heading(on, local_time::today()),
+            text::session_extra("")
         ),
         None => item.with_value(SalonItem::name),
     };
@@ -284,8 +285,9 @@ fn ChangeForm(item: SalonItem, date: CivilDate) -> impl IntoView {
     let reason = RwSignal::new(held.reason.clone());
     let reason_chip = RwSignal::new(vec![held.reason.clone()]);
     let new_date = RwSignal::new(held.date.unwrap_or(date).to_string());
-    let start = RwSignal::new(held.start.unwrap_or(schedule.start).to_string());
-    let end = RwSignal::new(held.end.unwrap_or(schedule.end).to_string());
+    let (start_at, end_at) = held.times(&schedule);
+    let start = RwSignal::new(start_at.to_string());
+    let end = RwSignal::new(end_at.to_string());
     let venue = RwSignal::new(held.venue.clone().unwrap_or_default());
     let saver = Saver::new();
     let (errors, message, saving) = (saver.errors, saver.message, saver.saving);

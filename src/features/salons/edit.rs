@@ -285,6 +285,12 @@ fn SalonForm(setup: Setup) -> impl IntoView {
             if let Some(id) = save_form(sync, draft, &fields, errors, message).await {
                 flash.show(said);
                 nav.navigate(&format!("/salons/{id}"));
+            } else if let Some(day) = errors
+                .with_untracked(|e| e.field_under("exceptions."))
+                .and_then(|f| f.split('.').nth(1)?.parse::<CivilDate>().ok())
+            {
+                // New hours that a date changed on its own page no longer fit: say which.
+                message.set(Some(Message::Problem(text::schedule_clashes_with(day))));
             }
             saving.set(false);
         });
