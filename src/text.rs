@@ -456,7 +456,26 @@ pub const CALL_119: &str = "救急車・火事";
 pub const CALL_110: &str = "警察";
 pub const DO_NOT_ENTER_ALONE: &str = "ひとりで家の中に入らないでください。";
 pub const EMERGENCY_THEN: &str = "そのあと、生活支援コーディネーター（SC）に知らせてください。";
-pub const EMERGENCY_SAVED: &str = "訪問は保存しました。落ち着いたら書き足せます。";
+pub const EMERGENCY_SAVED: &str =
+    "「緊急」として記録しました。落ち着いたら書き足せます。まちがえて押したときは、下のボタンで取り消せます。";
+pub const EMERGENCY_SAVE_ON_FORM: &str = "記録は、閉じたあと「保存する」で保存されます。";
+pub const UNDO_EMERGENCY: &str = "まちがえて押した（記録を取り消す）";
+pub const EMERGENCY_UNDONE: &str =
+    "「緊急」の記録を取り消しました。書いた内容は残っています。様子を選び直して保存してください。";
+pub const FAMILY_THEN: &str = "ご家族など（この方の緊急連絡先）";
+pub const NO_FAMILY_CONTACT: &str = "この方の緊急連絡先は、まだ登録されていません。";
+
+/// 「高橋 一郎さん（長男）」 as the guide's call button names a family contact.
+pub fn family_called(name: &str, relation: &str) -> String {
+    let name = name.trim();
+    let relation = relation.trim();
+    match (name.is_empty(), relation.is_empty()) {
+        (false, false) => format!("{name}さん（{relation}）"),
+        (false, true) => format!("{name}さん"),
+        (true, false) => relation.to_owned(),
+        (true, true) => EMERGENCY_CONTACT.to_owned(),
+    }
+}
 pub const CLOSE_GUIDE: &str = "閉じて記録に戻る";
 
 pub fn sc_called(name: &str) -> String {

@@ -10,6 +10,7 @@ mod loader;
 mod quarantine;
 mod sync_status;
 mod update_banner;
+mod urgency;
 
 pub use bottom_nav::BottomNav;
 pub use chips::{Chip, Chips};
@@ -21,3 +22,4 @@ pub use loader::{load, load_once, Loaded, Loading};
 pub use quarantine::QuarantineList;
 pub use sync_status::SyncStatusLine;
 pub use update_banner::UpdateBanner;
+pub use urgency::UrgencyMark;

@@ -67,7 +67,9 @@ async fn a_fine_visit_is_two_taps_from_the_list_and_an_emergency_shows_whom_to_c
             .await?;
         assert!(link.is_displayed().await?, "{number} is on the screen");
     }
-    phone.wait_for_text("訪問は保存しました", PATIENCE).await?;
+    phone
+        .wait_for_text("「緊急」として記録しました", PATIENCE)
+        .await?;
     assert!(status(&phone).await?.contains("未送信 2件"));
     // Back to the form: a word more corrects the same visit, not a second one.
     phone.tap("[data-action=close-emergency-guide]").await?;
@@ -290,4 +292,130 @@ async fn a_volunteer_marks_a_follow_up_done_with_a_note() -> anyhow::Result<()> 
     })
     .await?;
     Ok(())
+}
+
+/// The number of elements `css` finds.
+async fn count(phone: &Browser, css: &str) -> anyhow::Result<usize> {
+    Ok(phone.client.find_all(Locator::Css(css)).await?.len())
+}
+
+#[tokio::test]
+async fn a_mis_tapped_emergency_is_taken_back_and_a_real_one_stands_out_with_the_family_to_call(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    let resident = nth_resident(&phone, 0).await?;
+
+    // The family's number, as the volunteer adds it on the resident's page.
+    phone.tap(&format!("{} .watch-who", row(&resident))).await?;
+    phone.tap("[data-action=edit-resident]").await?;
+    fill(&phone, "input[name=contact_name]", "青木 健一").await?;
+    fill(&phone, "input[name=contact_relation]", "長男").await?;
+    fill(&phone, "input[name=contact_phone]", "090-1234-5678").await?;
+    phone.tap("[data-action=save-resident-edit]").await?;
+    phone.wait_for_text("090-1234-5678", PATIENCE).await?;
+
+    // A mis-tap: the guide opens at once with the family to call, the visit is saved as
+    // 緊急, and 取り消す takes it back with what was typed kept.
+    phone.tap("[data-action=record-visit]").await?;
+    fill(&phone, "textarea[name=visit_note]", "様子を見に来た").await?;
+    phone.tap("[data-outcome=emergency]").await?;
+    phone
+        .wait_for_text("「緊急」として記録しました", PATIENCE)
+        .await?;
+    let family = phone
+        .client
+        .find(Locator::Css("[data-action=call-family]"))
+        .await?;
+    assert_eq!(
+        family.attr("href").await?.as_deref(),
+        Some("tel:09012345678")
+    );
+    assert!(family.text().await?.contains("青木 健一さん（長男）"));
+    phone.tap(".emergency [data-action=undo-emergency]").await?;
+    phone
+        .wait_for_text("「緊急」の記録を取り消しました", PATIENCE)
+        .await?;
+    assert!(
+        !crate::present(&phone, ".emergency").await?,
+        "the guide is closed"
+    );
+    assert_eq!(
+        crate::attribute(&phone, "[data-outcome=fine]", "aria-pressed").await?,
+        "true",
+        "back to the outcome chosen before the tap"
+    );
+    let note = phone
+        .js("return document.querySelector('textarea[name=visit_note]').value;")
+        .await?;
+    assert_eq!(
+        note.as_str(),
+        Some("様子を見に来た"),
+        "nothing typed is lost"
+    );
+    wait_until_sent(&phone).await?;
+
+    // The SC's desk hears of no 緊急: the server holds the visit taken back.
+    let coordinator = Browser::start().await?;
+    sign_in(&coordinator, &server, "noritsuke.sc").await?;
+    coordinator.tap("[data-action=open-desk]").await?;
+    coordinator
+        .wait_for_text("気になる・要連絡・緊急", PATIENCE)
+        .await?;
+    assert_eq!(count(&coordinator, "[data-concern=emergency]").await?, 0);
+
+    // A real one: saved, then 保存する adds to it. It stands out on the list, the
+    // resident's page and the SC's desk.
+    phone.tap("[data-outcome=emergency]").await?;
+    phone
+        .wait_for_text("「緊急」として記録しました", PATIENCE)
+        .await?;
+    phone.tap("[data-action=close-emergency-guide]").await?;
+    fill(
+        &phone,
+        "textarea[name=visit_note]",
+        "玄関で倒れていた。救急車を呼んだ",
+    )
+    .await?;
+    phone.tap("[data-action=save-visit]").await?;
+    phone.wait_for_text("訪問を保存しました", PATIENCE).await?;
+    let marked = format!(
+        "{}[data-last-outcome=emergency] .urgency-mark[data-urgency=emergency]",
+        row(&resident)
+    );
+    crate::wait_for(&phone, &marked).await?;
+    assert_eq!(crate::text_of(&phone, &marked).await?, "緊急");
+    phone.tap(&format!("{} .watch-who", row(&resident))).await?;
+    phone.wait_for_text("救急車を呼んだ", PATIENCE).await?;
+    assert_eq!(
+        count(&phone, ".visit-line[data-outcome=emergency]").await?,
+        1
+    );
+    assert_eq!(
+        count(&phone, ".visit-line[data-outcome=emergency] .urgency-mark").await?,
+        1
+    );
+    wait_until_sent(&phone).await?;
+
+    coordinator.tap("[data-nav=watch]").await?;
+    coordinator.tap("[data-action=sync-now]").await?;
+    wait_until_sent(&coordinator).await?;
+    coordinator.tap("[data-action=open-desk]").await?;
+    crate::wait_for(&coordinator, "[data-concern=emergency] .urgency-mark").await?;
+    let first_concern = crate::attribute(&coordinator, "[data-concern]", "data-concern").await?;
+    assert_eq!(first_concern, "emergency", "緊急 heads the desk's list");
+    assert!(crate::text_of(&coordinator, "[data-concern=emergency]")
+        .await?
+        .contains("救急車を呼んだ"));
+    assert_eq!(
+        count(&coordinator, "[data-concern=emergency]").await?,
+        1,
+        "the one taken back is not there"
+    );
+
+    phone.close().await?;
+    coordinator.close().await?;
+    server.stop().await
 }

@@ -128,7 +128,9 @@ pub fn days_ago(date: CivilDate, today: CivilDate) -> String {
     match days {
         0 => "今日".to_owned(),
         1 => "昨日".to_owned(),
-        2..=31 => format!("{days}日前"),
+        // One way of saying it down the whole list (a date here and a count there reads
+        // as two different things); only what is over a year old is given its date.
+        2..=364 => format!("{days}日前"),
         _ => say_day(date, today),
     }
 }
@@ -154,6 +156,8 @@ pub struct WatchRow {
     pub due: CivilDate,
     pub standing: Standing,
     pub last_visit: String,
+    /// The latest visit's outcome: a 緊急 or 要連絡 is marked on the row.
+    pub last_outcome: Option<Outcome>,
     pub unassigned: bool,
 }
 
@@ -177,6 +181,7 @@ pub fn watch_list(
                 due,
                 standing: Standing::of(due, today),
                 last_visit: last_visit_text(latest, today),
+                last_outcome: latest.map(|l| l.outcome),
                 unassigned: r.assigned.is_empty(),
             }
         })
@@ -225,10 +230,12 @@ pub fn latest_visits<'a>(
 pub struct VisitLine {
     pub id: RecordId,
     pub visited_at_ms: i64,
-    /// 「今日 10:05 元気 お元気でした」
+    /// 「今日 10:05 元気 お元気でした」; 「今日 10:05 郵便物が…」 for a 緊急 (marked apart).
     pub text: String,
     /// Who made it (their user id; the screen puts the name).
     pub author: UserId,
+    /// Marked on the line when someone must act (緊急, 要連絡, 気になる).
+    pub outcome: Outcome,
     /// When it was last corrected, as people say it (`None`: never corrected).
     pub corrected: Option<String>,
 }
@@ -246,9 +253,17 @@ pub fn visit_line(
 ) -> VisitLine {
     let at = minute_at(visit.visited_at_ms);
     let when = say_day_and_time(at.date, at.hour, at.minute, today);
-    let text = format!("{when} {} {}", visit.outcome.label_ja(), visit.note)
-        .trim()
-        .to_owned();
+    // An outcome someone must act on is worn as a mark beside the line (UrgencyMark), so
+    // the line does not say it a second time.
+    let outcome = if visit.outcome.urgency() > 0 {
+        ""
+    } else {
+        visit.outcome.label_ja()
+    };
+    let text = format!("{when} {outcome} {}", visit.note)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let created_ms = id.as_uuid().get_timestamp().map_or(0, |t| {
         let (seconds, nanos) = t.to_unix();
         seconds * 1000 + u64::from(nanos) / 1_000_000
@@ -262,6 +277,7 @@ pub fn visit_line(
         visited_at_ms: visit.visited_at_ms,
         text,
         author,
+        outcome: visit.outcome,
         corrected,
     }
 }
@@ -360,7 +376,8 @@ pub fn open_follow_ups(rows: &[FollowUpRow], owner: Option<UserId>) -> Vec<Follo
 }
 
 /// The visits of the last `days` days (today included) that someone should hear about
-/// (気になる・要連絡・緊急), newest first: the coordinator's desk.
+/// (気になる・要連絡・緊急), the most urgent first and then the newest: the coordinator's
+/// desk, where a 緊急 must not wait below a week of 気になる.
 pub fn recent_concerns<'a>(
     visits: impl IntoIterator<Item = (RecordId, &'a VisitBody)>,
     minute_at: impl Fn(i64) -> LocalMinute,
@@ -375,7 +392,9 @@ pub fn recent_concerns<'a>(
                 && minute_at(v.visited_at_ms).date.days_since_epoch() >= since
         })
         .collect();
-    order::sort_by_key(&mut found, |(_, v)| std::cmp::Reverse(v.visited_at_ms));
+    order::sort_by_key(&mut found, |(_, v)| {
+        std::cmp::Reverse((v.outcome.urgency(), v.visited_at_ms))
+    });
     found
 }
 

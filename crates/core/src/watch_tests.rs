@@ -141,7 +141,13 @@ fn the_list_says_the_last_visit_as_people_do_and_shows_only_those_being_visited(
     assert_eq!(rows[1].standing.text(), "次の訪問まで あと27日");
     assert_eq!(last_visit_text(None, today), "まだ訪問していません");
     assert_eq!(days_ago(date(2026, 11, 24), today), "昨日");
-    assert_eq!(days_ago(date(2026, 9, 1), today), "9月1日(火)");
+    assert_eq!(
+        days_ago(date(2026, 9, 1), today),
+        "85日前",
+        "counted in days like the recent ones, not a date among counts"
+    );
+    assert_eq!(days_ago(date(2025, 11, 20), today), "2025年11月20日(木)");
+    assert_eq!(rows[0].last_outcome, Some(Outcome::Worrying));
 }
 
 fn visit(resident: RecordId, at_ms: i64, outcome: Outcome, needs: &[Need]) -> VisitBody {
@@ -235,7 +241,7 @@ fn open_follow_ups_are_the_owners_overdue_and_soonest_first() {
 }
 
 #[test]
-fn recent_concerns_are_the_worrying_visits_of_the_last_days_newest_first() {
+fn recent_concerns_are_the_worrying_visits_of_the_last_days_the_most_urgent_first() {
     let today = date(2026, 11, 25);
     let at = |d: CivilDate| d.days_since_epoch() * DAY_MS + 3_600_000;
     let visits = [
@@ -243,6 +249,7 @@ fn recent_concerns_are_the_worrying_visits_of_the_last_days_newest_first() {
         visit(id(1), at(date(2026, 11, 25)), Outcome::Fine, &[]),
         visit(id(2), at(date(2026, 11, 12)), Outcome::Emergency, &[]),
         visit(id(2), at(date(2026, 11, 11)), Outcome::Worrying, &[]),
+        visit(id(3), at(date(2026, 11, 20)), Outcome::Worrying, &[]),
     ];
     let found = recent_concerns(
         visits.iter().enumerate().map(|(n, v)| (id(n as u8), v)),
@@ -253,8 +260,8 @@ fn recent_concerns_are_the_worrying_visits_of_the_last_days_newest_first() {
     let outcomes: Vec<Outcome> = found.iter().map(|(_, v)| v.outcome).collect();
     assert_eq!(
         outcomes,
-        [Outcome::MustReport, Outcome::Emergency],
-        "14 days: from the 12th"
+        [Outcome::Emergency, Outcome::MustReport, Outcome::Worrying],
+        "14 days: from the 12th; 緊急 above what is newer"
     );
 }
 
@@ -287,6 +294,18 @@ fn a_visit_saved_again_later_says_it_was_corrected() {
     let first = visit_line(visit_id, &body, UserId(3), created, minute_at, today);
     assert_eq!(first.corrected, None);
     assert_eq!(first.author, UserId(3));
+    assert!(first.text.ends_with(" 元気"), "{}", first.text);
+    let urgent = VisitBody {
+        note: "郵便物がたまっていた".into(),
+        ..visit(id(9), created as i64, Outcome::Emergency, &[])
+    };
+    let line = visit_line(visit_id, &urgent, UserId(3), created, minute_at, today);
+    assert_eq!(line.outcome, Outcome::Emergency);
+    assert!(
+        !line.text.contains("緊急") && line.text.ends_with(" 10:05 郵便物がたまっていた"),
+        "the mark says 緊急, the line only when and what: {}",
+        line.text
+    );
     let later = visit_line(
         visit_id,
         &body,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use mimamori_core::api::DeviceInfo;
 use mimamori_core::calendar::say_day_and_time;
-use mimamori_core::kinds::{district_info_id, limits, DistrictInfoPatch, WatchStatus};
+use mimamori_core::kinds::{district_info_id, limits, DistrictInfoPatch, Outcome, WatchStatus};
 use mimamori_core::record::{Body, DistrictId, RecordId};
 use mimamori_core::watch::{recent_concerns, watch_list, WatchRow};
 
@@ -18,7 +18,7 @@ use crate::api::{self, ApiFailure};
 use crate::app::{AppStore, AppSync};
 use crate::features::save_form;
 use crate::store::Draft;
-use crate::widgets::{load, FieldErrors, FormField, FormMessage, Loading, Message};
+use crate::widgets::{load, FieldErrors, FormField, FormMessage, Loading, Message, UrgencyMark};
 use crate::{local_time, text};
 
 /// How far back the desk looks for visits someone should hear about.
@@ -28,6 +28,7 @@ const CONCERN_DAYS: i64 = 14;
 struct Concern {
     resident: RecordId,
     name: String,
+    outcome: Outcome,
     text: String,
     author: String,
 }
@@ -73,10 +74,10 @@ async fn read_desk() -> Option<Desk> {
         Concern {
             resident: visit.resident_id,
             name: names.get(&visit.resident_id).cloned().unwrap_or_default(),
+            outcome: visit.outcome,
             text: format!(
-                "{} {} {}",
+                "{} {}",
                 say_day_and_time(at.date, at.hour, at.minute, today),
-                visit.outcome.label_ja(),
                 visit.note
             )
             .trim()
@@ -187,9 +188,9 @@ fn DeskBody(desk: Desk) -> impl IntoView {
         <h3 class="section-title" data-desk="concerns">{text::desk_concerns(CONCERN_DAYS, concerns.len())}</h3>
         <ul class="list">
             {concerns.into_iter().map(|c| view! {
-                <li class="desk-row" data-concern="">
+                <li class="desk-row" data-concern=c.outcome.code()>
                     {resident_link(c.resident, &c.name)}
-                    <span>{c.text}</span>
+                    <span><UrgencyMark outcome=c.outcome />" "{c.text}</span>
                     <span class="visit-meta">{text::visited_by(&c.author)}</span>
                 </li>
             }).collect_view()}

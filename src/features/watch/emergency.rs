@@ -1,10 +1,11 @@
 //! Escalation in the moment (domain.md): 緊急 opens a full-screen guide with 119 and 110
-//! first, then the district's SC and あんしんセンター; 要連絡 shows whom to call today.
+//! first, then the resident's own 緊急連絡先 (family), then the district's SC and あんしんセンター;
+//! 要連絡 shows whom to call today.
 //! The numbers are the ones the district's coordinators keep (never invented): where none
 //! is kept, the screen says so instead of showing a button that calls nobody.
 
 use leptos::prelude::*;
-use mimamori_core::kinds::DistrictInfoPatch;
+use mimamori_core::kinds::{DistrictInfoPatch, EmergencyContact};
 
 use crate::text;
 
@@ -57,12 +58,48 @@ pub fn CallPanel(contacts: DistrictInfoPatch) -> impl IntoView {
     }
 }
 
-/// 緊急: over the whole screen at once. The visit is being saved meanwhile; `saved` says
-/// how that went.
+/// The resident's own 緊急連絡先 (family, as the SC or volunteer registered them): a call
+/// button when a number is kept, else what is known and that no number is.
+#[component]
+fn FamilyCall(contact: Option<EmergencyContact>) -> impl IntoView {
+    let contact = contact.filter(|c| !c.name.trim().is_empty() || !c.phone.trim().is_empty());
+    let Some(contact) = contact else {
+        return view! { <p class="setting-note" data-family="none">{text::NO_FAMILY_CONTACT}</p> }
+            .into_any();
+    };
+    let who = text::family_called(&contact.name, &contact.relation);
+    if contact.phone.trim().is_empty() {
+        return view! { <p class="setting-note" data-family="no-number">{text::no_number(&who)}</p> }
+            .into_any();
+    }
+    let href = tel(&contact.phone);
+    view! {
+        <a class="button call-button" href=href data-action="call-family">
+            <span>{who}</span><span class="call-number">{contact.phone}</span>
+        </a>
+    }
+    .into_any()
+}
+
+/// Where a 緊急 saved at once stands: being saved, saved (and undoable), or not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuideRecord {
+    Saving,
+    Saved,
+    Failed(String),
+    /// The guide was opened on a visit not saved from it (a correction, or 緊急 tapped
+    /// again): 保存する on the form saves it.
+    NotSavedHere,
+}
+
+/// 緊急: over the whole screen at once. The visit is being saved meanwhile; `record` says
+/// how that went, and a mis-tap is undone from here (`on_undo`).
 #[component]
 pub fn EmergencyGuide(
     contacts: DistrictInfoPatch,
-    saved: RwSignal<Option<Result<(), String>>>,
+    family: Option<EmergencyContact>,
+    record: RwSignal<GuideRecord>,
+    on_undo: Callback<()>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     view! {
@@ -75,19 +112,27 @@ pub fn EmergencyGuide(
                 <span class="call-number">"110"</span><span>{text::CALL_110}</span>
             </a>
             <p class="emergency-rule">{text::DO_NOT_ENTER_ALONE}</p>
+            <p class="call-lead">{text::FAMILY_THEN}</p>
+            <FamilyCall contact=family />
             <p class="call-lead">{text::EMERGENCY_THEN}</p>
             <DistrictCalls contacts=contacts />
-            <p class="emergency-saved" role="status" aria-live="polite" data-saved=move || match saved.get() {
-                None => "saving",
-                Some(Ok(())) => "saved",
-                Some(Err(_)) => "failed",
+            <p class="emergency-saved" role="status" aria-live="polite" data-saved=move || match record.get() {
+                GuideRecord::Saving => "saving",
+                GuideRecord::Saved => "saved",
+                GuideRecord::Failed(_) => "failed",
+                GuideRecord::NotSavedHere => "not-saved-here",
             }>
-                {move || match saved.get() {
-                    None => text::SAVING.to_owned(),
-                    Some(Ok(())) => text::EMERGENCY_SAVED.to_owned(),
-                    Some(Err(why)) => why,
+                {move || match record.get() {
+                    GuideRecord::Saving => text::SAVING.to_owned(),
+                    GuideRecord::Saved => text::EMERGENCY_SAVED.to_owned(),
+                    GuideRecord::Failed(why) => why,
+                    GuideRecord::NotSavedHere => text::EMERGENCY_SAVE_ON_FORM.to_owned(),
                 }}
             </p>
+            {crate::widgets::shown_when(move || record.get() == GuideRecord::Saved, move || view! {
+                <button type="button" class="button wide" data-action="undo-emergency"
+                    on:click=move |_| on_undo.run(())>{text::UNDO_EMERGENCY}</button>
+            }.into_any())}
             <button type="button" class="button wide" data-action="close-emergency-guide"
                 on:click=move |_| on_close.run(())>{text::CLOSE_GUIDE}</button>
         </div>

@@ -9,7 +9,7 @@ use super::queries;
 use crate::app::AppStore;
 use crate::engine::SyncStatus;
 use crate::text;
-use crate::widgets::{load, Loading, QuarantineList};
+use crate::widgets::{load, Loading, QuarantineList, UrgencyMark};
 
 #[derive(Clone, PartialEq)]
 struct ListData {
@@ -99,9 +99,15 @@ fn WatchItem(row: WatchRow) -> impl IntoView {
     let id = row.id.to_string();
     let overdue = row.standing.is_overdue();
     view! {
-        <li class="watch-item" data-resident=id.clone() data-overdue=overdue.to_string()>
+        <li class="watch-item" data-resident=id.clone() data-overdue=overdue.to_string()
+            data-last-outcome=row.last_outcome.map(|o| o.code())>
             <a href=format!("/residents/{id}") class="watch-who">
-                <span class="watch-name">{row.name}</span>
+                <span class="watch-name">{row.name}
+                    // 緊急 and 要連絡 stand out; 気になる is said in the line below.
+                    {row.last_outcome.filter(|o| o.urgency() >= 2).map(|outcome| view! {
+                        " "<UrgencyMark outcome=outcome />
+                    })}
+                </span>
                 <span class="watch-standing">{if overdue { "⚠ " } else { "" }}{row.standing.text()}</span>
                 <span class="watch-last">{text::LAST_VISIT}{row.last_visit}</span>
             </a>

@@ -15,7 +15,7 @@ use super::follow_ups::FollowUpCard;
 use super::queries::{self, HistoryLine, ResidentView};
 use crate::app::AppStore;
 use crate::engine::SyncStatus;
-use crate::widgets::{load, Loading};
+use crate::widgets::{load, Loading, UrgencyMark};
 use crate::{local_time, text};
 
 /// How many visits the history shows at first, and adds with each もっと見る.
@@ -195,8 +195,8 @@ fn ResidentDetails(view: ResidentView) -> impl IntoView {
 fn HistoryItem(line: HistoryLine) -> impl IntoView {
     let id = line.line.id.to_string();
     view! {
-        <li class="visit-line" data-visit=id.clone()>
-            <span>{line.line.text}</span>
+        <li class="visit-line" data-visit=id.clone() data-outcome=line.line.outcome.code()>
+            <span><UrgencyMark outcome=line.line.outcome />" "{line.line.text}</span>
             <span class="visit-meta">
                 {text::visited_by(&line.author)}
                 {line.line.corrected.map(|when| text::corrected_at(&when))}

@@ -1,6 +1,7 @@
 //! The visit: method and outcome already on the usual (面会・元気), so that 保存する is the
 //! whole visit for the usual case; everything else one tap away (気づき, 困りごと, 対応,
-//! 資源, a follow-up, co-visitors, a note). 緊急 saves at once and opens the guide; 要連絡
+//! 資源, a follow-up, co-visitors, a note). 緊急 saves a new visit at once (someone must hear
+//! of it even if the phone is dropped) and opens the guide, where a mis-tap is undone; 要連絡
 //! shows whom to call today. What is typed is kept as a draft in IndexedDB as it is typed,
 //! and dropped only by saving or by 「下書きを捨てる」. The same screen corrects one's own
 //! visit (a new version of the same record).
@@ -13,14 +14,14 @@ use leptos::prelude::*;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::hlc::Hlc;
 use mimamori_core::kinds::{
-    limits, Action, DistrictInfoPatch, FollowUpPatch, Need, Outcome, VisitBody, VisitMethod,
-    VisitPlan, WarningSign,
+    limits, Action, DistrictInfoPatch, EmergencyContact, FollowUpPatch, Need, Outcome, VisitBody,
+    VisitMethod, VisitPlan, WarningSign,
 };
 use mimamori_core::record::{Body, Change, RecordId, RecordKind, UserId};
 use mimamori_core::watch::diagnosis_hint;
 use serde::{Deserialize, Serialize};
 
-use super::emergency::{CallPanel, EmergencyGuide};
+use super::emergency::{CallPanel, EmergencyGuide, GuideRecord};
 use super::queries::{self, visit_draft_key, People};
 use crate::app::{AppStore, AppSync, Flash};
 use crate::engine::new_record_id;
@@ -220,6 +221,8 @@ struct Ready {
     name: String,
     people: People,
     contacts: DistrictInfoPatch,
+    /// The resident's own 緊急連絡先, for the guide.
+    family: Option<EmergencyContact>,
     /// What the form starts from: a draft, a visit being corrected, or the usual.
     start: Typed,
     restored: bool,
@@ -291,6 +294,7 @@ async fn read_ready(resident: Option<RecordId>, editing: Option<RecordId>) -> Op
         name: view.resident.name,
         people,
         contacts,
+        family: view.resident.patch.emergency_contact,
         start: draft.or(edited).unwrap_or_default(),
         restored,
     })
@@ -328,6 +332,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
         name,
         people,
         contacts,
+        family,
         start,
         restored,
     } = ready;
@@ -339,7 +344,14 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
     let confirm_discard = RwSignal::new(false);
     let saving = RwSignal::new(false);
     let guide_open = RwSignal::new(false);
-    let guide_saved = RwSignal::new(None::<Result<(), String>>);
+    let guide_record = RwSignal::new(GuideRecord::Saving);
+    // A 緊急 saved from this form that a mis-tap may take back, and the outcome chosen
+    // before it (what the form returns to).
+    let undoable = RwSignal::new(false);
+    let calm_outcome = StoredValue::new(match fields.outcome.get_untracked() {
+        Outcome::Emergency => Outcome::Fine,
+        other => other,
+    });
     let draft_key = visit_draft_key(resident);
 
     // The draft: written a moment after each change, so that a call, a locked screen, a
@@ -412,10 +424,16 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                             // The guide stays; what is typed next corrects this visit.
                             fields.saved.set(saved_of(&changes, &typed));
                             has_draft.set(false);
-                            guide_saved.set(Some(Ok(())));
+                            undoable.set(true);
+                            guide_record.set(GuideRecord::Saved);
                         } else {
                             flash.show(flash_text);
-                            nav.navigate("/");
+                            // A correction was made from the resident's page: back there.
+                            if editing {
+                                nav.navigate(&format!("/residents/{resident}"));
+                            } else {
+                                nav.navigate("/");
+                            }
                         }
                     }
                     Err(error) => {
@@ -430,7 +448,7 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                             other => other.message_ja(),
                         };
                         if emergency {
-                            guide_saved.set(Some(Err(words.clone())));
+                            guide_record.set(GuideRecord::Failed(words.clone()));
                         }
                         message.set(Some(Message::Problem(words)));
                     }
@@ -441,11 +459,63 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
     let save_now = save.clone();
     let on_outcome = Callback::new(move |outcome: Outcome| {
         message.set(None);
-        if outcome == Outcome::Emergency {
-            guide_saved.set(None);
-            guide_open.set(true);
+        if outcome != Outcome::Emergency {
+            calm_outcome.set_value(outcome);
+            return;
+        }
+        guide_open.set(true);
+        if undoable.get_untracked() {
+            guide_record.set(GuideRecord::Saved);
+        } else if editing || fields.saved.get_untracked().is_some() {
+            // A visit already saved is corrected by 保存する, as any other change to it.
+            guide_record.set(GuideRecord::NotSavedHere);
+        } else {
+            guide_record.set(GuideRecord::Saving);
             save_now(true);
         }
+    });
+    // A mis-tapped 緊急: the visit (and a follow-up saved with it) is deleted, and the form
+    // is as it was before the tap, with everything typed kept.
+    let people_for_undo = people.clone();
+    let undo = Callback::new(move |()| {
+        let Some(me) = people_for_undo.me else { return };
+        if saving.get_untracked() || !undoable.get_untracked() {
+            return;
+        }
+        let typed = fields.typed_untracked();
+        let drafts = match drafts_of(&typed, resident, me) {
+            Ok(drafts) => drafts,
+            Err(problems) => {
+                errors.set(problems);
+                guide_open.set(false);
+                message.set(Some(Message::Problem(text::CHECK_FIELDS.to_owned())));
+                return;
+            }
+        };
+        let deletions: Vec<Draft> = drafts
+            .into_iter()
+            .map(|draft| Draft {
+                deleted: true,
+                ..draft
+            })
+            .collect();
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let result = sync.save_changes(deletions, None).await;
+            saving.set(false);
+            match result {
+                Ok(_) => {
+                    undoable.set(false);
+                    fields.saved.set(None);
+                    fields.outcome.set(calm_outcome.get_value());
+                    guide_open.set(false);
+                    message.set(Some(Message::Done(text::EMERGENCY_UNDONE.to_owned())));
+                }
+                Err(error) => {
+                    guide_record.set(GuideRecord::Failed(error.message_ja()));
+                }
+            }
+        });
     });
     let discard = {
         let draft_key = draft_key.clone();
@@ -501,6 +571,10 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                 Outcome::Emergency => Some(view! {
                     <button type="button" class="button alert-button wide" data-action="open-emergency-guide"
                         on:click=move |_| guide_open.set(true)>{text::OPEN_EMERGENCY_GUIDE}</button>
+                    {crate::widgets::shown_when(move || undoable.get(), move || view! {
+                        <button type="button" class="button wide" data-action="undo-emergency"
+                            on:click=move |_| undo.run(())>{text::UNDO_EMERGENCY}</button>
+                    }.into_any())}
                 }.into_any()),
                 _ => None,
             }).unwrap_or_else(|| ().into_any()))}
@@ -602,8 +676,8 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
             </div>
         </div>
         {crate::widgets::shown_when(move || guide_open.get(), move || view! {
-            <EmergencyGuide contacts=contacts.clone() saved=guide_saved
-                on_close=Callback::new(move |()| guide_open.set(false)) />
+            <EmergencyGuide contacts=contacts.clone() family=family.clone() record=guide_record
+                on_undo=undo on_close=Callback::new(move |()| guide_open.set(false)) />
         }.into_any())}
     }
 }

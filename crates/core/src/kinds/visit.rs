@@ -152,6 +152,17 @@ impl Outcome {
     pub fn needs_escalation(self) -> bool {
         matches!(self, Self::Worrying | Self::MustReport | Self::Emergency)
     }
+
+    /// How soon someone must act: 0 for what needs nobody, then 気になる, 要連絡, 緊急.
+    /// Lists put the most urgent first and mark each level the same way everywhere.
+    pub fn urgency(self) -> u8 {
+        match self {
+            Self::Emergency => 3,
+            Self::MustReport => 2,
+            Self::Worrying => 1,
+            _ => 0,
+        }
+    }
 }
 
 /// See the module documentation.
