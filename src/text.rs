@@ -65,8 +65,28 @@ pub const RESOURCES_SCOPE: &str = "どこの情報";
 pub const RESOURCES_MINE: &str = "わたしの地区と市内全域";
 pub const RESOURCES_CATEGORY: &str = "分類";
 pub const RESOURCES_ALL_CATEGORIES: &str = "すべて";
-pub const RESOURCES_NONE_FOUND: &str =
-    "見つかりませんでした。言葉を短くするか、分類を「すべて」、場所を「市内すべて」にしてみてください。";
+/// Nothing found: what to try, naming only the settings that would widen the search.
+pub fn resources_none_found(every_category: bool, everywhere: bool) -> String {
+    let mut tries = vec!["言葉を短くする"];
+    if !every_category {
+        tries.push("分類を「すべて」にする");
+    }
+    if !everywhere {
+        tries.push("「市内すべて」を選ぶ");
+    }
+    format!(
+        "見つかりませんでした。{}と、見つかるかもしれません。",
+        tries.join("、")
+    )
+}
+
+pub const RESOURCES_NONE_NEARBY: &str = "わたしの地区と市内全域には見つかりませんでした。";
+
+/// The other districts' matches, below the user's own.
+pub fn resources_other_districts(count: usize) -> String {
+    format!("ほかの地区で見つかったもの（{count}件）")
+}
+
 pub const CITY_WIDE: &str = "市内全域";
 pub const RESOURCE_INTERNAL_SHORT: &str = "内部用";
 pub const RESOURCE_STALE_SHORT: &str = "1年以上確認されていません";
@@ -126,17 +146,9 @@ pub fn resources_more(left: usize) -> String {
     format!("残りの{left}件も表示する")
 }
 
-/// The filters' closed line: what they are set to.
-pub fn resources_filter_summary(category: Option<&str>, whole_city: bool) -> String {
-    let place = if whole_city {
-        SALONS_CITY
-    } else {
-        RESOURCES_MINE
-    };
-    format!(
-        "絞り込み：{}／{place}",
-        category.unwrap_or(RESOURCES_ALL_CATEGORIES)
-    )
+/// The category filter's closed line: what it is set to.
+pub fn resources_filter_summary(category: Option<&str>) -> String {
+    format!("分類：{}", category.unwrap_or(RESOURCES_ALL_CATEGORIES))
 }
 
 pub fn desk_stale_resources(count: usize) -> String {

@@ -51,7 +51,6 @@ async fn a_volunteer_finds_shows_and_hands_on_an_entry_with_no_server() -> anyho
         );
     }
     // A word found in a description says where.
-    phone.tap("[data-action=filters]").await?;
     phone.tap("[data-scope=city]").await?;
     search_finds(&phone, "電池", "たのも〜お助け隊").await?;
     assert!(text_of(&phone, ".resource-match mark")
@@ -294,4 +293,90 @@ async fn a_coordinator_saves_the_directory_as_a_spreadsheet_excel_opens_as_writt
         "the headings follow: {bytes:?}"
     );
     Ok(())
+}
+
+#[tokio::test]
+async fn a_volunteer_searching_finds_other_districts_entries_below_their_own_named_by_district(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    phone.tap("[data-nav=resources]").await?;
+    wait_for(&phone, ".resource-link").await?;
+    // Where to look is in sight, not folded under the categories.
+    let city = phone
+        .client
+        .find(fantoccini::Locator::Css("[data-scope=city]"))
+        .await?;
+    assert!(city.is_displayed().await?, "市内すべて is on the screen");
+    assert_eq!(
+        attribute(&phone, "[data-scope=mine]", "aria-pressed").await?,
+        "true"
+    );
+
+    // とくし丸 is 新町's: a 乗附 volunteer finds it, under the other districts, named.
+    let names = search_finds(&phone, "とくしまる", "とくし丸").await?;
+    assert_eq!(names.len(), 1, "{names:?}");
+    let said = phone.body_text().await?;
+    assert!(
+        said.contains("わたしの地区と市内全域には見つかりませんでした"),
+        "{said}"
+    );
+    assert!(said.contains("ほかの地区で見つかったもの（1件）"), "{said}");
+    assert!(text_of(&phone, ".resource-meta")
+        .await?
+        .contains("新町地区"));
+
+    // Their own district's matches come first, the other districts' after the heading.
+    fill(&phone, "input[name=resource_search]", "買い物").await?;
+    phone
+        .wait_for_text("ほかの地区で見つかったもの（2件）", PATIENCE)
+        .await?;
+    let names = listed(&phone).await?;
+    let heading_at = phone
+        .js("const items = [...document.querySelectorAll('.resource-list > li')]; return items.findIndex(li => li.matches('[data-other-districts]'));")
+        .await?
+        .as_i64()
+        .unwrap_or(-1);
+    let metas = phone
+        .js("return [...document.querySelectorAll('.resource-list > li')].map(li => li.matches('[data-other-districts]') ? '|' : (li.querySelector('.resource-meta') || {}).textContent);")
+        .await?;
+    let metas: Vec<String> = metas
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_str().map(str::to_owned))
+        .collect();
+    assert!(heading_at >= 0, "{metas:?} {names:?}");
+    let (near, far) = metas.split_at(heading_at as usize);
+    assert!(
+        near.iter()
+            .all(|m| m.contains("乗附地区") || m.contains("市内全域")),
+        "{near:?}"
+    );
+    assert!(
+        far[1..]
+            .iter()
+            .all(|m| !m.contains("乗附地区") && !m.contains("市内全域")),
+        "{far:?}"
+    );
+    assert!(far.iter().any(|m| m.contains("新町地区")), "{far:?}");
+
+    // Nothing anywhere: the hint names only what would widen the search.
+    fill(&phone, "input[name=resource_search]", "ぞうきんがけ").await?;
+    phone
+        .wait_for_text("見つかりませんでした。言葉を短くする", PATIENCE)
+        .await?;
+    let said = phone.body_text().await?;
+    assert!(
+        !said.contains("「市内すべて」を選ぶ"),
+        "a search looks everywhere: {said}"
+    );
+    assert!(
+        !said.contains("分類を「すべて」"),
+        "すべて is already chosen: {said}"
+    );
+    phone.close().await?;
+    server.stop().await
 }

@@ -1,7 +1,9 @@
 //! `/resources`: the directory, searched as it is typed. One box that forgives how people
 //! type (the core's `search`), a category to narrow to, the user's districts (with the
 //! city-wide entries) or the whole city; the best matches first, each saying where its
-//! match is when that is not in its name.
+//! match is when that is not in its name. A search finds in every district: the user's
+//! own matches first, then the other districts' below them, each named by its district,
+//! so that a search never answers 「見つかりませんでした」 for what another district keeps.
 
 use leptos::prelude::*;
 use mimamori_core::search::{self, Hit};
@@ -92,6 +94,13 @@ struct Row {
     found: Option<search::Found>,
 }
 
+/// What the list shows: rows, and where the other districts' matches begin (`None` when
+/// the list is one: no search, or the whole city asked for).
+struct Listed {
+    rows: Vec<Row>,
+    others_from: Option<usize>,
+}
+
 #[component]
 fn DirectoryView(directory: Directory) -> impl IntoView {
     let query = RwSignal::new(String::new());
@@ -122,36 +131,46 @@ fn DirectoryView(directory: Directory) -> impl IntoView {
             }),
         }
     };
-    let rows = move || -> Vec<Row> {
+    let whole_city = move || scope.with(|s| s.iter().any(|c| c == "city"));
+    let listed = move || -> Listed {
         let category = category.with(|c| c.first().cloned().unwrap_or_default());
-        let whole_city = scope.with(|s| s.iter().any(|c| c == "city"));
-        let wanted = |item: &ResourceItem| {
-            (category == "all" || item.has_category(&category))
-                && (whole_city
-                    || item
-                        .district
-                        .is_none_or(|d| mine.with_value(|m| m.contains(&d))))
+        let whole_city = whole_city();
+        let of_category = |item: &ResourceItem| category == "all" || item.has_category(&category);
+        let nearby = |item: &ResourceItem| {
+            item.district
+                .is_none_or(|d| mine.with_value(|m| m.contains(&d)))
         };
         let terms = query.with(|q| search::query_terms(q, &queries::browser_nfkc));
         items.with_value(|items| {
             if terms.is_empty() {
-                return items
+                let rows = items
                     .iter()
-                    .filter(|i| wanted(i))
+                    .filter(|i| of_category(i) && (whole_city || nearby(i)))
                     .map(|item| Row {
                         item: item.clone(),
                         found: None,
                     })
                     .collect();
+                return Listed {
+                    rows,
+                    others_from: None,
+                };
             }
             let hits: Vec<Hit> = index.with_value(|index| search::search(&terms, index));
-            hits.into_iter()
-                .filter(|hit| wanted(&items[hit.index]))
+            let (mut near, far): (Vec<Row>, Vec<Row>) = hits
+                .into_iter()
+                .filter(|hit| of_category(&items[hit.index]))
                 .map(|hit| Row {
                     item: items[hit.index].clone(),
                     found: Some(hit.found).filter(|f| f.field != NAME && f.field != KANA),
                 })
-                .collect()
+                .partition(|row| whole_city || nearby(&row.item));
+            let others_from = (!far.is_empty()).then_some(near.len());
+            near.extend(far);
+            Listed {
+                rows: near,
+                others_from,
+            }
         })
     };
     let categories: Vec<Chip> = std::iter::once(Chip::new("all", text::RESOURCES_ALL_CATEGORIES))
@@ -165,26 +184,42 @@ fn DirectoryView(directory: Directory) -> impl IntoView {
                 prop:value=move || query.get()
                 on:input=move |ev| { query.set(event_target_value(&ev)); shown_rows.set(FIRST_ROWS); } />
         </label>
+        // Where to look is two chips in sight; the ten categories fold away.
+        <Chips legend=text::RESOURCES_SCOPE attribute="scope" single=true chosen=scope
+            options=vec![Chip::new("mine", text::RESOURCES_MINE), Chip::new("city", text::SALONS_CITY)] />
         <details class="category-filter">
             <summary data-action="filters">{move || text::resources_filter_summary(
                 category.with(|c| c.first().and_then(|code| queries::category_codes().find(|(c, _)| c == code).map(|(_, l)| l))),
-                scope.with(|s| s.iter().any(|c| c == "city")),
             )}</summary>
             <Chips legend=text::RESOURCES_CATEGORY attribute="category" single=true chosen=category options=categories />
-            <Chips legend=text::RESOURCES_SCOPE attribute="scope" single=true chosen=scope
-                options=vec![Chip::new("mine", text::RESOURCES_MINE), Chip::new("city", text::SALONS_CITY)] />
         </details>
         {move || {
-            let rows = rows();
+            let Listed { rows, others_from } = listed();
             let total = rows.len();
             if total == 0 {
-                return view! { <p class="empty-message" role="status">{text::RESOURCES_NONE_FOUND}</p> }.into_any();
+                let every_category = category.with(|c| c.first().is_none_or(|c| c == "all"));
+                let searched = query.with(|q| !q.trim().is_empty());
+                return view! {
+                    <p class="empty-message" role="status">
+                        {text::resources_none_found(every_category, whole_city() || searched)}
+                    </p>
+                }.into_any();
             }
             let limit = shown_rows.get();
+            let near = others_from.unwrap_or(total);
             view! {
-                <p class="result-count" role="status">{text::resources_count(total)}</p>
+                <p class="result-count" role="status">{if near == 0 {
+                    text::RESOURCES_NONE_NEARBY.to_owned()
+                } else {
+                    text::resources_count(near)
+                }}</p>
                 <ul class="list resource-list">
-                    {rows.into_iter().take(limit).map(|row| {
+                    {rows.into_iter().take(limit).enumerate().map(|(n, row)| {
+                        let heading = (Some(n) == others_from).then(|| view! {
+                            <li class="list-heading" data-other-districts="">
+                                <h3 class="section-title">{text::resources_other_districts(total - near)}</h3>
+                            </li>
+                        });
                         let Row { item, found } = row;
                         let excerpt = found.map(|found| {
                             let shown = search::excerpt(
@@ -197,6 +232,7 @@ fn DirectoryView(directory: Directory) -> impl IntoView {
                         });
                         let stale = item.entry.is_stale(today);
                         view! {
+                            {heading}
                             <li class="list-item">
                                 <a href=format!("/resources/{}", item.id) class="resource-link" data-resource=item.id.to_string()>
                                     <span class="watch-name">{item.name()}</span>
