@@ -790,10 +790,20 @@ pub fn salon_saved(name: &str) -> String {
 pub const DESK_ABSENCES: &str = "サロンを続けて休んでいる方";
 pub const NO_ABSENCES: &str = "続けて休んでいる方はいません。";
 pub const ASK_VISIT: &str = "見守りを頼む";
-pub const LINK_RESIDENT: &str = "どの見守り対象者の方ですか";
-pub const CHOOSE: &str = "選んでください";
-pub const LINK: &str = "この方とつなぐ";
+pub const SAME_NAME_RESIDENTS: &str = "同じお名前の見守り対象者の方がいます：";
+pub const FIND_RESIDENT: &str = "見守り対象者の方を名前で探す";
+pub const FIND_RESIDENT_EXAMPLE: &str = "例：たけうち";
+pub const NO_RESIDENT_FOUND: &str =
+    "見守り対象者の中に見つかりません。登録がまだなら、下のボタンから。";
 pub const REGISTER_FIRST: &str = "見守り対象者として登録する";
+
+/// 「竹内 スミさん（乗附町 西）に見守りを頼む」
+pub fn ask_visit_for(name: &str, area: Option<&str>) -> String {
+    match area.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(area) => format!("{name}さん（{area}）に見守りを頼む"),
+        None => format!("{name}さんに見守りを頼む"),
+    }
+}
 pub const SKIP_ABSENCE: &str = "今回は見送る";
 
 pub fn absences_line(name: &str, salon: &str, missed: u32, last_came: Option<String>) -> String {
@@ -814,10 +824,6 @@ pub fn absence_follow_up(salon: &str, missed: u32) -> String {
 
 pub fn absence_asked(name: &str) -> String {
     format!("{name}さんの見守りを、やることに入れました。")
-}
-
-pub fn member_linked(name: &str) -> String {
-    format!("{name}さんを見守り対象者とつなぎました。")
 }
 
 pub fn absence_skipped(name: &str) -> String {

@@ -353,6 +353,63 @@ async fn absences_reach_the_desk_and_accepting_one_gives_a_follow_up() -> anyhow
         (typed.as_str() == Some(name.as_str())).then_some(())
     })
     .await?;
+
+    // She is a 見守り resident after all, written 竹内 スミ: the card offers her by name,
+    // and one tap links her and asks her volunteer for a visit.
+    sc.client.goto(&server.url("/sc/desk")).await?;
+    let card = format!("[data-absence='{card}']");
+    wait_for(&sc, &format!("{card} [data-action=ask-visit-for]")).await?;
+    assert!(text_of(&sc, &format!("{card} [data-action=ask-visit-for]"))
+        .await?
+        .contains("竹内 スミさん"));
+    // Looking for someone else by a few letters of their reading.
+    fill(
+        &sc,
+        &format!("{card} input[name=find_resident]"),
+        "いいづか",
+    )
+    .await?;
+    mimamori_testkit::eventually("飯塚 to be offered", PATIENCE, || async {
+        let offered = text_of(&sc, card.as_str()).await.ok()?;
+        offered.contains("飯塚 ハルさん").then_some(())
+    })
+    .await?;
+    fill(
+        &sc,
+        &format!("{card} input[name=find_resident]"),
+        "ぞうきん",
+    )
+    .await?;
+    sc.wait_for_text("見守り対象者の中に見つかりません", PATIENCE)
+        .await?;
+    sc.tap(&format!("{card} [data-action=ask-visit-for]"))
+        .await?;
+    sc.wait_for_text("竹内 スミさんの見守りを、やることに入れました", PATIENCE)
+        .await?;
+    let in_sight = sc
+        .js("const r = document.querySelector('[data-absences-said] .notice').getBoundingClientRect(); \
+             return r.top >= 0 && r.bottom <= window.innerHeight;")
+        .await?;
+    assert_eq!(in_sight, true, "what was done is said where it is seen");
+    wait_until_sent(&sc).await?;
+    mimamori_testkit::eventually("the card to be answered", PATIENCE, || async {
+        (!present(&sc, &card).await.ok()?).then_some(())
+    })
+    .await?;
+    // The server holds the link and the follow-up: a phone fresh from it shows them.
+    let fresh = Browser::start().await?;
+    sign_in(&fresh, &server, "noritsuke.sc").await?;
+    fresh.client.goto(&server.url("/sc/desk")).await?;
+    mimamori_testkit::eventually("her follow-up on the desk", PATIENCE, || async {
+        let found = fresh
+            .js("return [...document.querySelectorAll('[data-follow-up]')]\
+                 .some(e => e.textContent.includes('竹内 スミ') && e.textContent.includes('休んでいます'));")
+            .await
+            .ok()?;
+        (found == true).then_some(())
+    })
+    .await?;
+    assert!(!present(&fresh, &card).await?, "answered on the server too");
     Ok(())
 }
 

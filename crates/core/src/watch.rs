@@ -468,3 +468,35 @@ pub fn diagnosis_hint(note: &str) -> Option<&'static str> {
 #[cfg(test)]
 #[path = "watch_tests.rs"]
 mod tests;
+
+/// The residents a salon member may be, best first: those whose name or reading is the
+/// member's own (spaces, kana forms and 全角 forgiven), then those whose name or reading
+/// holds every word typed. The SC links a member to the 見守り名簿 from a few likely
+/// names, never from the district's whole list.
+pub fn residents_matching<'a>(
+    residents: &'a [Resident],
+    typed: &str,
+    nfkc: crate::search::Nfkc<'_>,
+) -> Vec<&'a Resident> {
+    let terms = crate::search::query_terms(typed, nfkc);
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let whole: String = terms.concat();
+    let mut found: Vec<(bool, &Resident)> = residents
+        .iter()
+        .filter_map(|r| {
+            let name = crate::search::fold(&r.name, nfkc).replace(' ', "");
+            let kana = crate::search::fold(&r.kana, nfkc).replace(' ', "");
+            let same = name == whole || (!kana.is_empty() && kana == whole);
+            let holds = terms
+                .iter()
+                .all(|t| name.contains(t.as_str()) || kana.contains(t.as_str()));
+            (same || holds).then_some((same, r))
+        })
+        .collect();
+    order::sort_by_key(&mut found, |(same, r)| {
+        (!*same, r.kana.clone(), r.name.clone())
+    });
+    found.into_iter().map(|(_, r)| r).collect()
+}

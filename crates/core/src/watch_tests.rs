@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use super::*;
-use crate::kinds::{Need, VisitMethod, VisitPlan};
+use crate::kinds::{Need, ResidentPatch, VisitMethod, VisitPlan};
 
 fn date(y: i32, m: u8, d: u8) -> CivilDate {
     CivilDate::new(y, m, d).unwrap()
@@ -337,4 +337,49 @@ fn visits_are_counted_by_outcome_within_the_days_asked_for_only() {
     let (total, counts) = visits_by_outcome(visits.iter(), minute, day(10), day(29));
     assert_eq!(total, 2);
     assert_eq!(counts, vec![(Outcome::Fine, 1), (Outcome::Worrying, 1)]);
+}
+
+#[test]
+fn a_salon_member_is_matched_to_residents_by_name_or_reading_however_typed() {
+    let nfkc = |t: &str| unicode_normalization::UnicodeNormalization::nfkc(t).collect::<String>();
+    let person = |n: u8, name: &str, kana: &str| Resident {
+        id: id(n),
+        name: name.into(),
+        kana: kana.into(),
+        status: WatchStatus::Active,
+        interval_days: 30,
+        registered: None,
+        assigned: BTreeSet::new(),
+        patch: ResidentPatch::default(),
+    };
+    let residents = [
+        person(1, "青木 トミ", "あおき とみ"),
+        person(2, "青木 健", "あおき けん"),
+        person(3, "飯塚 ハル", "いいづか はる"),
+        person(4, "荒井 正二", "あらい しょうじ"),
+    ];
+    let names = |typed: &str| -> Vec<String> {
+        residents_matching(&residents, typed, &nfkc)
+            .into_iter()
+            .map(|r| r.name.clone())
+            .collect()
+    };
+    assert_eq!(
+        names("青木トミ"),
+        ["青木 トミ"],
+        "the space between family and given name forgiven"
+    );
+    assert_eq!(
+        names("アオキ　トミ"),
+        ["青木 トミ"],
+        "by reading, in katakana and a 全角 space"
+    );
+    assert_eq!(
+        names("青木"),
+        ["青木 健", "青木 トミ"],
+        "every 青木, by reading"
+    );
+    assert_eq!(names("はる"), ["飯塚 ハル"]);
+    assert!(names("").is_empty() && names("  ").is_empty());
+    assert!(names("佐藤").is_empty());
 }

@@ -1,24 +1,30 @@
 //! On the SC's desk: members absent from their salon several sessions in a row (3 unless the
 //! salon says otherwise; cancelled sessions do not count), as suggestions to arrange a
 //! 見守り visit. Accepting one makes a follow-up for the member's linked resident (owned by
-//! the resident's volunteer, else the SC); a member not yet linked is linked to a resident
-//! first (registered first if need be). Either answer, or 「今回は見送る」, marks the
-//! absences as seen, so the suggestion comes back only after new ones.
+//! the resident's volunteer, else the SC). A member not yet linked is offered the
+//! residents of the same name (or found by typing a few letters of one): one tap links
+//! them and asks for the visit; registering them first is a link away. Either answer, or
+//! 「今回は見送る」, marks the absences as seen, so the suggestion comes back only after new
+//! ones. What was done is said at the section's head, where the answered card was.
 
 use leptos::prelude::*;
 use mimamori_core::calendar::CivilDate;
 use mimamori_core::kinds::{FollowUpPatch, MemberPatch};
-use mimamori_core::record::{Body, RecordId, UserId};
+use mimamori_core::record::{Body, UserId};
 use mimamori_core::salons::absences::DEFAULT_ABSENCES;
 use mimamori_core::salons::{absentees, Absentee, MemberSince};
-use mimamori_core::watch::Resident;
+use mimamori_core::watch::{self, Resident};
 
 use super::queries::{self, Member};
-use crate::app::{AppStore, AppSync, Flash};
+use crate::app::{AppStore, AppSync};
+use crate::features::resources::queries::browser_nfkc;
 use crate::features::watch::queries as watch_queries;
 use crate::store::Draft;
-use crate::widgets::load;
+use crate::widgets::{load, FormMessage, Message};
 use crate::{local_time, text};
+
+/// How many residents a card offers at once (of the name, or of what is typed).
+const MAX_OFFERED: usize = 4;
 
 #[derive(Clone, PartialEq)]
 struct Suggestion {
@@ -82,10 +88,15 @@ async fn read() -> Option<Suggestions> {
 
 /// The desk's section of absences that suggest a visit.
 #[component]
-pub fn AbsenceSuggestions() -> impl IntoView {
+/// `said` outlives the card it speaks of (the card leaves once its answer is saved, and the
+/// desk is drawn again): the desk keeps it.
+pub fn AbsenceSuggestions(said: RwSignal<Option<Message>>) -> impl IntoView {
     let data = load(|| (), |()| read());
     view! {
         <h3 class="section-title" data-desk="absences">{text::DESK_ABSENCES}</h3>
+        <div data-absences-said="">
+            <FormMessage message=said />
+        </div>
         {crate::widgets::dynamic(move || match data.get().flatten() {
             None => ().into_any(),
             Some(found) if found.list.is_empty() => {
@@ -97,7 +108,7 @@ pub fn AbsenceSuggestions() -> impl IntoView {
                 view! {
                     <ul class="list">
                         {found.list.into_iter().map(|s| view! {
-                            <li><SuggestionCard suggestion=s residents=residents me=me /></li>
+                            <li><SuggestionCard suggestion=s residents=residents me=me said=said /></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -111,10 +122,9 @@ fn SuggestionCard(
     suggestion: Suggestion,
     residents: StoredValue<Vec<Resident>>,
     me: UserId,
+    said: RwSignal<Option<Message>>,
 ) -> impl IntoView {
     let sync = expect_context::<AppSync>();
-    // The desk redraws after the save syncs: what was done is said in the app's flash line.
-    let flash = expect_context::<Flash>();
     let Suggestion {
         salon,
         member,
@@ -126,7 +136,7 @@ fn SuggestionCard(
         .member
         .resident_id
         .and_then(|id| residents.with_value(|all| all.iter().find(|r| r.id == id).cloned()));
-    let link_to = RwSignal::new(String::new());
+    let looked_for = RwSignal::new(String::new());
     // Registering them first: the form opens with the name and kana the salon has.
     let register = format!(
         "/residents/new?name={}&kana={}",
@@ -143,7 +153,7 @@ fn SuggestionCard(
         absentee.last_came.map(|d| text::day_heading(d, today)),
     );
     // Saves the member's change (and a follow-up with it), then says what was done.
-    let save = move |patch: MemberPatch, follow_up: Option<Draft>, said: String| {
+    let save = move |patch: MemberPatch, follow_up: Option<Draft>, done: String| {
         let mut drafts: Vec<Draft> = follow_up.into_iter().collect();
         drafts.push(Draft {
             id: Some(member_id),
@@ -151,20 +161,19 @@ fn SuggestionCard(
             ..Draft::new(Body::SalonMember(patch))
         });
         leptos::task::spawn_local(async move {
-            match sync.save_changes(drafts, None).await {
-                Ok(_) => flash.show(said),
-                Err(error) => flash.show(error.message_ja()),
-            }
+            said.set(None);
+            let answer = match sync.save_changes(drafts, None).await {
+                Ok(_) => Message::Done(done),
+                Err(error) => Message::Problem(error.message_ja()),
+            };
+            said.set(Some(answer));
         });
     };
+    // Asks for a visit to `resident`, linking the member to them first when they were not.
     let ask = {
-        let name = name.clone();
         let salon = salon.clone();
-        let linked = linked.clone();
-        move |_| {
-            let Some(resident) = linked.clone() else {
-                return;
-            };
+        let already = linked.as_ref().map(|r| r.id);
+        move |resident: Resident| {
             let owner = resident.assigned.iter().next().copied().unwrap_or(me);
             let follow_up = Draft::new(Body::FollowUp(FollowUpPatch {
                 resident_id: Some(resident.id),
@@ -175,23 +184,38 @@ fn SuggestionCard(
             }));
             let patch = MemberPatch {
                 checked_through: Some(checked),
+                resident_id: (already != Some(resident.id)).then_some(resident.id),
                 ..MemberPatch::default()
             };
-            save(patch, Some(follow_up), text::absence_asked(&name));
+            save(patch, Some(follow_up), text::absence_asked(&resident.name));
         }
     };
-    let link = {
-        let name = name.clone();
-        move |_| {
-            let Ok(resident) = link_to.get_untracked().parse::<RecordId>() else {
-                return;
-            };
-            let patch = MemberPatch {
-                resident_id: Some(resident),
-                ..MemberPatch::default()
-            };
-            save(patch, None, text::member_linked(&name));
+    // The residents of the member's name, then of what the SC types.
+    let by_name: Vec<Resident> = residents.with_value(|all| {
+        let mut found: Vec<Resident> = watch::residents_matching(all, &name, &browser_nfkc)
+            .into_iter()
+            .cloned()
+            .collect();
+        if let Some(kana) = member.member.kana.as_deref() {
+            for r in watch::residents_matching(all, kana, &browser_nfkc) {
+                if !found.iter().any(|f| f.id == r.id) {
+                    found.push(r.clone());
+                }
+            }
         }
+        found.truncate(MAX_OFFERED);
+        found
+    });
+    let looked_up = move || -> Vec<Resident> {
+        looked_for.with(|typed| {
+            residents.with_value(|all| {
+                watch::residents_matching(all, typed, &browser_nfkc)
+                    .into_iter()
+                    .take(MAX_OFFERED)
+                    .cloned()
+                    .collect()
+            })
+        })
     };
     let skip = {
         let name = name.clone();
@@ -203,34 +227,58 @@ fn SuggestionCard(
             save(patch, None, text::absence_skipped(&name));
         }
     };
+    let ask_linked = ask.clone();
+    let ask_named = ask.clone();
     view! {
         <div class="follow-up" data-absence=member_id.to_string()>
             <p class="follow-up-what">{said_line}</p>
             {match linked {
                 Some(resident) => view! {
                     <p class="follow-up-for">{text::linked_resident(&resident.name)}</p>
-                    <button type="button" class="button primary" data-action="ask-visit" on:click=ask>
+                    <button type="button" class="button primary" data-action="ask-visit"
+                        on:click=move |_| ask_linked(resident.clone())>
                         {text::ASK_VISIT}
                     </button>
                 }.into_any(),
                 None => view! {
-                    <label class="field"><span class="field-label">{text::LINK_RESIDENT}</span>
-                        <select name="link_resident" bind:value=link_to>
-                            <option value="">{text::CHOOSE}</option>
-                            {residents.with_value(|all| all.iter().map(|r| view! {
-                                <option value=r.id.to_string()>{r.name.clone()}</option>
-                            }).collect_view())}
-                        </select>
+                    {(!by_name.is_empty()).then(|| view! {
+                        <p class="follow-up-for">{text::SAME_NAME_RESIDENTS}</p>
+                    })}
+                    {by_name.into_iter().map(|resident| {
+                        let ask = ask_named.clone();
+                        view! { <AskButton resident=resident on_ask=Callback::new(move |r| ask(r)) /> }
+                    }).collect_view()}
+                    <label class="field"><span class="field-label">{text::FIND_RESIDENT}</span>
+                        <input type="search" name="find_resident" autocomplete="off"
+                            placeholder=text::FIND_RESIDENT_EXAMPLE bind:value=looked_for />
                     </label>
-                    <div class="button-row">
-                        <button type="button" class="button primary" data-action="link-resident" on:click=link>
-                            {text::LINK}
-                        </button>
-                        <a href=register class="button" data-action="register-member">{text::REGISTER_FIRST}</a>
-                    </div>
+                    {move || {
+                        let typed = looked_for.with(|t| !t.trim().is_empty());
+                        let found = looked_up();
+                        if typed && found.is_empty() {
+                            return view! { <p class="setting-note" role="status">{text::NO_RESIDENT_FOUND}</p> }.into_any();
+                        }
+                        let ask = ask.clone();
+                        found.into_iter().map(|resident| {
+                            let ask = ask.clone();
+                            view! { <AskButton resident=resident on_ask=Callback::new(move |r| ask(r)) /> }
+                        }).collect_view().into_any()
+                    }}
+                    <a href=register class="button" data-action="register-member">{text::REGISTER_FIRST}</a>
                 }.into_any(),
             }}
             <button type="button" class="button" data-action="skip-absence" on:click=skip>{text::SKIP_ABSENCE}</button>
         </div>
+    }
+}
+
+/// 「竹内 スミさん（乗附町 西）に見守りを頼む」: links the member to them and asks, in one tap.
+#[component]
+fn AskButton(resident: Resident, on_ask: Callback<Resident>) -> impl IntoView {
+    let label = text::ask_visit_for(&resident.name, resident.patch.area.as_deref());
+    let id = resident.id.to_string();
+    view! {
+        <button type="button" class="button primary" data-action="ask-visit-for" data-resident=id
+            on:click=move |_| on_ask.run(resident.clone())>{label}</button>
     }
 }

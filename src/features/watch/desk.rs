@@ -146,13 +146,15 @@ async fn read_desk() -> Option<Desk> {
 #[component]
 pub fn DeskPage() -> impl IntoView {
     let desk = load(|| (), move |()| read_desk());
+    // What an answered absence did: kept here, as the desk is drawn again when it saves.
+    let absences_said = RwSignal::new(None::<Message>);
     view! {
         <section class="page desk">
             <h2 class="page-title">{text::DESK_TITLE}</h2>
             {crate::widgets::dynamic(move || match desk.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
-                Some(Some(desk)) => view! { <DeskBody desk=desk /> }.into_any(),
+                Some(Some(desk)) => view! { <DeskBody desk=desk absences_said=absences_said /> }.into_any(),
             })}
             <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
@@ -165,7 +167,7 @@ fn resident_link(id: RecordId, name: &str) -> impl IntoView {
 }
 
 #[component]
-fn DeskBody(desk: Desk) -> impl IntoView {
+fn DeskBody(desk: Desk, absences_said: RwSignal<Option<Message>>) -> impl IntoView {
     let Desk {
         overdue,
         active,
@@ -208,7 +210,7 @@ fn DeskBody(desk: Desk) -> impl IntoView {
                 </ul>
             }).collect_view().into_any()
         }}
-        <crate::features::salons::AbsenceSuggestions />
+        <crate::features::salons::AbsenceSuggestions said=absences_said />
         <crate::features::resources::StaleResources />
         <h3 class="section-title" data-desk="unassigned">{text::desk_unassigned(unassigned.len())}</h3>
         <ul class="list">
