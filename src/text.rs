@@ -848,3 +848,18 @@ pub fn sessions_held(count: u32) -> String {
 pub fn people(count: u32) -> String {
     format!("{count}人")
 }
+
+// The city's home.
+pub const CITY_HOME_TITLE: &str = "市の担当の方へ";
+pub const CITY_HOME_LEAD: &str = "見守り手帳は、地区の協議体のボランティアと生活支援コーディネーター（SC）が使う道具です。市の担当の方は、ここから次のことができます。";
+pub const CITY_RESOURCES_TITLE: &str = "社会資源まとめ（市内全域）";
+pub const CITY_RESOURCES_WHAT: &str = "市内全域の窓口やサービスの情報を、市が最新に保ちます。直した内容は、各地区のボランティアの端末にも届きます。";
+pub const CITY_RESOURCES_OPEN: &str = "社会資源まとめを開く";
+pub const CITY_RESOURCES_ADD: &str = "市内全域の情報を加える";
+pub const CITY_SALONS_TITLE: &str = "居場所・サロン";
+pub const CITY_SALONS_WHAT: &str = "市内すべての地区の居場所・サロンの予定と場所を見られます。";
+pub const CITY_SALONS_OPEN: &str = "サロンの予定を見る";
+pub const CITY_WATCH_TITLE: &str = "見守りの記録について";
+pub const CITY_WATCH_WHAT: &str = "見守りの記録は個人の情報のため、その地区のSCと担当のボランティアだけが見ます。市の画面には出ません。";
+pub const NAV_HOME: &str = "ホーム";
+pub const DESK_FOR_SC: &str = "この画面は、地区の生活支援コーディネーター（SC）のものです。";

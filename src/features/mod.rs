@@ -5,6 +5,8 @@
 //! kind added to the core's list does not compile until it has them: a line saying what a
 //! record is, and the form that corrects a refused change of it.
 
+#[cfg(feature = "coordinator")]
+pub mod city;
 pub mod reports;
 pub mod resources;
 pub mod salons;

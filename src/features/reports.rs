@@ -86,6 +86,11 @@ pub fn ReportsPage() -> impl IntoView {
             {crate::widgets::dynamic(move || match figures.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Some(f)) if !f.latest.is_empty() => view! { <VisitFigures figures=f /> }.into_any(),
+                // The city holds no visits (they are the districts'): it is told so, not
+                // that none were made.
+                Some(_) if for_city() => view! {
+                    <p class="empty-detail" data-reports="city">{text::CITY_WATCH_WHAT}</p>
+                }.into_any(),
                 Some(_) => view! {
                     <p class="empty-message">{text::REPORTS_EMPTY}</p>
                     <p class="empty-detail">{text::REPORTS_EMPTY_DETAIL}</p>
@@ -116,4 +121,11 @@ fn VisitFigures(figures: Figures) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
+}
+
+fn for_city() -> bool {
+    #[cfg(feature = "coordinator")]
+    return crate::features::city::is_city();
+    #[cfg(not(feature = "coordinator"))]
+    false
 }

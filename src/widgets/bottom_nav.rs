@@ -27,11 +27,21 @@ pub fn BottomNav() -> impl IntoView {
                             data-nav=id
                             aria-current=move || location.path.with(|p| p == href).then_some("page")
                         >
-                            <span class="nav-label">{label}</span>
+                            <span class="nav-label">{move || home_label(id).unwrap_or(label)}</span>
                         </a>
                     }
                 })
                 .collect_view()}
         </nav>
     }
+}
+
+/// The first tab is the city's home, not a 見守りリスト (the city holds no residents).
+fn home_label(id: &str) -> Option<&'static str> {
+    #[cfg(feature = "coordinator")]
+    if id == "watch" && crate::features::city::is_city() {
+        return Some(text::NAV_HOME);
+    }
+    let _ = id;
+    None
 }

@@ -5,6 +5,7 @@
 //! temporary database, and its own browser with a fresh profile.
 
 mod account;
+mod city;
 mod manifest;
 mod offline;
 mod resources;

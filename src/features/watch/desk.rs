@@ -153,6 +153,10 @@ pub fn DeskPage() -> impl IntoView {
             <h2 class="page-title">{text::DESK_TITLE}</h2>
             {crate::widgets::dynamic(move || match desk.get() {
                 None => view! { <Loading /> }.into_any(),
+                // Only a district's SC has a desk (the city's home says what the city has).
+                Some(_) if !is_coordinator() => view! {
+                    <p class="empty-message" data-desk="not-yours">{text::DESK_FOR_SC}</p>
+                }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
                 Some(Some(desk)) => view! { <DeskBody desk=desk absences_said=absences_said /> }.into_any(),
             })}
@@ -445,4 +449,9 @@ fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         </li>
     }
+}
+
+fn is_coordinator() -> bool {
+    use_context::<crate::engine::SyncStatus>()
+        .is_some_and(|s| s.me.get().is_some_and(|me| me.role.is_coordinator()))
 }

@@ -45,6 +45,20 @@ async fn read(store: Option<crate::store::Store>) -> ListData {
 
 #[component]
 pub fn WatchPage() -> impl IntoView {
+    // The city holds no residents: its home says what it is for (known once signed in).
+    #[cfg(feature = "coordinator")]
+    return crate::widgets::shown_when_else(
+        crate::features::city::is_city,
+        || view! { <crate::features::city::CityHome /> }.into_any(),
+        || view! { <WatchHome /> }.into_any(),
+    );
+    #[cfg(not(feature = "coordinator"))]
+    view! { <WatchHome /> }
+}
+
+/// The 見守りリスト with its links: the home of volunteers and SCs.
+#[component]
+fn WatchHome() -> impl IntoView {
     let status = use_context::<SyncStatus>();
     let store = expect_context::<AppStore>();
     let data = load(|| (), move |()| read(store.get()));
