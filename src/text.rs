@@ -60,7 +60,8 @@ pub const RESOURCES_EMPTY: &str =
 pub const RESOURCES_SIGN_IN_HINT: &str =
     "社会資源まとめは、ログインすると、この端末で電波がなくても見られます。";
 pub const RESOURCES_SEARCH: &str = "さがす（ひらがな・カタカナどちらでも）";
-pub const RESOURCES_SEARCH_EXAMPLE: &str = "例：たくし、買い物、草取り";
+/// Short enough to be whole in the large text on a 360 px phone.
+pub const RESOURCES_SEARCH_EXAMPLE: &str = "例：たくし、草取り";
 pub const RESOURCES_SCOPE: &str = "どこの情報";
 pub const RESOURCES_MINE: &str = "わたしの地区と市内全域";
 pub const RESOURCES_CATEGORY: &str = "分類";
@@ -285,6 +286,7 @@ pub const NO_DISTRICT: &str =
 pub const WATCH_SIGN_IN_HINT: &str = "「設定」からログインすると、担当の方の一覧が出ます。";
 pub const GO_TO_SETTINGS: &str = "設定を開く";
 pub const RESIDENTS_EMPTY: &str = "担当の方はまだ登録されていません。";
+pub const FIRST_SYNC_WAITING: &str = "名簿を受け取っています…";
 pub const ADD_RESIDENT: &str = "対象者を登録する";
 pub const RESIDENT_NAME: &str = "お名前";
 pub const DISTRICT: &str = "地区";
@@ -652,6 +654,21 @@ pub const NO_MEMBERS: &str = "会員はまだいません。下で加えられ�
 pub const MEMBER_NAME: &str = "名前";
 pub const MEMBER_KANA: &str = "よみがな";
 pub const MEMBER_NAME_NEEDED: &str = "加える方の名前を入れてください。";
+pub const ADD_MEMBER_TITLE: &str = "会員でない方が来たとき";
+
+/// 「青木 トミさん：出席（保存しました）」, said after each tick.
+pub fn tick_saved(name: &str, here: bool) -> String {
+    let what = if here {
+        "出席"
+    } else {
+        "出席を取り消し"
+    };
+    format!("{name}さん：{what}（保存しました）")
+}
+
+pub fn member_added(name: &str) -> String {
+    format!("{name}さんを会員に加えて、出席にしました。")
+}
 pub const ADD_MEMBER: &str = "会員に加えて出席にする";
 pub const COUNTED_AT_DOOR: &str = "受付で数えた人数";
 pub const WALK_INS: &str = "当日参加";

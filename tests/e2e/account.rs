@@ -182,3 +182,31 @@ async fn a_temporary_password_is_replaced_at_first_sign_in() -> anyhow::Result<(
     browser.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn a_volunteer_signing_in_is_never_told_the_list_is_empty_while_it_arrives(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let browser = Browser::start().await?;
+    browser.client.goto(&server.url("/settings")).await?;
+    browser.wait_for_app(PATIENCE).await?;
+    fill(&browser, "input[name=login_id]", "noritsuke.v1").await?;
+    fill(&browser, "input[name=password]", "mimamori-demo").await?;
+    // Every word the page ever shows from here on, however briefly.
+    browser
+        .js("window.__seen = ''; new MutationObserver(() => { window.__seen += document.body.innerText; })\
+             .observe(document.body, { childList: true, subtree: true, characterData: true });")
+        .await?;
+    browser.tap("[data-action=sign-in]").await?;
+    browser.wait_for_text("最終同期 今日", PATIENCE).await?;
+    crate::wait_for(&browser, "[data-resident]").await?;
+    let seen = browser.js("return window.__seen;").await?;
+    let seen = seen.as_str().unwrap_or_default();
+    assert!(
+        !seen.contains("担当の方はまだ登録されていません"),
+        "the list was called empty before the first sync brought it"
+    );
+    browser.close().await?;
+    server.stop().await
+}

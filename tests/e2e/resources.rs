@@ -170,8 +170,23 @@ async fn a_coordinator_adds_an_entry_and_a_stale_one_leaves_the_desk_once_checke
         present(&sc, "[data-internal]").await?,
         "a new entry is internal until made public"
     );
+    // 送迎 was not ticked: not known, so not said (never 「送迎 なし」).
+    let details = sc.body_text().await?;
+    assert!(!details.contains("送迎"), "{details}");
     sc.tap("[data-nav=resources]").await?;
     search_finds(&sc, "ゆうやけ", "乗附 ゆうやけ食堂").await?;
+    // The search box's example is whole in large text.
+    sc.js("document.documentElement.classList.add('large-text');")
+        .await?;
+    let fits = sc
+        .js("const i = document.querySelector('input[name=resource_search]'); const s = getComputedStyle(i); \
+             const c = document.createElement('canvas').getContext('2d'); c.font = s.font; \
+             const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); \
+             return c.measureText(i.placeholder).width <= room;")
+        .await?;
+    assert_eq!(fits, true, "the placeholder is cut in large text");
+    sc.js("document.documentElement.classList.remove('large-text');")
+        .await?;
 
     // The desk lists what nobody checked for a year; checking it today takes it off.
     sc.client.goto(&server.url("/sc/desk")).await?;

@@ -629,3 +629,110 @@ async fn an_organiser_changes_then_takes_back_an_extra_session() -> anyhow::Resu
     assert!(!present(&organiser, &row).await?);
     Ok(())
 }
+
+#[tokio::test]
+async fn an_organiser_ticks_members_each_saved_by_name_and_adds_a_newcomer_at_the_door(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let organiser = Browser::start().await?;
+    sign_in(&organiser, &server, "noritsuke.v1").await?;
+
+    // The week's list: each salon's name is a link a finger can hit (48 px or more).
+    organiser.tap("[data-nav=salons]").await?;
+    wait_for(&organiser, ".session-name").await?;
+    let shortest = organiser
+        .js(
+            "return Math.min(...[...document.querySelectorAll('.session-name, .salon-link')]\
+             .map(a => a.getBoundingClientRect().height));",
+        )
+        .await?;
+    assert!(shortest.as_f64().unwrap_or_default() >= 48.0, "{shortest}");
+
+    // The salon's くわしく: a long label puts its value below, never a column of a few
+    // characters, in large text too.
+    organiser
+        .js("document.documentElement.classList.add('large-text');")
+        .await?;
+    let salon = organiser
+        .js(
+            "return [...document.querySelectorAll('.salon-link[data-salon]')]\
+             .find(a => a.textContent.includes('乗附いきいきサロン')).getAttribute('href');",
+        )
+        .await?;
+    organiser
+        .client
+        .goto(&server.url(salon.as_str().unwrap_or_default()))
+        .await?;
+    wait_for(&organiser, ".details .detail dd").await?;
+    let narrowest = organiser
+        .js(
+            "const list = document.querySelector('.details').getBoundingClientRect().width; \
+             return Math.min(...[...document.querySelectorAll('.details .detail dd')]\
+             .map(dd => dd.getBoundingClientRect().width)) / list;",
+        )
+        .await?;
+    assert!(
+        narrowest.as_f64().unwrap_or_default() > 0.4,
+        "a value squeezed to {narrowest} of the table"
+    );
+    organiser
+        .js("document.documentElement.classList.remove('large-text');")
+        .await?;
+
+    // A tick says it was saved, by name, over the bottom bar.
+    open_latest_session(&organiser, &server).await?;
+    let member = attribute(&organiser, "[data-member]", "data-member").await?;
+    let was = ticked(&organiser, &member).await?;
+    organiser.tap(&format!("[data-member='{member}']")).await?;
+    wait_for(&organiser, "[data-cue=saved]").await?;
+    let cue = text_of(&organiser, "[data-cue=saved]").await?;
+    assert!(
+        cue.contains(if was {
+            "出席を取り消し"
+        } else {
+            "出席"
+        }) && cue.contains("保存しました"),
+        "{cue}"
+    );
+    let in_sight = organiser
+        .js(
+            "const r = document.querySelector('[data-cue]').getBoundingClientRect(); \
+             return r.top >= 0 && r.bottom <= window.innerHeight;",
+        )
+        .await?;
+    assert_eq!(in_sight, true);
+
+    // A newcomer, under its own heading; an empty name is said, not ignored.
+    organiser
+        .wait_for_text("会員でない方が来たとき", PATIENCE)
+        .await?;
+    organiser.tap("[data-action=add-member]").await?;
+    organiser
+        .wait_for_text("加える方の名前を入れてください", PATIENCE)
+        .await?;
+    fill(&organiser, "input[name=member_name]", "星野 芳江").await?;
+    fill(&organiser, "input[name=member_kana]", "ほしの よしえ").await?;
+    organiser.tap("[data-action=add-member]").await?;
+    organiser
+        .wait_for_text("星野 芳江さんを会員に加えて、出席にしました", PATIENCE)
+        .await?;
+    wait_until_sent(&organiser).await?;
+
+    // The server holds both: a phone fresh from it shows them ticked.
+    let fresh = Browser::start().await?;
+    sign_in(&fresh, &server, "noritsuke.sc").await?;
+    let href = open_latest_session(&fresh, &server).await?;
+    let _ = href;
+    mimamori_testkit::eventually("the newcomer ticked on the server", PATIENCE, || async {
+        let here = fresh
+            .js("return [...document.querySelectorAll('[data-member]')]\
+                 .some(b => b.textContent.includes('星野 芳江') && b.getAttribute('aria-pressed') === 'true');")
+            .await
+            .ok()?;
+        (here == true).then_some(())
+    })
+    .await?;
+    assert_eq!(ticked(&fresh, &member).await?, !was);
+    Ok(())
+}

@@ -177,3 +177,24 @@ async fn status_line_says_offline_calmly_and_recovers() -> anyhow::Result<()> {
     browser.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn the_consent_switch_says_its_state_whole_in_large_text() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = crate::start_demo(dir.path()).await?;
+    let phone = mimamori_testkit::Browser::start().await?;
+    crate::sign_in(&phone, &server, "noritsuke.v1").await?;
+    phone
+        .js("document.documentElement.classList.add('large-text');")
+        .await?;
+    phone.tap("[data-action=add-resident]").await?;
+    crate::wait_for(&phone, "[data-action=share-with-center] .switch-state").await?;
+    let lines = phone
+        .js("const r = document.createRange(); \
+             r.selectNodeContents(document.querySelector('[data-action=share-with-center] .switch-state')); \
+             return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;")
+        .await?;
+    assert_eq!(lines.as_i64(), Some(1), "「いいえ」 broken over lines");
+    phone.close().await?;
+    server.stop().await
+}

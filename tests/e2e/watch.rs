@@ -419,3 +419,67 @@ async fn a_mis_tapped_emergency_is_taken_back_and_a_real_one_stands_out_with_the
     coordinator.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn a_volunteer_corrects_a_visit_from_the_residents_page_and_is_taken_back_there(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    let resident = nth_resident(&phone, 0).await?;
+    phone
+        .tap(&format!("{} [data-action=record-visit]", row(&resident)))
+        .await?;
+    // Whom a follow-up goes to: each person once (the district's SC is not offered twice).
+    phone.tap("[data-section=follow_up]").await?;
+    let owners = phone
+        .js("return [...document.querySelectorAll('[data-owner]')].map(b => b.textContent);")
+        .await?;
+    let owners: Vec<String> = owners
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.as_str().map(str::to_owned))
+        .collect();
+    let mut once = owners.clone();
+    once.sort();
+    once.dedup();
+    assert_eq!(once.len(), owners.len(), "{owners:?}");
+    assert_eq!(
+        owners.iter().filter(|o| o.starts_with("SC")).count(),
+        1,
+        "{owners:?}"
+    );
+    fill(&phone, "textarea[name=visit_note]", "お元気でした").await?;
+    save_visit(&phone).await?;
+
+    // 直す from the resident's page: saved, the page is the resident's again.
+    phone.tap(&format!("{} .watch-who", row(&resident))).await?;
+    phone.tap("[data-action=correct-visit]").await?;
+    fill(
+        &phone,
+        "textarea[name=visit_note]",
+        "お元気でした。庭の柿をいただいた",
+    )
+    .await?;
+    phone.tap("[data-action=save-visit]").await?;
+    phone.wait_for_text("庭の柿をいただいた", PATIENCE).await?;
+    let path = phone.js("return location.pathname;").await?;
+    assert_eq!(
+        path.as_str(),
+        Some(format!("/residents/{resident}").as_str())
+    );
+    wait_until_sent(&phone).await?;
+    // The server holds the corrected words: a phone fresh from it shows them.
+    let fresh = Browser::start().await?;
+    sign_in(&fresh, &server, "noritsuke.v1").await?;
+    fresh
+        .client
+        .goto(&server.url(&format!("/residents/{resident}")))
+        .await?;
+    fresh.wait_for_text("庭の柿をいただいた", PATIENCE).await?;
+    phone.close().await?;
+    fresh.close().await?;
+    server.stop().await
+}

@@ -44,6 +44,14 @@ const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 6] = [
     ("admin", "システム管理者", Role::Admin, None),
 ];
 
+/// The demo account that coordinates `district`, if one does (乗附's 佐藤, 片岡's 高橋).
+pub(crate) fn signed_in_coordinator_of(district: &str) -> Option<&'static str> {
+    DEMO_ACCOUNTS
+        .iter()
+        .find(|(_, _, role, home)| *role == Role::Coordinator && *home == Some(district))
+        .map(|(login, ..)| *login)
+}
+
 /// Loads the districts and accounts, and (with `records`) the demo district's records.
 pub async fn load(storage: &dyn Storage, records: bool) -> anyhow::Result<()> {
     if !storage.list_districts().await?.is_empty() {

@@ -225,9 +225,13 @@ const SALON_ENTRIES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// A coordinator of `district` for the demo (no password kept: nobody signs in as them),
-/// or the one made before.
+/// A coordinator of `district` for the demo: the demo team's own SC where there is one (a
+/// second SC in 乗附 would be offered twice wherever a follow-up's owner is chosen), else
+/// one made for it (no password kept: nobody signs in as them), or the one made before.
 async fn coordinator_of(storage: &dyn Storage, district: &str) -> anyhow::Result<String> {
+    if let Some(login) = crate::demo::signed_in_coordinator_of(district) {
+        return Ok(login.to_owned());
+    }
     let login = format!("demo.sc.{}", district_login(district));
     if storage.find_user_by_login(&login).await?.is_none() {
         let districts = [district.to_owned()];
@@ -250,7 +254,6 @@ fn district_login(district: &str) -> &'static str {
         "八幡" => "yawata",
         "南八幡" => "minamiyawata",
         "塚沢・浜尻" => "tsukazawa",
-        "乗附" => "noritsuke",
         _ => "other",
     }
 }

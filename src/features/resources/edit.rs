@@ -162,11 +162,16 @@ fn ResourceForm(setup: Setup) -> impl IntoView {
                 held.barrier_free,
                 barrier_free.get_untracked(),
             ),
-            (&mut patch.public, held.public, public),
         ] {
-            if was.unwrap_or(false) != now || (editing.is_none() && was.is_none()) {
+            // An unticked box on a new entry is not known, not なし: the entry shows
+            // nothing rather than contradict its own text (「送り迎えします」).
+            if was.unwrap_or(false) != now {
                 *field = Some(now);
             }
+        }
+        // Who may see it is always decided, never left unknown.
+        if held.public != Some(public) {
+            patch.public = Some(public);
         }
         if held.checked_on != checked_on && checked_on.is_some() {
             patch.checked_on = checked_on;

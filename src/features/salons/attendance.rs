@@ -143,32 +143,41 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
     let note_message = RwSignal::new(None::<Message>);
     // Every save goes through here: the line `shown` says a failure (and `saved`, if given,
     // once it is saved); the screen keeps what was tapped.
-    let send = move |patch: AttendancePatch,
-                     shown: RwSignal<Option<Message>>,
-                     saved: Option<&'static str>| {
-        let Some(store) = store.get() else { return };
-        let patch = AttendancePatch {
-            held_on: moved,
-            ..patch
+    let send =
+        move |patch: AttendancePatch, shown: RwSignal<Option<Message>>, saved: Option<String>| {
+            let Some(store) = store.get() else { return };
+            let patch = AttendancePatch {
+                held_on: moved,
+                ..patch
+            };
+            leptos::task::spawn_local(async move {
+                if !save(sync, store, salon, date, patch).await {
+                    shown.set(Some(Message::Problem(
+                        text::ATTENDANCE_NOT_SAVED.to_owned(),
+                    )));
+                } else if let Some(saved) = saved {
+                    shown.set(Some(Message::Done(saved)));
+                }
+            });
         };
-        leptos::task::spawn_local(async move {
-            if !save(sync, store, salon, date, patch).await {
-                shown.set(Some(Message::Problem(
-                    text::ATTENDANCE_NOT_SAVED.to_owned(),
-                )));
-            } else if let Some(saved) = saved {
-                shown.set(Some(Message::Done(saved.to_owned())));
-            }
-        });
-    };
+    // Each tick is saved on its own; a line over the bottom bar says it was, by name,
+    // wherever in the list the finger is.
+    let cue = RwSignal::new(None::<Message>);
     let mark = move |member: RecordId, here: bool| {
+        let name = members.with_untracked(|all| {
+            all.iter()
+                .find(|m| m.id == member)
+                .map(Member::name)
+                .unwrap_or_default()
+        });
+        cue.set(None);
         send(
             AttendancePatch {
                 present: mimamori_core::order::map_of([(member, here)]),
                 ..AttendancePatch::default()
             },
-            message,
-            None,
+            cue,
+            Some(text::tick_saved(&name, here)),
         );
     };
     // A member added at the door came: ticked at once.
@@ -224,19 +233,23 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
                 ..AttendancePatch::default()
             },
             note_message,
-            Some(text::NOTE_SAVED),
+            Some(text::NOTE_SAVED.to_owned()),
         );
     };
     let new_name = RwSignal::new(String::new());
     let new_kana = RwSignal::new(String::new());
+    // Said under the add button, where the eye is.
+    let add_message = RwSignal::new(None::<Message>);
     let add_member = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        add_message.set(None);
         let name = new_name.get_untracked().trim().to_owned();
         if name.is_empty() {
-            message.set(Some(Message::Problem(text::MEMBER_NAME_NEEDED.to_owned())));
+            add_message.set(Some(Message::Problem(text::MEMBER_NAME_NEEDED.to_owned())));
             return;
         }
         let kana = new_kana.get_untracked().trim().to_owned();
+        let name_added = name.clone();
         let patch = MemberPatch {
             salon_id: Some(salon),
             name: Some(name),
@@ -260,8 +273,9 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
                     new_name.set(String::new());
                     new_kana.set(String::new());
                     tick(id);
+                    add_message.set(Some(Message::Done(text::member_added(&name_added))));
                 }
-                Err(error) => message.set(Some(Message::Problem(error.message_ja()))),
+                Err(error) => add_message.set(Some(Message::Problem(error.message_ja()))),
             }
         });
     };
@@ -293,6 +307,7 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
                     }) />
             }.into_any()
         })}
+        <h3 class="section-title">{text::ADD_MEMBER_TITLE}</h3>
         <form class="form add-member" on:submit=add_member>
             <div class="button-row">
                 <label class="field"><span class="field-label">{text::MEMBER_NAME}</span>
@@ -301,7 +316,9 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
                     <input type="text" name="member_kana" maxlength=limits::salon_member::MAX_NAME_CHARS.to_string() bind:value=new_kana /></label>
             </div>
             <button type="submit" class="button" data-action="add-member">{text::ADD_MEMBER}</button>
+            <FormMessage message=add_message />
         </form>
+        <TickCue cue=cue />
         <h3 class="section-title">{text::COUNTED_AT_DOOR}</h3>
         {counters.into_iter().map(|(code, label, field, theirs)| view! {
             <div class="counter" data-count=code>
@@ -319,5 +336,30 @@ fn DoorView(door: Door, date: CivilDate) -> impl IntoView {
         </label>
         <button type="button" class="button" data-action="save-attendance-note" on:click=save_note>{text::SAVE_NOTE}</button>
         <FormMessage message=note_message />
+    }
+}
+
+/// How long a tick's 「保存しました」 stays.
+const CUE_MS: u32 = 4000;
+
+/// The line over the bottom bar saying a tick was saved (or was not: that one stays).
+#[component]
+fn TickCue(cue: RwSignal<Option<Message>>) -> impl IntoView {
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        if matches!(cue.get(), Some(Message::Done(_))) {
+            timer.set_value(Some(gloo_timers::callback::Timeout::new(
+                CUE_MS,
+                move || cue.set(None),
+            )));
+        }
+    });
+    view! {
+        <div class="tick-cue-place" role="status" aria-live="polite">
+            {move || cue.get().map(|said| match said {
+                Message::Done(words) => view! { <p class="tick-cue" data-cue="saved">{words}</p> }.into_any(),
+                Message::Problem(words) => view! { <p class="tick-cue alert" data-cue="failed">{words}</p> }.into_any(),
+            })}
+        </div>
     }
 }

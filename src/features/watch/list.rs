@@ -13,7 +13,11 @@ use crate::widgets::{load, Loading, QuarantineList, UrgencyMark};
 
 #[derive(Clone, PartialEq)]
 struct ListData {
-    rows: Vec<WatchRow>,
+    /// The list, or why it could not be read (never shown as an empty list).
+    rows: Result<Vec<WatchRow>, String>,
+    /// A sync had ended when the rows were read: an empty list is then truly empty, not
+    /// still on its way (read before the rows, so the two agree).
+    synced: bool,
     my_follow_ups: usize,
     overdue_follow_ups: usize,
 }
@@ -21,11 +25,13 @@ struct ListData {
 async fn read(store: Option<crate::store::Store>) -> ListData {
     let Some(store) = store else {
         return ListData {
-            rows: Vec::new(),
+            rows: Err(text::STORAGE_UNAVAILABLE.to_owned()),
+            synced: false,
             my_follow_ups: 0,
             overdue_follow_ups: 0,
         };
     };
+    let synced = matches!(store.last_sync_ms().await, Ok(Some(_)));
     let me = queries::people(&store).await.me;
     let (rows, follow_ups) = futures::join!(
         queries::watch_rows(&store),
@@ -34,7 +40,8 @@ async fn read(store: Option<crate::store::Store>) -> ListData {
     let follow_ups = follow_ups.unwrap_or_default();
     let today = queries::today();
     ListData {
-        rows: rows.unwrap_or_default(),
+        rows: rows.map_err(|e| e.message_ja().to_owned()),
+        synced,
         overdue_follow_ups: follow_ups
             .iter()
             .filter(|row| row.due.is_some_and(|d| d < today))
@@ -90,12 +97,20 @@ fn WatchHome() -> impl IntoView {
                 </div>
                 {crate::widgets::dynamic(move || match data.get() {
                     None => view! { <Loading /> }.into_any(),
-                    Some(data) if data.rows.is_empty() => {
+                    Some(ListData { rows: Err(why), .. }) => {
+                        view! { <p class="alert" role="alert">{why}</p> }.into_any()
+                    }
+                    // Before the first sync has brought the list, it is not yet known to
+                    // be empty.
+                    Some(ListData { rows: Ok(rows), synced: false, .. }) if rows.is_empty() => {
+                        view! { <p class="empty-message" role="status" data-state="first-sync">{text::FIRST_SYNC_WAITING}</p> }.into_any()
+                    }
+                    Some(ListData { rows: Ok(rows), .. }) if rows.is_empty() => {
                         view! { <p class="empty-message">{text::RESIDENTS_EMPTY}</p> }.into_any()
                     }
-                    Some(data) => view! {
+                    Some(ListData { rows: Ok(rows), .. }) => view! {
                         <ul class="list watch-list" aria-label=text::WATCH_LIST>
-                            {data.rows.into_iter().map(|row| view! { <WatchItem row=row /> }).collect_view()}
+                            {rows.into_iter().map(|row| view! { <WatchItem row=row /> }).collect_view()}
                         </ul>
                     }.into_any(),
                 })}
