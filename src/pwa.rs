@@ -85,10 +85,10 @@ fn watch_registration(
     registration: &ServiceWorkerRegistration,
     update_ready: RwSignal<bool>,
 ) {
-    // A waiting worker only means an update when a page is already controlled; on the very
-    // first visit there is nothing to update from.
-    let controlled = container.controller().is_some();
-    if registration.waiting().is_some() && controlled {
+    if registration
+        .waiting()
+        .is_some_and(|waiting| is_update(container.controller().as_ref(), &waiting))
+    {
         update_ready.set(true);
     }
     if let Some(installing) = registration.installing() {
@@ -107,13 +107,23 @@ fn watch_registration(
 fn notify_when_installed(worker: ServiceWorker, update_ready: RwSignal<bool>) {
     let watched = worker.clone();
     let on_state_change = Closure::<dyn FnMut()>::new(move || {
-        let controlled = container().and_then(|c| c.controller()).is_some();
-        if watched.state() == ServiceWorkerState::Installed && controlled {
+        let controller = container().and_then(|c| c.controller());
+        if watched.state() == ServiceWorkerState::Installed
+            && is_update(controller.as_ref(), &watched)
+        {
             update_ready.set(true);
         }
     });
     worker.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
     on_state_change.forget();
+}
+
+/// Whether `installed` is a new build for this page: only when another worker controls
+/// it. On a first visit there is nothing to update from, and WebKit may tell of the first
+/// worker's install only once that same worker already controls the page (it has
+/// claimed it): the workers themselves are compared, not the presence of a controller.
+pub fn is_update(controller: Option<&ServiceWorker>, installed: &ServiceWorker) -> bool {
+    controller.is_some_and(|controller| !js_sys::Object::is(controller, installed))
 }
 
 /// Volunteers leave the app open for days: look for a new build whenever it comes back

@@ -30,3 +30,20 @@ fn a_stopped_app_says_so_and_offers_to_open_again() {
         Some(mimamori::text::CRASH_REOPEN)
     );
 }
+
+/// A stand-in for a `ServiceWorker` (the rule only compares identities).
+fn worker() -> web_sys::ServiceWorker {
+    js_sys::Object::new().unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn a_worker_is_an_update_only_when_another_controls_the_page() {
+    let first = worker();
+    // The first visit: nothing controls the page yet.
+    assert!(!mimamori::pwa::is_update(None, &first));
+    // WebKit: told of the install once the same worker controls the page.
+    assert!(!mimamori::pwa::is_update(Some(&first), &first));
+    // A new build while the old one controls the page.
+    let second = worker();
+    assert!(mimamori::pwa::is_update(Some(&first), &second));
+}
