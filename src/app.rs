@@ -230,7 +230,10 @@ pub fn App(
     /// Read before the first frame, so that no screen paints "signed out" and then changes.
     session: Option<Session>,
 ) -> impl IntoView {
-    let store_problem = store.as_ref().err().map(StoreError::message_ja);
+    let store_problem = store
+        .as_ref()
+        .err()
+        .map(|e| (e.message_ja(), e.detail().to_owned()));
     let engine = store.as_ref().ok().cloned().map(SyncEngine::new);
     if let Some(engine) = &engine {
         engine.status.me.set(session.map(|s| s.me));
@@ -283,7 +286,8 @@ pub fn App(
                 <UpdateBanner ready=update_ready />
                 <RouteChanges />
                 <FlashLine />
-                {store_problem.map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                // The browser's own words ride along for whoever helps the user.
+                {store_problem.map(|(message, detail)| view! { <p class="alert" role="alert" data-store-error=detail>{message}</p> })}
                 <main class="content">
                     <crate::screens::Screens />
                 </main>

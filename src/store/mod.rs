@@ -56,6 +56,14 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// What the browser said, for whoever helps the user (never shown as the message).
+    pub fn detail(&self) -> &str {
+        match self {
+            Self::QuotaExceeded => "QuotaExceededError",
+            Self::Unavailable(detail) | Self::Other(detail) => detail,
+        }
+    }
+
     pub fn message_ja(&self) -> &'static str {
         match self {
             Self::QuotaExceeded => text::STORAGE_FULL,

@@ -11,6 +11,7 @@ mod offline;
 mod resources;
 mod salons;
 mod shell;
+mod smoke;
 mod storage;
 mod sync;
 mod update;

@@ -150,6 +150,36 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
     });
     record("end-to-end (Chromium)", e2e);
 
+    // The smoke set in the other engines people's phones run: WebKit (every iPhone) and
+    // Firefox. Chromium ran it above with everything else.
+    let engines = tools::ensure_other_engines();
+    for (name, engine) in [("smoke (WebKit)", "webkit"), ("smoke (Firefox)", "firefox")] {
+        let outcome = match &engines {
+            Err(error) => Err(anyhow::anyhow!("installing the engines: {error:#}")),
+            Ok(()) => counted(
+                cargo()
+                    .args([
+                        "test",
+                        "--package",
+                        "mimamori",
+                        "--features",
+                        "browser-tests",
+                        "--test",
+                        "e2e",
+                        "smoke::",
+                    ])
+                    .args(["--", "--test-threads=2"])
+                    .env(
+                        "MIMAMORI_SERVER_BIN",
+                        target_dir().join("debug").join("mimamori-server"),
+                    )
+                    .env("MIMAMORI_TEST_DIST", &dist)
+                    .env("MIMAMORI_BROWSER", engine),
+            ),
+        };
+        record(name, outcome);
+    }
+
     println!();
     for step in &steps {
         let mark = if step.ok { "ok    " } else { "FAILED" };

@@ -14,6 +14,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// Debian's binaryen (108) breaks current wasm-bindgen output; npm's 132 works.
 pub const BINARYEN_NPM: &str = "binaryen@132.0.0";
+/// WebDriver for Firefox ESR, built from crates.io (Mozilla's own downloads are out of reach).
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// The first line a command prints for `--version`, or `None` when it cannot run.
 fn version_of(program: &str, args: &[&str]) -> Option<String> {
@@ -94,6 +96,36 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// WebKitGTK (Safari's engine: WebKitWebDriver and MiniBrowser, on a virtual display) and
+/// Firefox ESR with geckodriver, for the smoke set. Mesa's drivers let WebKit draw without a
+/// GPU; the rest of what apt recommends (codecs, portals) the tests never use.
+pub fn ensure_other_engines() -> anyhow::Result<()> {
+    let present = |path: &str| std::path::Path::new(path).exists();
+    if !(present("/usr/bin/WebKitWebDriver")
+        && present("/usr/bin/Xvfb")
+        && present("/usr/bin/firefox-esr"))
+    {
+        apt_install(&[
+            "webkit2gtk-driver",
+            "xvfb",
+            "firefox-esr",
+            "libgl1-mesa-dri",
+        ])?;
+    }
+    if version_of("geckodriver", &["--version"])
+        .is_some_and(|v| v.starts_with(&format!("geckodriver {GECKODRIVER_VERSION}")))
+    {
+        return Ok(());
+    }
+    run_checked(cargo().args([
+        "install",
+        "geckodriver",
+        "--locked",
+        "--version",
+        GECKODRIVER_VERSION,
+    ]))
 }
 
 fn apt_install(packages: &[&str]) -> anyhow::Result<()> {

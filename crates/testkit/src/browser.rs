@@ -24,6 +24,31 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
     "--lang=ja",
 ];
 
+/// The browser engines the tests drive. Chromium runs every test; WebKit (Safari's engine,
+/// as WebKitGTK through Debian's `webkit2gtk-driver`) and Firefox ESR (through geckodriver)
+/// run the smoke set. `MIMAMORI_BROWSER` (`chromium`, `webkit`, `firefox`) chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    WebKit,
+    Firefox,
+}
+
+impl Engine {
+    /// The engine `MIMAMORI_BROWSER` names (Chromium when unset).
+    pub fn from_env() -> Self {
+        match std::env::var("MIMAMORI_BROWSER").as_deref() {
+            Ok("webkit") => Self::WebKit,
+            Ok("firefox") => Self::Firefox,
+            _ => Self::Chromium,
+        }
+    }
+}
+
+/// The phone's screen, as every engine is sized.
+const PHONE_WIDTH: u32 = 390;
+const PHONE_HEIGHT: u32 = 844;
+
 /// How long a tap waits for its element to appear.
 const TAP_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -48,19 +73,140 @@ impl Transient for fantoccini::error::CmdError {
     }
 }
 
-/// Headless Chromium with a fresh profile, driven through its own ChromeDriver.
+/// A headless browser with a fresh profile, driven through its own WebDriver server
+/// (ChromeDriver, WebKitWebDriver or geckodriver), on a phone-sized screen.
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     driver: Child,
+    /// WebKitGTK draws on a display: its own virtual one (Xvfb), ended with the browser.
+    display: Option<Child>,
     _profile: Option<tempfile::TempDir>,
 }
 
 impl Browser {
-    /// A browser with a fresh profile, removed when the browser is dropped.
+    /// A browser of the engine `MIMAMORI_BROWSER` names, with a fresh profile removed when
+    /// the browser is dropped.
     pub async fn start() -> anyhow::Result<Self> {
-        let profile = tempfile::tempdir()?;
-        let mut browser = Self::start_with_profile(profile.path()).await?;
-        browser._profile = Some(profile);
+        match Engine::from_env() {
+            Engine::Chromium => {
+                let profile = tempfile::tempdir()?;
+                let mut browser = Self::start_with_profile(profile.path()).await?;
+                browser._profile = Some(profile);
+                Ok(browser)
+            }
+            Engine::WebKit => Self::start_webkit().await,
+            Engine::Firefox => Self::start_firefox().await,
+        }
+    }
+
+    /// WebKitGTK's MiniBrowser on a virtual display. Its automation sessions keep storage
+    /// only for the session: a fresh profile every time.
+    async fn start_webkit() -> anyhow::Result<Self> {
+        let (display, display_name) = start_virtual_display().await?;
+        let port = free_port();
+        let driver_binary =
+            std::env::var("WEBKITWEBDRIVER").unwrap_or_else(|_| "WebKitWebDriver".into());
+        let driver = Command::new(&driver_binary)
+            .arg(format!("--port={port}"))
+            .env("DISPLAY", &display_name)
+            .env("LANG", "ja_JP.UTF-8")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| {
+                format!("starting {driver_binary} (is webkit2gtk-driver installed?)")
+            })?;
+        let binary = std::env::var("MINIBROWSER")
+            .unwrap_or_else(|_| "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser".into());
+        let capabilities = json!({
+            "browserName": "MiniBrowser",
+            "webkitgtk:browserOptions": {
+                "binary": binary,
+                "args": ["--automation", "--geometry=390x844"],
+            },
+        });
+        Self::connect(Engine::WebKit, port, capabilities, driver, Some(display)).await
+    }
+
+    /// Firefox ESR, headless, through geckodriver.
+    async fn start_firefox() -> anyhow::Result<Self> {
+        let port = free_port();
+        let driver_binary = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
+        let driver = Command::new(&driver_binary)
+            .arg("--port")
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| {
+                format!("starting {driver_binary} (`cargo xtask test` installs geckodriver)")
+            })?;
+        let binary = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+        let capabilities = json!({
+            "browserName": "firefox",
+            "moz:firefoxOptions": {
+                "binary": binary,
+                "args": ["-headless", "--width=390", "--height=844"],
+                "prefs": {
+                    "intl.accept_languages": "ja",
+                    "browser.shell.checkDefaultBrowser": false,
+                    "app.update.enabled": false,
+                    "datareporting.policy.dataSubmissionEnabled": false,
+                    "toolkit.telemetry.enabled": false,
+                    "network.captive-portal-service.enabled": false,
+                    "network.connectivity-service.enabled": false,
+                },
+            },
+        });
+        Self::connect(Engine::Firefox, port, capabilities, driver, None).await
+    }
+
+    /// Opens the WebDriver session once the driver listens, on a phone-sized window.
+    async fn connect(
+        engine: Engine,
+        port: u16,
+        capabilities: Value,
+        driver: Child,
+        display: Option<Child>,
+    ) -> anyhow::Result<Self> {
+        let capabilities = capabilities
+            .as_object()
+            .cloned()
+            .context("capabilities are an object")?;
+        let url = format!("http://127.0.0.1:{port}");
+        let client = eventually(
+            &format!("{engine:?}'s WebDriver to start a session"),
+            Duration::from_secs(60),
+            || {
+                let url = url.clone();
+                let capabilities = capabilities.clone();
+                async move {
+                    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                        .capabilities(capabilities)
+                        .connect(&url)
+                        .await
+                        .ok()
+                }
+            },
+        )
+        .await?;
+        let browser = Self {
+            client,
+            engine,
+            driver,
+            display,
+            _profile: None,
+        };
+        // The window's outer size: the page gets what the engine's frame leaves of it.
+        browser
+            .client
+            .set_window_size(PHONE_WIDTH, PHONE_HEIGHT)
+            .await?;
         Ok(browser)
     }
 
@@ -108,7 +254,9 @@ impl Browser {
         .await?;
         Ok(Self {
             client,
+            engine: Engine::Chromium,
             driver,
+            display: None,
             _profile: None,
         })
     }
@@ -240,7 +388,13 @@ impl Browser {
     }
 
     /// Switches the page's network off or back on (see `network.rs` for what it reaches).
+    /// Chromium only: the smoke set for other engines stops the server instead.
     pub async fn set_offline(&self, offline: bool) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.engine == Engine::Chromium,
+            "set_offline needs ChromeDriver; stop the server instead in {:?}",
+            self.engine
+        );
         self.client
             .issue_cmd(crate::network::NetworkConditions { offline })
             .await?;
@@ -293,13 +447,17 @@ impl Browser {
         result.map_err(Into::into)
     }
 
-    /// Kills ChromeDriver and every Chromium process it started (they share its group).
+    /// Kills the WebDriver server and every browser process it started (they share its
+    /// group), and the virtual display if there is one.
     fn kill_group(&mut self) {
         if let Some(group) = self.driver.id() {
             let _ = std::process::Command::new("kill")
                 .args(["-KILL", "--", &format!("-{group}")])
                 .stderr(Stdio::null())
                 .status();
+        }
+        if let Some(display) = self.display.as_mut() {
+            let _ = display.start_kill();
         }
     }
 }
@@ -309,4 +467,37 @@ impl Drop for Browser {
     fn drop(&mut self) {
         self.kill_group();
     }
+}
+
+/// An X display of its own for one browser (Xvfb on a free display number), and its name.
+async fn start_virtual_display() -> anyhow::Result<(Child, String)> {
+    // Display numbers from a range no desktop uses, tried until one is free.
+    for _ in 0..20 {
+        let number = 90 + (free_port() % 400);
+        let lock = format!("/tmp/.X{number}-lock");
+        if std::path::Path::new(&lock).exists() {
+            continue;
+        }
+        let name = format!(":{number}");
+        let mut child = Command::new("Xvfb")
+            .arg(&name)
+            .args(["-screen", "0", "1024x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting Xvfb (is xvfb installed?)")?;
+        let socket = format!("/tmp/.X11-unix/X{number}");
+        let ready = eventually("Xvfb to listen", Duration::from_secs(10), || async {
+            std::path::Path::new(&socket).exists().then_some(())
+        })
+        .await;
+        match (ready, child.try_wait()) {
+            (Ok(()), Ok(None)) => return Ok((child, name)),
+            _ => {
+                let _ = child.kill().await;
+            }
+        }
+    }
+    anyhow::bail!("no free X display for Xvfb")
 }

@@ -1,5 +1,6 @@
 //! What the browser tests and the benchmarks share: the real `mimamori-server` started as a
-//! process on a free loopback port, and headless Chromium driven through ChromeDriver.
+//! process on a free loopback port, and a headless browser on a phone-sized screen: Chromium
+//! through ChromeDriver, or WebKitGTK and Firefox ESR for the smoke set (see [`Engine`]).
 //!
 //! Both are stopped when dropped, so a failing test never leaves a server or a browser behind.
 
@@ -7,7 +8,7 @@ mod browser;
 mod network;
 mod server;
 
-pub use browser::Browser;
+pub use browser::{Browser, Engine};
 pub use server::{copy_dir, raw_request, unpack_build, ServerProcess};
 
 use std::path::PathBuf;
