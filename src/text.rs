@@ -880,3 +880,13 @@ pub const CITY_WATCH_TITLE: &str = "見守りの記録について";
 pub const CITY_WATCH_WHAT: &str = "見守りの記録は個人の情報のため、その地区のSCと担当のボランティアだけが見ます。市の画面には出ません。";
 pub const NAV_HOME: &str = "ホーム";
 pub const DESK_FOR_SC: &str = "この画面は、地区の生活支援コーディネーター（SC）のものです。";
+
+// iPhones: add the app to the home screen, said once.
+pub const HOME_SCREEN_HINT_TITLE: &str = "iPhone・iPadをお使いの方へ";
+pub const HOME_SCREEN_HINT_WHY: &str = "この手帳をホーム画面に追加してください。電波がなくても開けて、送る前の記録も消えにくくなります（Safariで開いたままだと、しばらく使わないうちに記録が消えることがあります）。";
+pub const HOME_SCREEN_HINT_STEP_1: &str =
+    "画面の下（iPadは上）の共有ボタン（四角から上向きの矢印）を押す";
+pub const HOME_SCREEN_HINT_STEP_2: &str =
+    "「ホーム画面に追加」を選ぶ（見えないときは、下に動かして探す）";
+pub const HOME_SCREEN_HINT_STEP_3: &str = "次からは、ホーム画面の「見守り手帳」から開く";
+pub const HOME_SCREEN_HINT_READ: &str = "わかりました";

@@ -27,6 +27,7 @@ async fn large_text_setting_survives_closing_and_reopening_the_database() {
     store
         .save_settings(&DeviceSettings {
             text_size: TextSize::Large,
+            ..DeviceSettings::default()
         })
         .await
         .unwrap();
@@ -37,6 +38,14 @@ async fn large_text_setting_survives_closing_and_reopening_the_database() {
         reopened.load_settings().await.unwrap().text_size,
         TextSize::Large
     );
+    // One setting changed keeps the others: the iPhone hint read, the text still large.
+    reopened
+        .change_settings(|s| s.home_screen_hint_read = true)
+        .await
+        .unwrap();
+    let settings = reopened.load_settings().await.unwrap();
+    assert!(settings.home_screen_hint_read);
+    assert_eq!(settings.text_size, TextSize::Large);
     reopened.close();
     Store::delete(&name).await.unwrap();
 }
@@ -49,6 +58,7 @@ async fn upgrading_from_schema_1_keeps_data_and_adds_the_new_stores() {
     assert_eq!(v1.store_names(), vec![SETTINGS.to_owned()]);
     v1.save_settings(&DeviceSettings {
         text_size: TextSize::Large,
+        ..DeviceSettings::default()
     })
     .await
     .unwrap();

@@ -174,6 +174,16 @@ impl Store {
         })
     }
 
+    /// Changes one setting, keeping the others as stored.
+    pub async fn change_settings(
+        &self,
+        change: impl FnOnce(&mut DeviceSettings),
+    ) -> Result<(), StoreError> {
+        let mut settings = self.load_settings().await?;
+        change(&mut settings);
+        self.save_settings(&settings).await
+    }
+
     pub async fn save_settings(&self, settings: &DeviceSettings) -> Result<(), StoreError> {
         let value = to_js(settings)?;
         self.put(SETTINGS, &value, Some(&JsValue::from_str(SETTINGS_KEY)))

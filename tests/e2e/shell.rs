@@ -198,3 +198,48 @@ async fn the_consent_switch_says_its_state_whole_in_large_text() -> anyhow::Resu
     phone.close().await?;
     server.stop().await
 }
+
+#[tokio::test]
+async fn an_iphone_user_in_safari_is_told_once_how_to_add_the_app_to_the_home_screen(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = crate::start_demo(dir.path()).await?;
+    let phone = mimamori_testkit::Browser::start().await?;
+    // Safari on an iPhone, as far as the page can tell.
+    phone
+        .cdp(
+            "Emulation.setUserAgentOverride",
+            serde_json::json!({
+                "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1",
+                "platform": "iPhone",
+            }),
+        )
+        .await?;
+    phone.client.goto(&server.url("/")).await?;
+    phone.wait_for_app(PATIENCE).await?;
+    crate::wait_for(&phone, "[data-hint=home-screen]").await?;
+    let said = phone.body_text().await?;
+    assert!(said.contains("ホーム画面に追加"), "{said}");
+    assert!(said.contains("共有ボタン"), "{said}");
+    phone.tap("[data-action=home-screen-hint-read]").await?;
+    assert!(!crate::present(&phone, "[data-hint=home-screen]").await?);
+    // Read once: the next opening does not say it again.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    phone.client.refresh().await?;
+    phone.wait_for_app(PATIENCE).await?;
+    phone.wait_for_text("見守り訪問", PATIENCE).await?;
+    assert!(!crate::present(&phone, "[data-hint=home-screen]").await?);
+    phone.close().await?;
+    server.stop().await
+}
+
+#[tokio::test]
+async fn other_phones_are_not_told_about_the_iphone_home_screen() -> anyhow::Result<()> {
+    let Fixture {
+        server, browser, ..
+    } = Fixture::open().await?;
+    browser.wait_for_text("見守り訪問", PATIENCE).await?;
+    assert!(!crate::present(&browser, "[data-hint=home-screen]").await?);
+    browser.close().await?;
+    server.stop().await
+}
