@@ -246,7 +246,7 @@ fn SuggestionCard(
                     })}
                     {by_name.into_iter().map(|resident| {
                         let ask = ask_named.clone();
-                        view! { <AskButton resident=resident on_ask=Callback::new(move |r| ask(r)) /> }
+                        view! { <AskButton resident=resident on_ask=Callback::new(ask) /> }
                     }).collect_view()}
                     <label class="field"><span class="field-label">{text::FIND_RESIDENT}</span>
                         <input type="search" name="find_resident" autocomplete="off"
@@ -261,7 +261,7 @@ fn SuggestionCard(
                         let ask = ask.clone();
                         found.into_iter().map(|resident| {
                             let ask = ask.clone();
-                            view! { <AskButton resident=resident on_ask=Callback::new(move |r| ask(r)) /> }
+                            view! { <AskButton resident=resident on_ask=Callback::new(ask) /> }
                         }).collect_view().into_any()
                     }}
                     <a href=register class="button" data-action="register-member">{text::REGISTER_FIRST}</a>
