@@ -16,7 +16,7 @@ use mimamori_testkit::{free_port, Browser, ServerProcess};
 use serde_json::{json, Value};
 
 use crate::build::{build_pwa, dist_dir, Profile};
-use crate::{cargo, run_checked, target_dir, xtask_dir};
+use crate::xtask_dir;
 
 const OFFLINE_RUNS: usize = 9;
 
@@ -36,8 +36,7 @@ pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
     crate::tools::ensure_chromium()?;
     let dist = dist_dir(Profile::Release);
     build_pwa(Profile::Release, &dist)?;
-    run_checked(cargo().args(["build", "--release", "--package", "mimamori-server"]))?;
-    let server_bin = target_dir().join("release").join("mimamori-server");
+    let server_bin = crate::build_server(&[])?.join("mimamori-server");
 
     let (wasm_raw, wasm_gzip) = wasm_sizes(&dist, "index.html")?;
     let (sc_raw, sc_gzip) = wasm_sizes(&dist, "sc.html")?;

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use crate::bench_sync::{call, number, open_bench_page};
 use crate::bench_visits::{median, numbers, percentile};
 use crate::build::{build_page, Profile};
-use crate::{cargo, run_checked, target_dir, xtask_dir};
+use crate::xtask_dir;
 
 const ENTRIES: usize = 2000;
 const RUNS: usize = 5;
@@ -63,15 +63,7 @@ pub fn bench_resources(args: &[String]) -> anyhow::Result<ExitCode> {
         Path::new("bench/visits/index.html"),
         &dist,
     )?;
-    run_checked(cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "mimamori-server",
-        "--bin",
-        "mimamori-server",
-    ]))?;
-    let server_bin = target_dir().join("release").join("mimamori-server");
+    let server_bin = crate::build_server(&["--bin", "mimamori-server"])?.join("mimamori-server");
     let data = crate::bench::tempfile_dir()?;
     let runtime = tokio::runtime::Runtime::new()?;
     let figures = runtime.block_on(in_browser(&server_bin, &dist, &data.join("bench.db")))?;

@@ -17,7 +17,7 @@ use mimamori_testkit::{eventually, free_port, Browser, ServerProcess};
 use serde_json::{json, Value};
 
 use crate::build::{build_page, Profile};
-use crate::{cargo, run_checked, target_dir, xtask_dir};
+use crate::xtask_dir;
 
 const DEFAULT_VISITS: usize = 10_000;
 /// The engine's push batch (src/sync.rs `PUSH_BATCH`): the SQLite floor commits as often.
@@ -34,17 +34,7 @@ pub fn bench_sync(args: &[String]) -> anyhow::Result<ExitCode> {
     crate::tools::ensure_chromium()?;
     let dist = xtask_dir().join("dist-bench-sync");
     build_page(Profile::Release, Path::new("bench/sync/index.html"), &dist)?;
-    run_checked(cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "mimamori-server",
-        "--bin",
-        "mimamori-server",
-        "--example",
-        "sqlite_floor",
-    ]))?;
-    let release = target_dir().join("release");
+    let release = crate::build_server(&["--bin", "mimamori-server", "--example", "sqlite_floor"])?;
     let server_bin = release.join("mimamori-server");
     let floor_bin = release.join("examples").join("sqlite_floor");
 

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::bench_sync::{call, number, open_bench_page};
 use crate::build::{build_page, Profile};
-use crate::{cargo, run_checked, target_dir, xtask_dir};
+use crate::xtask_dir;
 
 const RESIDENTS: usize = 500;
 const VISITS: usize = 20_000;
@@ -44,15 +44,7 @@ pub fn bench_visits(args: &[String]) -> anyhow::Result<ExitCode> {
         Path::new("bench/visits/index.html"),
         &dist,
     )?;
-    run_checked(cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "mimamori-server",
-        "--bin",
-        "mimamori-server",
-    ]))?;
-    let server_bin = target_dir().join("release").join("mimamori-server");
+    let server_bin = crate::build_server(&["--bin", "mimamori-server"])?.join("mimamori-server");
     let data = crate::bench::tempfile_dir()?;
     let runtime = tokio::runtime::Runtime::new()?;
     let figures = runtime.block_on(in_browser(&server_bin, &dist, &data.join("bench.db")))?;

@@ -55,6 +55,27 @@ pub fn root() -> PathBuf {
 }
 
 /// The shared target directory, honouring `CARGO_TARGET_DIR`.
+/// The cargo profile the server is built with for serving and measuring (Cargo.toml says
+/// why it is not `release`).
+pub const SERVER_PROFILE: &str = "server";
+
+/// Builds `mimamori-server` (and `extra`, e.g. an example) with [`SERVER_PROFILE`]; returns
+/// the folder the binaries land in.
+pub fn build_server(extra: &[&str]) -> anyhow::Result<PathBuf> {
+    run_checked(
+        cargo()
+            .args([
+                "build",
+                "--profile",
+                SERVER_PROFILE,
+                "--package",
+                "mimamori-server",
+            ])
+            .args(extra),
+    )?;
+    Ok(target_dir().join(SERVER_PROFILE))
+}
+
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

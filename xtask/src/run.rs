@@ -5,7 +5,7 @@ use std::process::{ExitCode, Stdio};
 use anyhow::Context as _;
 
 use crate::build::{build_pwa, Profile};
-use crate::{cargo, root, run_checked, target_dir, xtask_dir};
+use crate::{root, xtask_dir};
 
 /// Builds the PWA into a folder of its own and moves it to where the server reads it only
 /// once trunk has finished, so the server never reads a build half-written (by this run,
@@ -28,8 +28,7 @@ fn build_for_serving() -> anyhow::Result<std::path::PathBuf> {
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let port = parse_port(args)?;
     let dist = build_for_serving()?;
-    run_checked(cargo().args(["build", "--release", "--package", "mimamori-server"]))?;
-    let server = target_dir().join("release").join("mimamori-server");
+    let server = crate::build_server(&[])?.join("mimamori-server");
     let data = root().join("data");
     std::fs::create_dir_all(&data)?;
 
