@@ -26,11 +26,13 @@ pub fn bench(args: &[String]) -> anyhow::Result<ExitCode> {
         Some("sync") => return crate::bench_sync::bench_sync(&args[1..]),
         Some("visits") => return crate::bench_visits::bench_visits(&args[1..]),
         Some("resources") => return crate::bench_resources::bench_resources(&args[1..]),
+        Some("lighthouse") => return crate::bench_lighthouse::bench_lighthouse(&args[1..]),
         Some(other) => anyhow::bail!(
             "unknown benchmark {other:?}: `cargo xtask bench` measures the shell, \
              `cargo xtask bench sync` the sync engine, \
              `cargo xtask bench visits` the 見守り screens, \
-             `cargo xtask bench resources` the 社会資源まとめ's search"
+             `cargo xtask bench resources` the 社会資源まとめ's search, \
+             `cargo xtask bench lighthouse` the signed-in screens on a slow phone"
         ),
     }
     crate::tools::ensure_chromium()?;

@@ -11,6 +11,7 @@
 //! - `sim [--steps N] [--seed S]`: a long run of the seeded sync simulation.
 
 mod bench;
+mod bench_lighthouse;
 mod bench_resources;
 mod bench_sync;
 mod bench_visits;

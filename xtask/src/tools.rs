@@ -75,9 +75,7 @@ pub fn ensure_wasm_opt() -> anyhow::Result<PathBuf> {
     if version_of(&wasm_opt.to_string_lossy(), &["--version"]).is_some_and(|v| v.contains("132")) {
         return Ok(bin);
     }
-    if version_of("npm", &["--version"]).is_none() {
-        apt_install(&["nodejs", "npm"])?;
-    }
+    ensure_npm()?;
     std::fs::create_dir_all(&prefix)?;
     run_checked(
         Command::new("npm")
@@ -87,6 +85,14 @@ pub fn ensure_wasm_opt() -> anyhow::Result<PathBuf> {
             .args(["--no-audit", "--no-fund", "--no-save", BINARYEN_NPM]),
     )?;
     Ok(bin)
+}
+
+/// Node and npm from Debian, for the npm packages (binaryen's wasm-opt, Lighthouse).
+pub fn ensure_npm() -> anyhow::Result<()> {
+    if version_of("npm", &["--version"]).is_some() {
+        return Ok(());
+    }
+    apt_install(&["nodejs", "npm"])
 }
 
 /// Chromium and ChromeDriver from Debian, for the wasm and end-to-end tests.
