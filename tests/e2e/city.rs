@@ -3,7 +3,7 @@
 
 use mimamori_testkit::Browser;
 
-use crate::{present, sign_in, start_demo, text_of, wait_for, PATIENCE};
+use crate::{fill, present, sign_in, start_demo, text_of, wait_for, wait_until_sent, PATIENCE};
 
 #[tokio::test]
 async fn the_city_signs_in_to_a_home_that_says_what_it_is_for_and_where_to_go() -> anyhow::Result<()>
@@ -44,5 +44,51 @@ async fn the_city_signs_in_to_a_home_that_says_what_it_is_for_and_where_to_go() 
         .await?;
     assert!(!city.body_text().await?.contains("権限がありません"));
     city.close().await?;
+    server.stop().await
+}
+
+#[tokio::test]
+async fn the_city_adds_a_city_wide_entry_and_a_volunteer_finds_it_named_city_wide(
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = start_demo(dir.path()).await?;
+    let city = Browser::start().await?;
+    sign_in(&city, &server, "city").await?;
+    city.tap("[data-nav=watch]").await?;
+    city.tap("[data-home=city] [data-action=add-resource]")
+        .await?;
+    fill(&city, "input[name=name]", "高齢者なんでも電話相談").await?;
+    fill(
+        &city,
+        "input[name=kana]",
+        "こうれいしゃなんでもでんわそうだん",
+    )
+    .await?;
+    city.tap("[data-category=consultation]").await?;
+    city.tap("[data-visibility=public]").await?;
+    city.tap("[data-action=save-resource]").await?;
+    wait_for(&city, "[data-action=edit-resource]").await?;
+    wait_until_sent(&city).await?;
+
+    // A volunteer's phone, fresh from the server, finds it among their own, city-wide.
+    let phone = Browser::start().await?;
+    sign_in(&phone, &server, "noritsuke.v1").await?;
+    phone.tap("[data-nav=resources]").await?;
+    wait_for(&phone, ".resource-link").await?;
+    fill(&phone, "input[name=resource_search]", "でんわそうだん").await?;
+    mimamori_testkit::eventually("the city's entry", PATIENCE, || async {
+        let first = text_of(&phone, ".resource-link .watch-name").await.ok()?;
+        (first == "高齢者なんでも電話相談").then_some(())
+    })
+    .await?;
+    assert!(text_of(&phone, ".resource-link .resource-meta")
+        .await?
+        .contains("市内全域"));
+    assert!(
+        !present(&phone, "[data-other-districts]").await?,
+        "city-wide is the volunteer's own"
+    );
+    city.close().await?;
+    phone.close().await?;
     server.stop().await
 }

@@ -17,6 +17,7 @@ mod bench_sync;
 mod bench_visits;
 mod build;
 mod run;
+mod stories;
 mod test;
 mod tools;
 
