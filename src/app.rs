@@ -253,7 +253,6 @@ pub fn App(
         shown_on: RwSignal::new(None),
     });
 
-    let hint_read = settings.home_screen_hint_read;
     let text_size = RwSignal::new(settings.text_size);
     Effect::new(move |_| apply_text_size(text_size.get()));
     provide_context(TextSizeSetting(text_size));
@@ -287,7 +286,7 @@ pub fn App(
                 <UpdateBanner ready=update_ready />
                 <RouteChanges />
                 <FlashLine />
-                <crate::widgets::HomeScreenHint read=hint_read />
+                <crate::widgets::HomeScreenHint />
                 // The browser's own words ride along for whoever helps the user.
                 {store_problem.map(|(message, detail)| view! { <p class="alert" role="alert" data-store-error=detail>{message}</p> })}
                 <main class="content">

@@ -471,11 +471,10 @@ pub const CALL_110: &str = "警察";
 pub const DO_NOT_ENTER_ALONE: &str = "ひとりで家の中に入らないでください。";
 pub const EMERGENCY_THEN: &str = "そのあと、生活支援コーディネーター（SC）に知らせてください。";
 pub const EMERGENCY_SAVED: &str =
-    "「緊急」として記録しました。落ち着いたら書き足せます。まちがえて押したときは、下のボタンで取り消せます。";
-pub const EMERGENCY_SAVE_ON_FORM: &str = "記録は、閉じたあと「保存する」で保存されます。";
+    "「緊急」として記録しました。まちがいなら下のボタンで取り消せます。";
+pub const EMERGENCY_SAVE_ON_FORM: &str = "閉じたあと「保存する」で保存します。";
 pub const UNDO_EMERGENCY: &str = "まちがえて押した（記録を取り消す）";
-pub const EMERGENCY_UNDONE: &str =
-    "「緊急」の記録を取り消しました。書いた内容は残っています。様子を選び直して保存してください。";
+pub const EMERGENCY_UNDONE: &str = "「緊急」の記録を取り消しました。書いた内容は残っています。";
 pub const FAMILY_THEN: &str = "ご家族など（この方の緊急連絡先）";
 pub const NO_FAMILY_CONTACT: &str = "この方の緊急連絡先は、まだ登録されていません。";
 
@@ -882,11 +881,10 @@ pub const NAV_HOME: &str = "ホーム";
 pub const DESK_FOR_SC: &str = "この画面は、地区の生活支援コーディネーター（SC）のものです。";
 
 // iPhones: add the app to the home screen, said once.
-pub const HOME_SCREEN_HINT_TITLE: &str = "iPhone・iPadをお使いの方へ";
-pub const HOME_SCREEN_HINT_WHY: &str = "この手帳をホーム画面に追加してください。電波がなくても開けて、送る前の記録も消えにくくなります（Safariで開いたままだと、しばらく使わないうちに記録が消えることがあります）。";
-pub const HOME_SCREEN_HINT_STEP_1: &str =
-    "画面の下（iPadは上）の共有ボタン（四角から上向きの矢印）を押す";
-pub const HOME_SCREEN_HINT_STEP_2: &str =
-    "「ホーム画面に追加」を選ぶ（見えないときは、下に動かして探す）";
-pub const HOME_SCREEN_HINT_STEP_3: &str = "次からは、ホーム画面の「見守り手帳」から開く";
+pub const HOME_SCREEN_HINT_TITLE: &str = "iPhone・iPadの方へ";
+pub const HOME_SCREEN_HINT_WHY: &str =
+    "ホーム画面に追加すると、電波がなくても開け、送る前の記録も消えにくくなります。";
+pub const HOME_SCREEN_HINT_STEP_1: &str = "共有ボタン（四角に上向きの矢印）を押す";
+pub const HOME_SCREEN_HINT_STEP_2: &str = "「ホーム画面に追加」を選ぶ";
+pub const HOME_SCREEN_HINT_STEP_3: &str = "次からはホーム画面の「見守り手帳」から開く";
 pub const HOME_SCREEN_HINT_READ: &str = "わかりました";

@@ -38,14 +38,14 @@ async fn large_text_setting_survives_closing_and_reopening_the_database() {
         reopened.load_settings().await.unwrap().text_size,
         TextSize::Large
     );
-    // One setting changed keeps the others: the iPhone hint read, the text still large.
-    reopened
-        .change_settings(|s| s.home_screen_hint_read = true)
-        .await
-        .unwrap();
-    let settings = reopened.load_settings().await.unwrap();
-    assert!(settings.home_screen_hint_read);
-    assert_eq!(settings.text_size, TextSize::Large);
+    // A one-time notice read is kept beside the settings, and leaves them as they were.
+    assert!(!reopened.notice_read("home_screen").await.unwrap());
+    reopened.mark_notice_read("home_screen").await.unwrap();
+    assert!(reopened.notice_read("home_screen").await.unwrap());
+    assert_eq!(
+        reopened.load_settings().await.unwrap().text_size,
+        TextSize::Large
+    );
     reopened.close();
     Store::delete(&name).await.unwrap();
 }

@@ -174,14 +174,18 @@ impl Store {
         })
     }
 
-    /// Changes one setting, keeping the others as stored.
-    pub async fn change_settings(
-        &self,
-        change: impl FnOnce(&mut DeviceSettings),
-    ) -> Result<(), StoreError> {
-        let mut settings = self.load_settings().await?;
-        change(&mut settings);
-        self.save_settings(&settings).await
+    /// Whether the one-time notice `notice` was read on this phone (a flag beside the
+    /// settings: no serde for a yes or no).
+    pub async fn notice_read(&self, notice: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .get(SETTINGS, &format!("read:{notice}"))
+            .await?
+            .is_some_and(|v| v.is_truthy()))
+    }
+
+    pub async fn mark_notice_read(&self, notice: &str) -> Result<(), StoreError> {
+        let key = JsValue::from_str(&format!("read:{notice}"));
+        self.put(SETTINGS, &JsValue::TRUE, Some(&key)).await
     }
 
     pub async fn save_settings(&self, settings: &DeviceSettings) -> Result<(), StoreError> {

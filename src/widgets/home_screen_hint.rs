@@ -35,18 +35,26 @@ pub fn is_ios_browser_tab() -> bool {
     !standalone
 }
 
-/// The hint, until it is read (`read` comes from the device's settings).
+/// What the notice is called among the phone's read notices.
+const NOTICE: &str = "home_screen";
+
+/// The hint, until it is read on this phone.
 #[component]
-pub fn HomeScreenHint(read: bool) -> impl IntoView {
-    let shown = RwSignal::new(!read && is_ios_browser_tab());
+pub fn HomeScreenHint() -> impl IntoView {
+    let shown = RwSignal::new(false);
     let store = expect_context::<AppStore>();
+    if is_ios_browser_tab() {
+        if let Some(store) = store.get() {
+            leptos::task::spawn_local(async move {
+                shown.set(!store.notice_read(NOTICE).await.unwrap_or(false));
+            });
+        }
+    }
     let close = move |_| {
         shown.set(false);
         if let Some(store) = store.get() {
             leptos::task::spawn_local(async move {
-                let _ = store
-                    .change_settings(|settings| settings.home_screen_hint_read = true)
-                    .await;
+                let _ = store.mark_notice_read(NOTICE).await;
             });
         }
     };

@@ -15,8 +15,6 @@ pub enum TextSize {
 #[serde(default)]
 pub struct DeviceSettings {
     pub text_size: TextSize,
-    /// The iPhone hint (add the app to the home screen) was read: it is shown once.
-    pub home_screen_hint_read: bool,
 }
 
 #[cfg(test)]

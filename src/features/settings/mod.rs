@@ -2,7 +2,7 @@
 //! does with data.
 
 use leptos::prelude::*;
-use mimamori_core::settings::TextSize;
+use mimamori_core::settings::{DeviceSettings, TextSize};
 
 use crate::app::{AppStore, TextSizeSetting};
 use crate::text;
@@ -32,7 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
                 return;
             };
             let result = store
-                .change_settings(|settings| settings.text_size = next)
+                .save_settings(&DeviceSettings { text_size: next })
                 .await;
             save_error.set(result.err().map(|e| e.message_ja()));
         });

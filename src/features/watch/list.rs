@@ -63,6 +63,11 @@ pub fn WatchPage() -> impl IntoView {
     view! { <WatchHome /> }
 }
 
+/// A line in place of the list.
+fn say(class: &'static str, words: String) -> AnyView {
+    view! { <p class=class role="status">{words}</p> }.into_any()
+}
+
 /// The 見守りリスト with its links: the home of volunteers and SCs.
 #[component]
 fn WatchHome() -> impl IntoView {
@@ -97,17 +102,14 @@ fn WatchHome() -> impl IntoView {
                 </div>
                 {crate::widgets::dynamic(move || match data.get() {
                     None => view! { <Loading /> }.into_any(),
-                    Some(ListData { rows: Err(why), .. }) => {
-                        view! { <p class="alert" role="alert">{why}</p> }.into_any()
-                    }
-                    // Before the first sync has brought the list, it is not yet known to
-                    // be empty.
-                    Some(ListData { rows: Ok(rows), synced: false, .. }) if rows.is_empty() => {
-                        view! { <p class="empty-message" role="status" data-state="first-sync">{text::FIRST_SYNC_WAITING}</p> }.into_any()
-                    }
-                    Some(ListData { rows: Ok(rows), .. }) if rows.is_empty() => {
-                        view! { <p class="empty-message">{text::RESIDENTS_EMPTY}</p> }.into_any()
-                    }
+                    // One line for what is not a list: why it could not be read, that it
+                    // is still on its way (before the first sync has brought it, it is not
+                    // known to be empty), or that nobody is assigned.
+                    Some(ListData { rows: Err(why), .. }) => say("alert", why),
+                    Some(ListData { rows: Ok(rows), synced, .. }) if rows.is_empty() => say(
+                        "empty-message",
+                        if synced { text::RESIDENTS_EMPTY } else { text::FIRST_SYNC_WAITING }.to_owned(),
+                    ),
                     Some(ListData { rows: Ok(rows), .. }) => view! {
                         <ul class="list watch-list" aria-label=text::WATCH_LIST>
                             {rows.into_iter().map(|row| view! { <WatchItem row=row /> }).collect_view()}

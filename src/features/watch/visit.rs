@@ -571,10 +571,6 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
                 Outcome::Emergency => Some(view! {
                     <button type="button" class="button alert-button wide" data-action="open-emergency-guide"
                         on:click=move |_| guide_open.set(true)>{text::OPEN_EMERGENCY_GUIDE}</button>
-                    {crate::widgets::shown_when(move || undoable.get(), move || view! {
-                        <button type="button" class="button wide" data-action="undo-emergency"
-                            on:click=move |_| undo.run(())>{text::UNDO_EMERGENCY}</button>
-                    }.into_any())}
                 }.into_any()),
                 _ => None,
             }).unwrap_or_else(|| ().into_any()))}
@@ -706,6 +702,8 @@ impl Fields {
 
 /// The changes the form saves: the visit (new, or a new version of the one saved), and the
 /// follow-up it asks for, if any. Dates typed wrong are named here, before the rules run.
+/// (Kept whole, not copied into its two callers: a phone downloads every byte.)
+#[inline(never)]
 fn drafts_of(typed: &Typed, resident: RecordId, me: UserId) -> Result<Vec<Draft>, FieldErrors> {
     let mut problems = Vec::new();
     let date =
