@@ -546,7 +546,11 @@ pub fn desk_overdue(overdue: usize, active: usize) -> String {
 }
 
 pub fn desk_concerns(days: i64, count: usize) -> String {
-    format!("この{days}日の 気になる・要連絡・緊急（{count}件）")
+    format!("この{days}日の 気になる・要連絡（{count}件）")
+}
+
+pub fn desk_emergencies(days: i64, count: usize) -> String {
+    format!("緊急（この{days}日・{count}件）")
 }
 
 pub fn desk_unassigned(count: usize) -> String {
@@ -867,7 +871,7 @@ pub fn people(count: u32) -> String {
 
 // The city's home.
 pub const CITY_HOME_TITLE: &str = "市の担当の方へ";
-pub const CITY_HOME_LEAD: &str = "見守り手帳は、地区の協議体のボランティアと生活支援コーディネーター（SC）が使う道具です。市の担当の方は、ここから次のことができます。";
+pub const CITY_HOME_LEAD: &str = "市の担当の方が、ここからできること：";
 pub const CITY_RESOURCES_TITLE: &str = "社会資源まとめ（市内全域）";
 pub const CITY_RESOURCES_WHAT: &str = "市内全域の窓口やサービスの情報を、市が最新に保ちます。直した内容は、各地区のボランティアの端末にも届きます。";
 pub const CITY_RESOURCES_OPEN: &str = "社会資源まとめを開く";

@@ -13,17 +13,18 @@ pub fn CityHome() -> impl IntoView {
         <section class="page city-home" data-home="city">
             <h2 class="page-title">{text::CITY_HOME_TITLE}</h2>
             <p>{text::CITY_HOME_LEAD}</p>
+            // Each card's button first: in large text it is still in sight.
             <div class="city-card">
                 <h3 class="section-title">{text::CITY_RESOURCES_TITLE}</h3>
-                <p>{text::CITY_RESOURCES_WHAT}</p>
                 <a href="/resources" class="button primary wide" data-action="city-resources">{text::CITY_RESOURCES_OPEN}</a>
+                <p>{text::CITY_RESOURCES_WHAT}</p>
                 <a href="/resources/new" class="button wide" data-action="add-resource">{text::CITY_RESOURCES_ADD}</a>
                 <a href="/resources/import" class="button wide" data-action="resource-spreadsheets">{text::RESOURCE_SPREADSHEETS_LINK}</a>
             </div>
             <div class="city-card">
                 <h3 class="section-title">{text::CITY_SALONS_TITLE}</h3>
-                <p>{text::CITY_SALONS_WHAT}</p>
                 <a href="/salons" class="button wide" data-action="city-salons">{text::CITY_SALONS_OPEN}</a>
+                <p>{text::CITY_SALONS_WHAT}</p>
             </div>
             <div class="city-card">
                 <h3 class="section-title">{text::CITY_WATCH_TITLE}</h3>

@@ -689,10 +689,10 @@ async fn an_organiser_ticks_members_each_saved_by_name_and_adds_a_newcomer_at_th
     let cue = text_of(&organiser, "[data-cue=saved]").await?;
     assert!(
         cue.contains(if was {
-            "出席を取り消し"
+            "：出席を取り消し（保存しました）"
         } else {
-            "出席"
-        }) && cue.contains("保存しました"),
+            "：出席（保存しました）"
+        }),
         "{cue}"
     );
     let in_sight = organiser

@@ -1,5 +1,5 @@
-//! The SC's desk (`/desk`): the district at a glance. 未訪問 first; the last 14 days'
-//! 気になる・要連絡・緊急; open follow-ups by owner; the residents nobody visits; those
+//! The SC's desk (`/desk`): the district at a glance. The last 14 days' 緊急 first, above
+//! all; then 未訪問; the 気になる・要連絡; open follow-ups by owner; the residents nobody visits; those
 //! paused or ended; the district's contacts (the numbers the emergency guide shows); and
 //! the district's phones, with revoking one (a lost phone) after a confirmation.
 
@@ -181,7 +181,15 @@ fn DeskBody(desk: Desk, absences_said: RwSignal<Option<Message>>) -> impl IntoVi
         stopped,
         districts,
     } = desk;
+    // 緊急 heads the desk, above everything else; the rest of the concerns keep their place.
+    let (emergencies, concerns): (Vec<Concern>, Vec<Concern>) = concerns
+        .into_iter()
+        .partition(|c| c.outcome == Outcome::Emergency);
     view! {
+        {(!emergencies.is_empty()).then(|| view! {
+            <h3 class="section-title alert-title" data-desk="emergencies">{text::desk_emergencies(CONCERN_DAYS, emergencies.len())}</h3>
+            <ul class="list">{emergencies.into_iter().map(|c| view! { <ConcernRow concern=c /> }).collect_view()}</ul>
+        })}
         <h3 class="section-title" data-desk="overdue">{text::desk_overdue(overdue.len(), active)}</h3>
         <ul class="list">
             {overdue.into_iter().map(|row| view! {
@@ -193,13 +201,7 @@ fn DeskBody(desk: Desk, absences_said: RwSignal<Option<Message>>) -> impl IntoVi
         </ul>
         <h3 class="section-title" data-desk="concerns">{text::desk_concerns(CONCERN_DAYS, concerns.len())}</h3>
         <ul class="list">
-            {concerns.into_iter().map(|c| view! {
-                <li class="desk-row" data-concern=c.outcome.code()>
-                    {resident_link(c.resident, &c.name)}
-                    <span><UrgencyMark outcome=c.outcome />" "{c.text}</span>
-                    <span class="visit-meta">{text::visited_by(&c.author)}</span>
-                </li>
-            }).collect_view()}
+            {concerns.into_iter().map(|c| view! { <ConcernRow concern=c /> }).collect_view()}
         </ul>
         <h3 class="section-title" data-desk="follow-ups">{text::DESK_FOLLOW_UPS}</h3>
         {if follow_ups.is_empty() {
@@ -454,4 +456,17 @@ fn DeviceItem(device: DeviceInfo, on_revoked: Callback<()>) -> impl IntoView {
 fn is_coordinator() -> bool {
     use_context::<crate::engine::SyncStatus>()
         .is_some_and(|s| s.me.get().is_some_and(|me| me.role.is_coordinator()))
+}
+
+/// A visit someone should hear about: who, its mark, when and what, by whom.
+#[component]
+fn ConcernRow(concern: Concern) -> impl IntoView {
+    let c = concern;
+    view! {
+        <li class="desk-row" data-concern=c.outcome.code()>
+            {resident_link(c.resident, &c.name)}
+            <span><UrgencyMark outcome=c.outcome />" "{c.text}</span>
+            <span class="visit-meta">{text::visited_by(&c.author)}</span>
+        </li>
+    }
 }
