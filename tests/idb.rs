@@ -27,7 +27,6 @@ async fn large_text_setting_survives_closing_and_reopening_the_database() {
     store
         .save_settings(&DeviceSettings {
             text_size: TextSize::Large,
-            ..DeviceSettings::default()
         })
         .await
         .unwrap();
@@ -58,7 +57,6 @@ async fn upgrading_from_schema_1_keeps_data_and_adds_the_new_stores() {
     assert_eq!(v1.store_names(), vec![SETTINGS.to_owned()]);
     v1.save_settings(&DeviceSettings {
         text_size: TextSize::Large,
-        ..DeviceSettings::default()
     })
     .await
     .unwrap();

@@ -279,7 +279,6 @@ async fn a_wipe_removes_the_users_data_and_keeps_the_phones_settings() {
     store
         .save_settings(&DeviceSettings {
             text_size: TextSize::Large,
-            ..DeviceSettings::default()
         })
         .await
         .unwrap();

@@ -41,7 +41,6 @@ struct Desk {
     follow_ups: Vec<(String, Vec<FollowUpItem>)>,
     unassigned: Vec<(RecordId, String)>,
     stopped: Vec<(RecordId, String, String)>,
-    districts: Vec<(DistrictId, String)>,
 }
 
 async fn read_desk() -> Option<Desk> {
@@ -126,7 +125,15 @@ async fn read_desk() -> Option<Desk> {
                 )
             })
             .collect(),
-        districts: session
+    })
+}
+
+/// The user's districts, named: each has its contacts form.
+async fn read_districts() -> Option<Vec<(DistrictId, String)>> {
+    let store = expect_context::<AppStore>().get()?;
+    let session = store.session().await.ok().flatten()?;
+    Some(
+        session
             .me
             .districts
             .iter()
@@ -140,7 +147,7 @@ async fn read_desk() -> Option<Desk> {
                 (*id, name)
             })
             .collect(),
-    })
+    )
 }
 
 #[component]
@@ -148,6 +155,7 @@ pub fn DeskPage() -> impl IntoView {
     let desk = load(|| (), move |()| read_desk());
     // What an answered absence did: kept here, as the desk is drawn again when it saves.
     let absences_said = RwSignal::new(None::<Message>);
+    let places = crate::widgets::load_once(read_districts);
     view! {
         <section class="page desk">
             <h2 class="page-title">{text::DESK_TITLE}</h2>
@@ -159,6 +167,15 @@ pub fn DeskPage() -> impl IntoView {
                 }.into_any(),
                 Some(None) => view! { <p class="empty-message">{text::SIGN_IN_FIRST}</p> }.into_any(),
                 Some(Some(desk)) => view! { <DeskBody desk=desk absences_said=absences_said /> }.into_any(),
+            })}
+            // Forms drawn once, outside the part drawn again at every sync: what is typed in
+            // them, and what they said, stays.
+            {crate::widgets::dynamic(move || match places.get() {
+                Some(Some(places)) if is_coordinator() => view! {
+                    {places.into_iter().map(|(id, name)| view! { <ContactsForm district=id name=name /> }).collect_view()}
+                    <Devices />
+                }.into_any(),
+                _ => ().into_any(),
             })}
             <a href="/" class="button">{text::BACK_TO_LIST}</a>
         </section>
@@ -179,7 +196,6 @@ fn DeskBody(desk: Desk, absences_said: RwSignal<Option<Message>>) -> impl IntoVi
         follow_ups,
         unassigned,
         stopped,
-        districts,
     } = desk;
     // 緊急 heads the desk, above everything else; the rest of the concerns keep their place.
     let (emergencies, concerns): (Vec<Concern>, Vec<Concern>) = concerns
@@ -230,8 +246,6 @@ fn DeskBody(desk: Desk, absences_said: RwSignal<Option<Message>>) -> impl IntoVi
                 }).collect_view()}
             </ul>
         })}
-        {districts.into_iter().map(|(id, name)| view! { <ContactsForm district=id name=name /> }).collect_view()}
-        <Devices />
     }
 }
 
