@@ -420,6 +420,14 @@ macro_rules! kinds {
                 }
             }
 
+            /// The state's JSON (as [`State::to_json`] gives it), written straight to `out`:
+            /// a push writes thousands, and building each as a `Value` first costs twice.
+            pub fn write_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+                match self {
+                    $(Self::$variant(state) => serde_json::to_writer(out, state),)+
+                }
+            }
+
             pub fn is_deleted(&self) -> bool {
                 match self {
                     $(Self::$variant(state) => <<$kind as Kind>::Merge as Merge<$body>>::is_deleted(state),)+

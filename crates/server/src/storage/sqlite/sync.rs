@@ -8,14 +8,19 @@ use mimamori_core::sync::{
 use sha2::{Digest as _, Sha256};
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
 use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::SqliteStorage;
 use crate::storage::{SharedRecord, SharedScope, StorageError, SyncCaller, SyncStore};
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        text.push(DIGITS[usize::from(b >> 4)] as char);
+        text.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    text
 }
 
 fn corrupt(what: &str, id: impl std::fmt::Display) -> StorageError {
@@ -334,16 +339,75 @@ pub(super) async fn refresh_assignments(pool: &sqlx::SqlitePool) -> Result<(), S
 }
 
 /// Rows an accepted batch writes, sent to SQLite as one JSON array per table instead of
-/// one statement per row (each statement is a round trip to sqlx's database thread).
+/// one statement per row (each statement is a round trip to sqlx's database thread). Each
+/// row is written into its array's text as it is accepted: a record's state goes in as the
+/// JSON object it is (read back with `->`), never built as a `Value` or escaped as a string
+/// inside the array.
 #[derive(Default)]
 struct PendingRows {
-    records: Vec<Value>,
-    applied: Vec<Value>,
+    records: Vec<u8>,
+    applied: Vec<u8>,
+}
+
+/// A `records` row; its state is written beside it (see [`PendingRows::record`]).
+#[derive(serde::Serialize)]
+struct RecordRow<'a> {
+    id: String,
+    kind: &'a str,
+    district_id: Option<i64>,
+    created_by: i64,
+    parent_id: Option<String>,
+    assigned: String,
+    deleted: bool,
+    seq: i64,
 }
 
 impl PendingRows {
+    fn record(&mut self, id: RecordId, stored: &Stored, seq: i64) -> Result<(), StorageError> {
+        let row = RecordRow {
+            id: id.to_string(),
+            kind: stored.kind().as_str(),
+            district_id: stored.district.map(|d| d.0),
+            created_by: stored.created_by.0,
+            parent_id: stored.state.parent().map(|(_, id)| id.to_string()),
+            assigned: serde_json::to_string(&stored.state.assigned())
+                .unwrap_or_else(|_| "[]".into()),
+            deleted: stored.state.is_deleted(),
+            seq,
+        };
+        let out = &mut self.records;
+        out.push(if out.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(&mut *out, &row).map_err(unwritable)?;
+        // `{…,"seq":1}` becomes `{…,"seq":1,"state":{…}}`.
+        out.pop();
+        out.extend_from_slice(b",\"state\":");
+        stored.state.write_json(out).map_err(unwritable)?;
+        out.push(b'}');
+        Ok(())
+    }
+
+    fn applied(
+        &mut self,
+        id: RecordId,
+        stamp: &str,
+        device: DeviceId,
+        seq: i64,
+        print: &[u8],
+    ) -> Result<(), StorageError> {
+        let out = &mut self.applied;
+        out.push(if out.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(
+            &mut *out,
+            &(id.to_string(), stamp, device.0, seq, hex(print)),
+        )
+        .map_err(unwritable)
+    }
+
     async fn write(&mut self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StorageError> {
         if !self.records.is_empty() {
+            self.records.push(b']');
+            let rows = String::from_utf8(std::mem::take(&mut self.records))
+                .map_err(|_| StorageError::Unavailable("a row is not UTF-8".into()))?;
             // Rows go in array order (`ORDER BY key`), so a record created and then edited in
             // the same batch ends as edited. (`WHERE true` lets SQLite parse the upsert.)
             sqlx::query(
@@ -351,28 +415,35 @@ impl PendingRows {
                    (id, kind, district_id, created_by, parent_id, assigned, deleted, state, seq) \
                  SELECT value ->> 'id', value ->> 'kind', value ->> 'district_id', \
                         value ->> 'created_by', value ->> 'parent_id', value ->> 'assigned', \
-                        value ->> 'deleted', value ->> 'state', value ->> 'seq' \
+                        value ->> 'deleted', value -> 'state', value ->> 'seq' \
                  FROM json_each(?) WHERE true ORDER BY key \
                  ON CONFLICT (id) DO UPDATE SET assigned = excluded.assigned, \
                    deleted = excluded.deleted, state = excluded.state, \
                    parent_id = excluded.parent_id, seq = excluded.seq",
             )
-            .bind(Value::Array(std::mem::take(&mut self.records)).to_string())
+            .bind(rows)
             .execute(&mut **tx)
             .await?;
         }
         if !self.applied.is_empty() {
+            self.applied.push(b']');
+            let rows = String::from_utf8(std::mem::take(&mut self.applied))
+                .map_err(|_| StorageError::Unavailable("a row is not UTF-8".into()))?;
             sqlx::query(
                 "INSERT INTO applied_changes (record_id, stamp, device_id, seq, fingerprint) \
                  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, \
                         unhex(value ->> 4) FROM json_each(?)",
             )
-            .bind(Value::Array(std::mem::take(&mut self.applied)).to_string())
+            .bind(rows)
             .execute(&mut **tx)
             .await?;
         }
         Ok(())
     }
+}
+
+fn unwritable(error: serde_json::Error) -> StorageError {
+    StorageError::Unavailable(format!("a row could not be written: {error}"))
 }
 
 #[async_trait]
@@ -425,13 +496,7 @@ impl SyncStore for SqliteStorage {
                 Ok(Decision::Unchanged) => {
                     // Noted, so that its replay is recognised, but not sequenced: no phone
                     // needs to download a record that did not change.
-                    rows.applied.push(json!([
-                        change.id.to_string(),
-                        &stamp_text,
-                        caller.device.0,
-                        batch.seq,
-                        hex(&print),
-                    ]));
+                    rows.applied(change.id, &stamp_text, caller.device, batch.seq, &print)?;
                     batch.note_applied(change, stamp_text, &print);
                     results.push(ItemResult::Accepted {
                         id: change.id,
@@ -457,25 +522,8 @@ impl SyncStore for SqliteStorage {
             let audience_after = batch.audience(&accepted.stored);
             let seq = batch.next_seq();
             let stored = &accepted.stored;
-            rows.records.push(json!({
-                "id": change.id.to_string(),
-                "kind": stored.kind().as_str(),
-                "district_id": stored.district.map(|d| d.0),
-                "created_by": stored.created_by.0,
-                "parent_id": stored.state.parent().map(|(_, id)| id.to_string()),
-                "assigned": serde_json::to_string(&stored.state.assigned())
-                    .unwrap_or_else(|_| "[]".into()),
-                "deleted": stored.state.is_deleted(),
-                "state": stored.state.to_json().to_string(),
-                "seq": seq,
-            }));
-            rows.applied.push(json!([
-                change.id.to_string(),
-                &stamp_text,
-                caller.device.0,
-                seq,
-                hex(&print),
-            ]));
+            rows.record(change.id, stored, seq)?;
+            rows.applied(change.id, &stamp_text, caller.device, seq, &print)?;
             batch.note_applied(change, stamp_text, &print);
             batch.records.insert(change.id, accepted.stored);
             // Volunteers who gained or lost the record (a resident reassigned, a visit
