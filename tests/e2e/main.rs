@@ -64,9 +64,14 @@ impl Fixture {
 
 /// A server with the demo accounts (password `mimamori-demo`) on a fresh database in `dir`.
 pub async fn start_demo(dir: &Path) -> anyhow::Result<ServerProcess> {
+    start_demo_on(dir, free_port()).await
+}
+
+/// [`start_demo`] on `port`: on the same `dir` and port, the same server coming back.
+pub async fn start_demo_on(dir: &Path, port: u16) -> anyhow::Result<ServerProcess> {
     ServerProcess::start_with(
         &server_binary(),
-        free_port(),
+        port,
         &dir.join("e2e.db"),
         &built_pwa(),
         &["--demo"],

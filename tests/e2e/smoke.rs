@@ -6,27 +6,9 @@
 //! Open, sign in, the list; a visit saved with no server after a reload, sent once when the
 //! server is back; the coordinators' build; a search of the directory.
 
-use std::path::Path;
+use mimamori_testkit::Browser;
 
-use mimamori_testkit::{Browser, ServerProcess};
-
-use crate::{
-    built_pwa, fill, present, row, server_binary, sign_in, status, wait_for, wait_until_sent,
-    PATIENCE,
-};
-
-/// The demo server again on `port`, over the database [`crate::start_demo`] made in `dir`:
-/// the same server coming back.
-async fn restart(dir: &Path, port: u16) -> anyhow::Result<ServerProcess> {
-    ServerProcess::start_with(
-        &server_binary(),
-        port,
-        &dir.join("e2e.db"),
-        &built_pwa(),
-        &["--demo"],
-    )
-    .await
-}
+use crate::{fill, present, row, sign_in, status, wait_for, wait_until_sent, PATIENCE};
 
 /// The id of the first resident on the list.
 async fn first_resident(phone: &Browser) -> anyhow::Result<String> {
@@ -96,7 +78,7 @@ async fn smoke_a_visit_saved_with_no_server_after_a_reload_is_sent_once_when_it_
     .await?;
 
     // The signal returns: sent, once.
-    let server = restart(dir.path(), port).await?;
+    let server = crate::start_demo_on(dir.path(), port).await?;
     phone.tap("[data-action=sync-now]").await?;
     wait_until_sent(&phone).await?;
     phone.tap("[data-action=sync-now]").await?;

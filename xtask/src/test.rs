@@ -127,26 +127,7 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
     let prepared = build_pwa(Profile::Debug, &dist)
         .and_then(|()| run_checked(cargo().args(["build", "--package", "mimamori-server"])));
     let e2e = prepared.and_then(|()| {
-        counted(
-            cargo()
-                .args([
-                    "test",
-                    "--package",
-                    "mimamori",
-                    "--features",
-                    "browser-tests",
-                    "--test",
-                    "e2e",
-                ])
-                // Two browsers at a time: each is heavy on a two-core machine.
-                .args(["--", "--test-threads=2"])
-                .env(
-                    "MIMAMORI_SERVER_BIN",
-                    target_dir().join("debug").join("mimamori-server"),
-                )
-                .env("MIMAMORI_TEST_DIST", &dist)
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver"),
-        )
+        counted(e2e_tests(&dist, None).env("CHROMEDRIVER", "/usr/bin/chromedriver"))
     });
     record("end-to-end (Chromium)", e2e);
 
@@ -156,26 +137,7 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
     for (name, engine) in [("smoke (WebKit)", "webkit"), ("smoke (Firefox)", "firefox")] {
         let outcome = match &engines {
             Err(error) => Err(anyhow::anyhow!("installing the engines: {error:#}")),
-            Ok(()) => counted(
-                cargo()
-                    .args([
-                        "test",
-                        "--package",
-                        "mimamori",
-                        "--features",
-                        "browser-tests",
-                        "--test",
-                        "e2e",
-                        "smoke::",
-                    ])
-                    .args(["--", "--test-threads=2"])
-                    .env(
-                        "MIMAMORI_SERVER_BIN",
-                        target_dir().join("debug").join("mimamori-server"),
-                    )
-                    .env("MIMAMORI_TEST_DIST", &dist)
-                    .env("MIMAMORI_BROWSER", engine),
-            ),
+            Ok(()) => counted(e2e_tests(&dist, Some("smoke::")).env("MIMAMORI_BROWSER", engine)),
         };
         record(name, outcome);
     }
@@ -199,6 +161,30 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
 }
 
 const DENY: [&str; 2] = ["-D", "warnings"];
+
+/// The end-to-end tests (those `filter` names, or all) against the debug PWA in `dist` and
+/// the debug server, two browsers at a time: each is heavy on a two-core machine.
+fn e2e_tests(dist: &std::path::Path, filter: Option<&str>) -> Command {
+    let mut command = cargo();
+    command
+        .args([
+            "test",
+            "--package",
+            "mimamori",
+            "--features",
+            "browser-tests",
+            "--test",
+            "e2e",
+        ])
+        .args(filter)
+        .args(["--", "--test-threads=2"])
+        .env(
+            "MIMAMORI_SERVER_BIN",
+            target_dir().join("debug").join("mimamori-server"),
+        )
+        .env("MIMAMORI_TEST_DIST", dist);
+    command
+}
 
 /// A check without test counts (formatting, lints): one pass or one failure.
 fn check(command: &mut Command) -> anyhow::Result<Counts> {

@@ -105,20 +105,12 @@ impl Browser {
     async fn start_webkit() -> anyhow::Result<Self> {
         let (display, display_name) = start_virtual_display().await?;
         let port = free_port();
-        let driver_binary =
-            std::env::var("WEBKITWEBDRIVER").unwrap_or_else(|_| "WebKitWebDriver".into());
-        let driver = Command::new(&driver_binary)
-            .arg(format!("--port={port}"))
-            .env("DISPLAY", &display_name)
-            .env("LANG", "ja_JP.UTF-8")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| {
-                format!("starting {driver_binary} (is webkit2gtk-driver installed?)")
-            })?;
+        let driver = spawn_driver(
+            ("WEBKITWEBDRIVER", "WebKitWebDriver"),
+            &[format!("--port={port}")],
+            &[("DISPLAY", display_name.as_str()), ("LANG", "ja_JP.UTF-8")],
+            "is webkit2gtk-driver installed?",
+        )?;
         let binary = std::env::var("MINIBROWSER")
             .unwrap_or_else(|_| "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser".into());
         let capabilities = json!({
@@ -128,24 +120,26 @@ impl Browser {
                 "args": ["--automation", "--geometry=390x844"],
             },
         });
-        Self::connect(Engine::WebKit, port, capabilities, driver, Some(display)).await
+        Self::connect(
+            Engine::WebKit,
+            port,
+            capabilities,
+            driver,
+            Some(display),
+            true,
+        )
+        .await
     }
 
     /// Firefox ESR, headless, through geckodriver.
     async fn start_firefox() -> anyhow::Result<Self> {
         let port = free_port();
-        let driver_binary = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
-        let driver = Command::new(&driver_binary)
-            .arg("--port")
-            .arg(port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| {
-                format!("starting {driver_binary} (`cargo xtask test` installs geckodriver)")
-            })?;
+        let driver = spawn_driver(
+            ("GECKODRIVER", "geckodriver"),
+            &["--port".to_owned(), port.to_string()],
+            &[],
+            "`cargo xtask test` installs geckodriver",
+        )?;
         let binary = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
         let capabilities = json!({
             "browserName": "firefox",
@@ -163,16 +157,18 @@ impl Browser {
                 },
             },
         });
-        Self::connect(Engine::Firefox, port, capabilities, driver, None).await
+        Self::connect(Engine::Firefox, port, capabilities, driver, None, true).await
     }
 
-    /// Opens the WebDriver session once the driver listens, on a phone-sized window.
+    /// Opens the WebDriver session once the driver listens; `size_window` gives it a
+    /// phone-sized window (Chromium is sized by its own flag).
     async fn connect(
         engine: Engine,
         port: u16,
         capabilities: Value,
         driver: Child,
         display: Option<Child>,
+        size_window: bool,
     ) -> anyhow::Result<Self> {
         let capabilities = capabilities
             .as_object()
@@ -203,10 +199,12 @@ impl Browser {
             _profile: None,
         };
         // The window's outer size: the page gets what the engine's frame leaves of it.
-        browser
-            .client
-            .set_window_size(PHONE_WIDTH, PHONE_HEIGHT)
-            .await?;
+        if size_window {
+            browser
+                .client
+                .set_window_size(PHONE_WIDTH, PHONE_HEIGHT)
+                .await?;
+        }
         Ok(browser)
     }
 
@@ -214,51 +212,20 @@ impl Browser {
     /// same folder to reopen "the same phone" after [`Browser::kill`].
     pub async fn start_with_profile(profile: &std::path::Path) -> anyhow::Result<Self> {
         let port = free_port();
-        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // Its own process group, which the Chromium it starts joins: killing the group
-            // ends every process of this browser and no other test's.
-            .process_group(0)
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {chromedriver} (is chromium-driver installed?)"))?;
+        let driver = spawn_driver(
+            ("CHROMEDRIVER", "chromedriver"),
+            &[format!("--port={port}")],
+            &[],
+            "is chromium-driver installed?",
+        )?;
         let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert("browserName".into(), json!("chrome"));
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": binary, "args": args }),
-        );
-
-        let url = format!("http://127.0.0.1:{port}");
-        let client = eventually(
-            "ChromeDriver to start a session",
-            Duration::from_secs(30),
-            || {
-                let url = url.clone();
-                let capabilities = capabilities.clone();
-                async move {
-                    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                        .capabilities(capabilities)
-                        .connect(&url)
-                        .await
-                        .ok()
-                }
-            },
-        )
-        .await?;
-        Ok(Self {
-            client,
-            engine: Engine::Chromium,
-            driver,
-            display: None,
-            _profile: None,
-        })
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": binary, "args": args },
+        });
+        Self::connect(Engine::Chromium, port, capabilities, driver, None, false).await
     }
 
     /// Runs `script` (a function body; `arguments` are its arguments) in the page.
@@ -469,35 +436,55 @@ impl Drop for Browser {
     }
 }
 
-/// An X display of its own for one browser (Xvfb on a free display number), and its name.
+/// An X display of its own for one browser, and its name. Xvfb chooses a free display
+/// number itself and says which on its standard output (`-displayfd 1`): no guessing, no race
+/// with another test's display.
 async fn start_virtual_display() -> anyhow::Result<(Child, String)> {
-    // Display numbers from a range no desktop uses, tried until one is free.
-    for _ in 0..20 {
-        let number = 90 + (free_port() % 400);
-        let lock = format!("/tmp/.X{number}-lock");
-        if std::path::Path::new(&lock).exists() {
-            continue;
-        }
-        let name = format!(":{number}");
-        let mut child = Command::new("Xvfb")
-            .arg(&name)
-            .args(["-screen", "0", "1024x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting Xvfb (is xvfb installed?)")?;
-        let socket = format!("/tmp/.X11-unix/X{number}");
-        let ready = eventually("Xvfb to listen", Duration::from_secs(10), || async {
-            std::path::Path::new(&socket).exists().then_some(())
-        })
-        .await;
-        match (ready, child.try_wait()) {
-            (Ok(()), Ok(None)) => return Ok((child, name)),
-            _ => {
-                let _ = child.kill().await;
-            }
-        }
-    }
-    anyhow::bail!("no free X display for Xvfb")
+    use tokio::io::AsyncBufReadExt as _;
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1024x900x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting Xvfb (is xvfb installed?)")?;
+    let stdout = child.stdout.take().context("Xvfb's standard output")?;
+    let mut line = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::io::BufReader::new(stdout).read_line(&mut line),
+    )
+    .await
+    .context("Xvfb did not say its display within 30 s")??;
+    let number: u32 = line.trim().parse().context("Xvfb's display number")?;
+    Ok((child, format!(":{number}")))
+}
+
+/// Starts a WebDriver server: the program the environment variable names, else `default`.
+/// In its own process group, which the browser it starts joins: killing the group ends every
+/// process of this browser and no other test's.
+fn spawn_driver(
+    (variable, default): (&str, &str),
+    args: &[String],
+    envs: &[(&str, &str)],
+    hint: &str,
+) -> anyhow::Result<Child> {
+    let program = std::env::var(variable).unwrap_or_else(|_| default.into());
+    Command::new(&program)
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {program} ({hint})"))
 }

@@ -388,7 +388,23 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
         });
     }
 
-    let people_for_save = people.clone();
+    // What the form would save, or `None` with what is wrong marked and said.
+    let me = people.me;
+    let form_drafts = move || -> Option<(Typed, Vec<Draft>)> {
+        let Some(me) = me else {
+            message.set(Some(Message::Problem(text::SIGN_IN_FIRST.to_owned())));
+            return None;
+        };
+        let typed = fields.typed_untracked();
+        match drafts_of(&typed, resident, me) {
+            Ok(drafts) => Some((typed, drafts)),
+            Err(problems) => {
+                errors.set(problems);
+                message.set(Some(Message::Problem(text::CHECK_FIELDS.to_owned())));
+                None
+            }
+        }
+    };
     let name_for_flash = name.clone();
     let save = {
         let draft_key = draft_key.clone();
@@ -396,18 +412,8 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
             if saving.get_untracked() {
                 return;
             }
-            let Some(me) = people_for_save.me else {
-                message.set(Some(Message::Problem(text::SIGN_IN_FIRST.to_owned())));
+            let Some((typed, drafts)) = form_drafts() else {
                 return;
-            };
-            let typed = fields.typed_untracked();
-            let drafts = match drafts_of(&typed, resident, me) {
-                Ok(drafts) => drafts,
-                Err(problems) => {
-                    errors.set(problems);
-                    message.set(Some(Message::Problem(text::CHECK_FIELDS.to_owned())));
-                    return;
-                }
             };
             saving.set(true);
             errors.set(FieldErrors::default());
@@ -476,21 +482,14 @@ fn VisitForm(ready: Ready, editing: bool) -> impl IntoView {
     });
     // A mis-tapped 緊急: the visit (and a follow-up saved with it) is deleted, and the form
     // is as it was before the tap, with everything typed kept.
-    let people_for_undo = people.clone();
     let undo = Callback::new(move |()| {
-        let Some(me) = people_for_undo.me else { return };
         if saving.get_untracked() || !undoable.get_untracked() {
             return;
         }
-        let typed = fields.typed_untracked();
-        let drafts = match drafts_of(&typed, resident, me) {
-            Ok(drafts) => drafts,
-            Err(problems) => {
-                errors.set(problems);
-                guide_open.set(false);
-                message.set(Some(Message::Problem(text::CHECK_FIELDS.to_owned())));
-                return;
-            }
+        let Some((_, drafts)) = form_drafts() else {
+            // What is wrong is marked on the form, under the guide.
+            guide_open.set(false);
+            return;
         };
         let deletions: Vec<Draft> = drafts
             .into_iter()
