@@ -6,7 +6,6 @@ use mimamori_core::api::{
     ChangePasswordRequest, DeviceInfo, District, ErrorBody, ErrorCode, LoginRequest, LoginResponse,
     Me, Person,
 };
-use mimamori_core::record::Change;
 use mimamori_core::record::{DeviceId, DistrictId};
 use mimamori_core::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -92,13 +91,15 @@ pub async fn change_password(
     read(request.send().await.map_err(|_| ApiFailure::Offline)?).await
 }
 
-pub async fn push(token: &str, changes: &[Change]) -> Result<PushResponse, ApiFailure> {
-    let body = PushRequest {
-        changes: changes.to_vec(),
-    };
+/// Sends changes, each already in JSON (as the outbox keeps them).
+pub async fn push<'a>(
+    token: &str,
+    changes: impl IntoIterator<Item = &'a str>,
+) -> Result<PushResponse, ApiFailure> {
     let request = Request::post("/api/v1/sync/push")
         .header("Authorization", &format!("Bearer {token}"))
-        .json(&body)
+        .header("Content-Type", "application/json")
+        .body(PushRequest::json_of(changes))
         .map_err(|_| ApiFailure::Offline)?;
     read(request.send().await.map_err(|_| ApiFailure::Offline)?).await
 }

@@ -13,6 +13,7 @@ use mimamori_core::api::{ErrorCode, Me};
 use crate::api::{self, ApiFailure};
 use crate::store::{Draft, SaveError, Session, Store};
 use mimamori_core::record::Change;
+use mimamori_core::sync::PushResponse;
 
 /// How many changes one push carries, and how many records one pull page asks for.
 pub const PUSH_BATCH: u32 = 500;
@@ -204,13 +205,25 @@ impl SyncEngine {
     pub async fn push_all(&self, session: &Session) -> Result<usize, ApiFailure> {
         let mut answered = 0;
         let mut size = PUSH_BATCH;
-        let mut batch = self.store.next_batch(size).await.map_err(store_failure)?;
+        let mut batch = self
+            .store
+            .batch_after(None, size)
+            .await
+            .map_err(store_failure)?;
+        // The answer to the batch before, taken in while this one is sent: the phone's
+        // share of a batch (storing an answer takes a tenth of the server's time) overlaps
+        // the server's. Sending a batch before the last answer is stored is safe: the
+        // server takes a change it already holds as acknowledged, so a push cut off here
+        // and sent again changes nothing.
+        let mut unstored: Option<(Vec<Change>, PushResponse)> = None;
         while let Some(last) = batch.last() {
-            // The next batch is read while the server works on this one.
-            let (answer, next) = futures::join!(
-                api::push(&session.token, &batch),
-                self.store.batch_after(Some(last), size),
+            // The next batch is read while the server works on this one, too.
+            let (answer, next, stored) = futures::join!(
+                api::push(&session.token, batch.iter().map(|o| o.json.as_str())),
+                self.store.batch_after(Some(&last.change), size),
+                self.take_in(session, unstored.take()),
             );
+            answered += stored?;
             let answer = match answer {
                 // Long notes in unusual characters can make a full batch too big for one
                 // request: send it in halves rather than retrying the same size for ever.
@@ -224,22 +237,36 @@ impl SyncEngine {
                 }
                 other => other?,
             };
-            let paired = self
-                .store
-                .apply_push_answer(&session.token, &batch, &answer.results)
-                .await
-                .map_err(store_failure)?;
-            if !paired {
-                return Err(ApiFailure::Offline);
-            }
-            answered += batch.len();
-            // Every change sent left the outbox (accepted, or moved to the quarantine).
-            self.status
-                .unsent
-                .update(|n| *n = n.saturating_sub(batch.len()));
+            unstored = Some((batch.into_iter().map(|o| o.change).collect(), answer));
             batch = next.map_err(store_failure)?;
         }
+        answered += self.take_in(session, unstored).await?;
         Ok(answered)
+    }
+
+    /// Stores the server's answer to a pushed batch (see [`Store::apply_push_answer`]);
+    /// returns how many changes it answered.
+    async fn take_in(
+        &self,
+        session: &Session,
+        answer: Option<(Vec<Change>, PushResponse)>,
+    ) -> Result<usize, ApiFailure> {
+        let Some((sent, answer)) = answer else {
+            return Ok(0);
+        };
+        let paired = self
+            .store
+            .apply_push_answer(&session.token, &sent, &answer.results)
+            .await
+            .map_err(store_failure)?;
+        if !paired {
+            return Err(ApiFailure::Offline);
+        }
+        // Every change sent left the outbox (accepted, or moved to the quarantine).
+        self.status
+            .unsent
+            .update(|n| *n = n.saturating_sub(sent.len()));
+        Ok(sent.len())
     }
 
     /// Pulls pages after the stored cursor until the server has no more, each page stored

@@ -697,6 +697,55 @@ async fn each_residents_latest_visit_follows_saves_refusals_and_pulls() {
     Store::delete(&name).await.unwrap();
 }
 
+/// A save works the latest entry out before it writes anything: an edit or a deletion made
+/// here must hand the latest on as if the records were already written.
+#[wasm_bindgen_test]
+async fn a_visit_corrected_to_an_earlier_day_or_deleted_here_hands_the_latest_on() {
+    let (store, name) = fresh("latest-here").await;
+    let resident = save(&store, new_resident("訂正 ハナ"), NOW_MS).await;
+    let older = save(&store, visit_at(resident.id, "三日前", 3), NOW_MS + 1.0).await;
+    let newer = save(&store, visit_at(resident.id, "今日", 0), NOW_MS + 2.0).await;
+    assert_eq!(
+        latest_child(&store, resident.id).await,
+        Some(newer.id.to_string())
+    );
+    // 直す: the newest was in fact a week ago; the one three days ago is now the latest.
+    let corrected = Draft {
+        id: Some(newer.id),
+        base: Some(newer.stamp),
+        ..visit_at(resident.id, "一週間前でした", 7)
+    };
+    let corrected = save(&store, corrected, NOW_MS + 3.0).await;
+    assert_eq!(
+        latest_child(&store, resident.id).await,
+        Some(older.id.to_string())
+    );
+    // The latest is deleted here (まちがえて押した): the corrected one takes its place.
+    let deleted = Draft {
+        id: Some(older.id),
+        base: Some(older.stamp),
+        deleted: true,
+        ..visit_at(resident.id, "三日前", 3)
+    };
+    save(&store, deleted, NOW_MS + 4.0).await;
+    assert_eq!(
+        latest_child(&store, resident.id).await,
+        Some(corrected.id.to_string())
+    );
+    // And with that one deleted too, the resident has no latest visit.
+    let last = Draft {
+        id: Some(corrected.id),
+        base: Some(corrected.stamp),
+        deleted: true,
+        ..visit_at(resident.id, "一週間前でした", 7)
+    };
+    save(&store, last, NOW_MS + 5.0).await;
+    assert_eq!(latest_child(&store, resident.id).await, None);
+    assert_eq!(store.unsent_count().await.unwrap(), 6);
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn a_visit_and_its_follow_up_are_saved_together_or_not_at_all() {
     use mimamori_core::kinds::FollowUpPatch;

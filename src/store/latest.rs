@@ -58,6 +58,18 @@ struct Placed {
     view: Value,
 }
 
+impl Placed {
+    fn entry(&self, child: &str) -> Latest {
+        Latest {
+            parent: self.parent.clone(),
+            child: child.to_owned(),
+            kind: self.kind,
+            at: self.at,
+            view: self.view.clone(),
+        }
+    }
+}
+
 /// When a record's view says it happened, if it is live.
 fn occurred(kind: RecordKind, view: Option<&Value>) -> Option<f64> {
     let state = State::from_json(kind, view?.clone()).ok()?;
@@ -94,62 +106,126 @@ impl Touched {
     }
 }
 
-/// Brings the latest entries up to date with `touched`, inside the caller's transaction
-/// (which holds `records` and `latest`, written before this is called).
-pub async fn note_children(
+/// The latest entries a write may change, read before it (in the same transaction): those
+/// naming one of the children about to be written, and each named parent's current entry.
+/// Read together with the write's other reads, they cost no wait of their own.
+#[derive(Default)]
+pub struct LatestReads {
+    named_by_child: BTreeMap<String, Placement>,
+    /// Every parent read, with its entry if it has one.
+    current_by_parent: BTreeMap<String, Option<Placement>>,
+}
+
+impl LatestReads {
+    /// Reads, all at once, the entries naming any of `children` and those of `parents`. The
+    /// first is one range read over the index of children (ids are UUIDv7, so a page's
+    /// children are close together and few entries fall in between); the second, one read
+    /// per parent. Only where and when is decoded, not views. (One read per child and per
+    /// parent, two per record, took 1 s of a 10,000-record pull.)
+    pub async fn read(
+        latest: &rexie::Store,
+        children: &[&str],
+        parents: BTreeSet<&str>,
+    ) -> Result<Self, StoreError> {
+        let mut children = children.to_vec();
+        children.sort_unstable();
+        let range = match (children.first(), children.last()) {
+            (Some(first), Some(last)) => Some(
+                rexie::KeyRange::bound(
+                    &JsValue::from_str(first),
+                    &JsValue::from_str(last),
+                    Some(false),
+                    Some(false),
+                )
+                .map_err(rexie::Error::from)?,
+            ),
+            _ => None,
+        };
+        let by_child = latest.index("by_child")?;
+        let (named, current) = futures::try_join!(
+            async {
+                match range {
+                    Some(range) => by_child.get_all(Some(range), None).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+            futures::future::try_join_all(
+                parents
+                    .iter()
+                    .map(|parent| latest.get(JsValue::from_str(parent)))
+            ),
+        )?;
+        let mut reads = Self::default();
+        for value in named {
+            let entry: Placement = from_js(value)?;
+            if children.binary_search(&entry.child.as_str()).is_ok() {
+                reads.named_by_child.insert(entry.child.clone(), entry);
+            }
+        }
+        for (parent, value) in parents.into_iter().zip(current) {
+            let entry = value
+                .filter(|v| !v.is_undefined())
+                .map(from_js::<Placement>)
+                .transpose()?;
+            reads.current_by_parent.insert(parent.to_owned(), entry);
+        }
+        Ok(reads)
+    }
+
+    /// What `touched` needs that is not read yet (a parent a record moved to, unknown
+    /// before the record was worked out), read now.
+    async fn complete(
+        &mut self,
+        latest: &rexie::Store,
+        touched: &[Touched],
+    ) -> Result<(), StoreError> {
+        let mut missing = parents_of(touched);
+        missing.retain(|parent| !self.current_by_parent.contains_key(*parent));
+        if !missing.is_empty() {
+            let more = Self::read(latest, &[], missing).await?;
+            self.current_by_parent.extend(more.current_by_parent);
+        }
+        Ok(())
+    }
+}
+
+/// The writes that bring the latest entries up to date: issued with the transaction's
+/// other writes, so that a save or a page waits once for all of them.
+#[derive(Default)]
+pub struct LatestWrites {
+    puts: Vec<JsValue>,
+    deletes: Vec<String>,
+}
+
+impl LatestWrites {
+    /// Issues them into the caller's transaction; resolves when the last is done.
+    pub async fn write(&self, latest: &rexie::Store) -> Result<(), StoreError> {
+        futures::try_join!(
+            futures::future::try_join_all(self.puts.iter().map(|entry| latest.put(entry, None))),
+            futures::future::try_join_all(
+                self.deletes
+                    .iter()
+                    .map(|parent| latest.delete(JsValue::from_str(parent)))
+            ),
+        )?;
+        Ok(())
+    }
+}
+
+/// Works out the latest entries' writes for `touched` (records about to be written, or just
+/// written, in the caller's transaction, which holds `records` and `latest`), from `reads`
+/// (see [`LatestReads::read`]; what they lack is read here).
+pub async fn plan_children(
     records: &rexie::Store,
     latest: &rexie::Store,
-    touched: Vec<Touched>,
-) -> Result<(), StoreError> {
-    if touched.is_empty() {
-        return Ok(());
-    }
-    // Two kinds of reads, all at once: the entries naming a touched child, and each new
-    // parent's entry. The first is one range read over the index of children (ids are
-    // UUIDv7, so a page's children are close together and few entries fall in between);
-    // the second, one read per distinct parent. Only where and when is decoded, not views.
-    // (One read per child and per parent, two per record, took 1 s of a 10,000-record pull.)
-    let mut children: Vec<&str> = touched.iter().map(|t| t.child.as_str()).collect();
-    children.sort_unstable();
-    let (Some(first), Some(last)) = (children.first(), children.last()) else {
-        return Ok(());
-    };
-    let range = rexie::KeyRange::bound(
-        &JsValue::from_str(first),
-        &JsValue::from_str(last),
-        Some(false),
-        Some(false),
-    )
-    .map_err(rexie::Error::from)?;
-    let by_child = latest.index("by_child")?;
-    let parents: BTreeSet<&str> = touched
-        .iter()
-        .filter_map(|t| t.placed.as_ref().map(|p| p.parent.as_str()))
-        .collect();
-    let (named, current) = futures::join!(
-        by_child.get_all(Some(range), None),
-        futures::future::try_join_all(
-            parents
-                .iter()
-                .map(|parent| latest.get(JsValue::from_str(parent)))
-        ),
-    );
-    let mut named_by_child: BTreeMap<String, Placement> = BTreeMap::new();
-    for value in named? {
-        let entry: Placement = from_js(value)?;
-        if children.binary_search(&entry.child.as_str()).is_ok() {
-            named_by_child.insert(entry.child.clone(), entry);
-        }
-    }
-    let mut current_by_parent: BTreeMap<String, Placement> = BTreeMap::new();
-    for value in current?.into_iter().flatten() {
-        let entry: Placement = from_js(value)?;
-        current_by_parent.insert(entry.parent.clone(), entry);
-    }
+    touched: &[Touched],
+    mut reads: LatestReads,
+) -> Result<LatestWrites, StoreError> {
+    reads.complete(latest, touched).await?;
     let mut again: BTreeSet<String> = BTreeSet::new();
-    let mut puts: Vec<(String, Latest)> = Vec::new();
+    let mut puts: Vec<Latest> = Vec::new();
     for item in touched {
-        let named = named_by_child.get(&item.child);
+        let named = reads.named_by_child.get(&item.child);
         // Where this child was the latest, and is now gone, elsewhere or earlier: that
         // parent's latest must be found again.
         if let Some(named) = named {
@@ -161,83 +237,114 @@ pub async fn note_children(
                 again.insert(named.parent.clone());
             }
         }
-        let Some(Placed {
-            parent,
-            at,
-            kind,
-            view,
-        }) = item.placed
-        else {
+        let Some(placed) = &item.placed else {
             continue;
         };
         // A later entry made in this same call counts as the current one.
         let current = puts
             .iter()
             .rev()
-            .find(|(p, _)| *p == parent)
-            .map(|(_, l)| (l.child.as_str(), l.at))
+            .find(|l| l.parent == placed.parent)
+            .map(|l| (l.child.as_str(), l.at))
             .or_else(|| {
-                current_by_parent
-                    .get(&parent)
+                reads
+                    .current_by_parent
+                    .get(&placed.parent)
+                    .and_then(Option::as_ref)
                     .map(|c| (c.child.as_str(), c.at))
             });
-        let newer =
-            current.is_none_or(|(child, when)| when < at || (child == item.child && when <= at));
+        let newer = current.is_none_or(|(child, when)| {
+            when < placed.at || (child == item.child && when <= placed.at)
+        });
         if newer {
-            again.remove(&parent);
-            puts.push((
-                parent.clone(),
-                Latest {
-                    parent,
-                    child: item.child,
-                    kind,
-                    at,
-                    view,
-                },
-            ));
+            again.remove(&placed.parent);
+            puts.push(placed.entry(&item.child));
         }
     }
-    for (_, entry) in &puts {
-        latest.put(&to_js(entry)?, None).await?;
+    let mut writes = LatestWrites::default();
+    for entry in &puts {
+        writes.puts.push(to_js(entry)?);
     }
-    for parent in again {
-        recompute(records, latest, &parent).await?;
+    let again: Vec<String> = again.into_iter().collect();
+    let found = futures::future::try_join_all(
+        again
+            .iter()
+            .map(|parent| recompute(records, parent, touched)),
+    )
+    .await?;
+    for (parent, best) in again.into_iter().zip(found) {
+        match best {
+            Some(entry) => writes.puts.push(to_js(&entry)?),
+            None => writes.deletes.push(parent),
+        }
     }
-    Ok(())
+    Ok(writes)
 }
 
-/// Works a parent's latest child out again from all its children.
-async fn recompute(
+/// Brings the latest entries up to date with `touched`, inside the caller's transaction
+/// (which holds `records` and `latest`): reads, works out, writes.
+pub async fn note_children(
     records: &rexie::Store,
     latest: &rexie::Store,
-    parent: &str,
+    touched: Vec<Touched>,
 ) -> Result<(), StoreError> {
-    let children = records
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let children: Vec<&str> = touched.iter().map(|t| t.child.as_str()).collect();
+    let reads = LatestReads::read(latest, &children, parents_of(&touched)).await?;
+    plan_children(records, latest, &touched, reads)
+        .await?
+        .write(latest)
+        .await
+}
+
+/// The parents `touched` places children under.
+pub fn parents_of(touched: &[Touched]) -> BTreeSet<&str> {
+    touched
+        .iter()
+        .filter_map(|t| t.placed.as_ref().map(|p| p.parent.as_str()))
+        .collect()
+}
+
+/// A parent's latest child worked out again from all its children, as `touched` leaves them
+/// (whether or not they are written yet).
+async fn recompute(
+    records: &rexie::Store,
+    parent: &str,
+    touched: &[Touched],
+) -> Result<Option<Latest>, StoreError> {
+    let stored = records
         .index("by_parent")?
         .get_all(Some(only(&JsValue::from_str(parent))?), None)
         .await?;
     let mut best: Option<Latest> = None;
-    for value in children {
+    let mut consider = |entry: Latest| {
+        if best.as_ref().is_none_or(|b| b.at < entry.at) {
+            best = Some(entry);
+        }
+    };
+    for value in stored {
         let child: LocalRecord = from_js(value)?;
+        if touched.iter().any(|t| t.child == child.id) {
+            continue;
+        }
         if let Some(at) = occurred(child.kind, child.view.as_ref()) {
-            if best.as_ref().is_none_or(|b| b.at < at) {
-                best = Some(Latest {
-                    parent: parent.to_owned(),
-                    child: child.id,
-                    kind: child.kind,
-                    at,
-                    view: child.view.unwrap_or(Value::Null),
-                });
-            }
+            consider(Latest {
+                parent: parent.to_owned(),
+                child: child.id,
+                kind: child.kind,
+                at,
+                view: child.view.unwrap_or(Value::Null),
+            });
         }
     }
-    match best {
-        Some(entry) => {
-            latest.put(&to_js(&entry)?, None).await?;
+    for item in touched {
+        if let Some(placed) = item.placed.as_ref().filter(|p| p.parent == parent) {
+            consider(placed.entry(&item.child));
         }
-        None => latest.delete(JsValue::from_str(parent)).await?,
     }
-    Ok(())
+    Ok(best)
 }
 
 impl Store {
@@ -255,16 +362,21 @@ impl Store {
         records: &rexie::Store,
         latest: &rexie::Store,
     ) -> Result<(), StoreError> {
-        let mut parents: BTreeSet<String> = BTreeSet::new();
+        // Every record is read once; each parent keeps its latest child.
+        let mut best: BTreeMap<String, Latest> = BTreeMap::new();
         for value in records.get_all(None, None).await? {
             let record: LocalRecord = from_js(value)?;
-            if let Some(parent) = record.parent_id {
-                parents.insert(parent);
+            let touched = Touched::of(&record);
+            if let Some(placed) = touched.placed {
+                if best.get(&placed.parent).is_none_or(|b| b.at < placed.at) {
+                    best.insert(placed.parent.clone(), placed.entry(&touched.child));
+                }
             }
         }
-        for parent in parents {
-            recompute(records, latest, &parent).await?;
+        let mut writes = LatestWrites::default();
+        for entry in best.values() {
+            writes.puts.push(to_js(entry)?);
         }
-        Ok(())
+        writes.write(latest).await
     }
 }

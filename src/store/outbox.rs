@@ -1,6 +1,7 @@
 //! Saving a change made on this phone (the record's new view and its outbox entry, in one
 //! transaction), the batches a push sends, and what the server's answer does to them.
 
+use mimamori_core::api::Me;
 use mimamori_core::hlc::{Hlc, HlcClock};
 use mimamori_core::kinds::State;
 use mimamori_core::record::{Body, Change, DistrictId, RecordId, RecordKind};
@@ -11,11 +12,13 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use super::latest::{note_children, Touched, LATEST};
+use std::collections::BTreeSet;
+
+use super::latest::{note_children, plan_children, LatestReads, Touched, LATEST};
 use super::quarantine::{QuarantineEntry, QUARANTINE};
 use super::records::{parent_of, LocalRecord, RECORDS};
 use super::session::{signed_in_as, SESSION_KEY};
-use super::{from_js, only, to_js, Session, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
+use super::{from_js, only, to_js, write_and_commit, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct OutboxEntry {
@@ -24,6 +27,34 @@ pub(super) struct OutboxEntry {
     pub created_at: f64,
     #[serde(with = "super::json_text")]
     pub change: Change,
+}
+
+/// A change waiting to be sent, with the JSON text the outbox keeps it as: sent as it is,
+/// not decoded to objects and written out again (that took a third of a push's time).
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub change: Change,
+    pub json: String,
+}
+
+impl Outgoing {
+    fn read(entry: JsValue) -> Result<Self, StoreError> {
+        let text = js_sys::Reflect::get(&entry, &JsValue::from_str("change"))
+            .ok()
+            .and_then(|c| c.as_string());
+        match text {
+            Some(json) => Ok(Self {
+                change: serde_json::from_str(&json)?,
+                json,
+            }),
+            // Kept as an object by an older version of the app.
+            None => {
+                let change = from_js::<OutboxEntry>(entry)?.change;
+                let json = serde_json::to_string(&change)?;
+                Ok(Self { change, json })
+            }
+        }
+    }
 }
 
 /// An outbox entry's key: the stamp first, so that the store's own order is the order the
@@ -145,6 +176,17 @@ impl Context for LocalContext {
     }
 }
 
+/// A change made and checked in a save, with what was read for it.
+struct Made {
+    change: Change,
+    /// Its record as this phone held it before.
+    existing: Option<LocalRecord>,
+    /// The refused change it corrects.
+    corrects: Option<Hlc>,
+    /// The outbox entries of its record still waiting to be sent.
+    waiting: Vec<JsValue>,
+}
+
 impl Store {
     /// Saves a change made on this phone (see [`Store::save_all`]).
     pub async fn save_made_here(
@@ -176,50 +218,114 @@ impl Store {
         random: &mut dyn FnMut() -> [u8; 10],
     ) -> Result<Vec<Change>, SaveError> {
         let mut scope = vec![RECORDS, OUTBOX, SYNC_META, LATEST, DRAFTS];
-        if drafts.iter().any(|d| d.corrects.is_some()) {
+        let corrects_any = drafts.iter().any(|d| d.corrects.is_some());
+        if corrects_any {
             scope.push(QUARANTINE);
         }
         let tx = self.db.transaction(&scope, TransactionMode::ReadWrite)?;
         let records = tx.store(RECORDS)?;
         let outbox = tx.store(OUTBOX)?;
         let meta = tx.store(SYNC_META)?;
+        let latest = tx.store(LATEST)?;
 
-        let (session, last_stamp) = futures::try_join!(
-            meta.get(JsValue::from_str(SESSION_KEY)),
-            meta.get(JsValue::from_str(CLOCK_KEY)),
-        )?;
-        let session: Session = match session {
-            Some(value) if !value.is_undefined() => {
-                from_js(value).map_err(|_| SaveError::NotSignedIn)?
+        // Every read a save needs is issued at once, before any is answered: IndexedDB runs
+        // a transaction's requests in order anyway, and each wait costs a task hop and a trip
+        // to the browser's storage process. New records get their ids now so that this is
+        // possible. Only what a change touches is read: its record, its parent, the records
+        // it names, what already waits to be sent for it, and the parent's latest child.
+        let ids: Vec<RecordId> = drafts
+            .iter()
+            .map(|d| {
+                d.id.unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random()))
+            })
+            .collect();
+        let id_texts: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let parents: Vec<Option<(RecordKind, RecordId)>> =
+            drafts.iter().map(|d| d.body.parent()).collect();
+        let named: Vec<RecordId> = drafts.iter().flat_map(|d| d.body.references()).collect();
+        let parent_texts: BTreeSet<String> = parents
+            .iter()
+            .flatten()
+            .map(|(_, parent)| parent.to_string())
+            .collect();
+        // No latest entry can name a record made in this save.
+        let children: Vec<&str> = drafts
+            .iter()
+            .zip(&id_texts)
+            .filter(|(draft, _)| draft.id.is_some())
+            .map(|(_, id)| id.as_str())
+            .collect();
+        let get = |id: String| {
+            let records = &records;
+            async move {
+                let value = records.get(JsValue::from_str(&id)).await?;
+                Ok::<_, StoreError>(value.filter(|v| !v.is_undefined()))
             }
-            _ => return Err(SaveError::NotSignedIn),
         };
-        let me = session.me;
-        let mut last_stamp = last_stamp.and_then(|v| v.as_string());
-
-        // First every change is made and checked; only then is anything written.
-        let mut made: Vec<(Change, Option<LocalRecord>, Option<Hlc>)> = Vec::new();
-        for draft in drafts {
-            let id = draft
-                .id
-                .unwrap_or_else(|| RecordId::new_v7(now_ms as u64, random()));
-            // Every read is issued at once: IndexedDB runs a transaction's requests in order
-            // anyway, and waiting for each in turn costs a task per request. Only the record
-            // the change hangs from matters: that one, not the whole list.
-            let parent = draft.body.parent();
-            let (held_parent, existing) = futures::try_join!(
-                async {
+        let by_record = outbox.index("by_record")?;
+        let (session, last_stamp, held_parents, existing, held_named, waiting, latest_reads) = futures::try_join!(
+            async { Ok::<_, StoreError>(meta.get(JsValue::from_str(SESSION_KEY)).await?) },
+            async { Ok(meta.get(JsValue::from_str(CLOCK_KEY)).await?) },
+            futures::future::try_join_all(parents.iter().map(|parent| {
+                let parent = parent.map(|(_, id)| id.to_string());
+                async move {
                     match parent {
-                        Some((_, parent)) => {
-                            records.get(JsValue::from_str(&parent.to_string())).await
-                        }
+                        Some(parent) => get(parent).await,
                         None => Ok(None),
                     }
-                },
-                records.get(JsValue::from_str(&id.to_string())),
-            )?;
-            let held_parent = held_parent.filter(|v| !v.is_undefined());
-            let existing = existing.filter(|v| !v.is_undefined());
+                }
+            })),
+            // A record made in this save is not held yet: only edits read their record.
+            futures::future::try_join_all(drafts.iter().zip(&id_texts).map(|(draft, id)| {
+                let known = draft.id.is_some();
+                let read = get(id.clone());
+                async move {
+                    if known {
+                        read.await
+                    } else {
+                        Ok(None)
+                    }
+                }
+            })),
+            futures::future::try_join_all(named.iter().map(|id| get(id.to_string()))),
+            // A record made in this save has nothing waiting: no index read for it.
+            futures::future::try_join_all(drafts.iter().zip(&id_texts).map(|(draft, id)| {
+                let by_record = &by_record;
+                let known = draft.id.is_some();
+                async move {
+                    if !known {
+                        return Ok(Vec::new());
+                    }
+                    let range = only(&JsValue::from_str(id))?;
+                    Ok::<_, StoreError>(by_record.get_all(Some(range), None).await?)
+                }
+            })),
+            LatestReads::read(
+                &latest,
+                &children,
+                parent_texts.iter().map(String::as_str).collect()
+            ),
+        )?;
+        // Only who is signed in is decoded, not the district's people the session also holds.
+        let me: Me = session
+            .filter(|value| !value.is_undefined())
+            .and_then(|value| js_sys::Reflect::get(&value, &JsValue::from_str("me")).ok())
+            .and_then(|me| from_js(me).ok())
+            .ok_or(SaveError::NotSignedIn)?;
+        let mut last_stamp = last_stamp.and_then(|v| v.as_string());
+        let held_named: Vec<(RecordId, JsValue)> = named
+            .into_iter()
+            .zip(held_named)
+            .filter_map(|(id, value)| Some((id, value?)))
+            .collect();
+
+        // First every change is made and checked; only then is anything written.
+        let mut made: Vec<Made> = Vec::new();
+        let reads = held_parents.into_iter().zip(existing).zip(waiting);
+        for ((draft, id), ((held_parent, existing), waiting)) in
+            drafts.into_iter().zip(ids).zip(reads)
+        {
+            let parent = draft.body.parent();
             let existing: Option<LocalRecord> = existing.map(from_js).transpose()?;
             // A record goes to its parent's district, an edit stays where its record is, a
             // new record goes where the user chose; always one of the user's own districts.
@@ -256,33 +362,38 @@ impl Store {
                 held_parent.as_ref().and_then(js_kind).as_deref() == Some(kind.as_str())
                     || made
                         .iter()
-                        .any(|(c, _, _)| c.id == *parent_id && c.kind() == *kind)
+                        .any(|m| m.change.id == *parent_id && m.change.kind() == *kind)
             });
             // What the rules read besides the record: its parent (named, or as held) and
             // the records it names, as this phone holds them.
-            let mut held = Vec::new();
             let held_kind =
                 |value: &JsValue| js_kind(value).and_then(|k| RecordKind::from_code(&k));
-            let held_parent = match (held_parent, parent) {
-                (Some(value), Some((_, parent))) => {
-                    held_kind(&value).map(|kind| (parent, kind, value))
+            let mut held = Vec::new();
+            if let (Some(value), Some((_, parent))) = (held_parent, parent) {
+                if let Some(kind) = held_kind(&value) {
+                    held.push((parent, kind, value));
                 }
-                _ => None,
-            };
+            }
+            // An edit that does not name its parent is checked against the parent it has:
+            // read only then (few saves are such edits).
             let parent_as_held = existing
                 .as_ref()
                 .and_then(|r| r.parent_id.as_deref())
                 .and_then(|p| p.parse::<RecordId>().ok())
                 .filter(|_| parent.is_none());
-            let wanted = change.body.references().into_iter().chain(parent_as_held);
-            held.extend(held_parent);
-            for reference in wanted {
-                let value = records
-                    .get(JsValue::from_str(&reference.to_string()))
-                    .await?
-                    .filter(|v| !v.is_undefined());
-                if let Some(kind) = value.as_ref().and_then(held_kind) {
-                    held.push((reference, kind, value.unwrap_or_default()));
+            if let Some(parent) = parent_as_held {
+                if let Some(value) = get(parent.to_string()).await? {
+                    if let Some(kind) = held_kind(&value) {
+                        held.push((parent, kind, value));
+                    }
+                }
+            }
+            for reference in change.body.references() {
+                let value = held_named.iter().find(|(id, _)| *id == reference);
+                if let Some((_, value)) = value {
+                    if let Some(kind) = held_kind(value) {
+                        held.push((reference, kind, value.clone()));
+                    }
                 }
             }
             let context = LocalContext {
@@ -298,23 +409,27 @@ impl Store {
             // Nothing has been written yet: returning here commits an empty transaction.
             validate_result(&change, before.as_ref(), &after, &context)
                 .map_err(SaveError::Invalid)?;
-            made.push((change, existing, draft.corrects));
+            made.push(Made {
+                change,
+                existing,
+                corrects: draft.corrects,
+                waiting,
+            });
         }
 
         let mut touched = Vec::new();
         let mut writes = Vec::new();
-        for (change, existing, corrects) in &made {
+        for Made {
+            change,
+            existing,
+            corrects,
+            waiting,
+        } in &made
+        {
             let id = change.id.to_string();
             let mut pending: Vec<Change> = Vec::new();
-            // A record never seen here has nothing waiting in the outbox: skip the index read.
-            if existing.is_some() {
-                for value in outbox
-                    .index("by_record")?
-                    .get_all(Some(only(&JsValue::from_str(&id))?), None)
-                    .await?
-                {
-                    pending.push(from_js::<OutboxEntry>(value)?.change);
-                }
+            for value in waiting {
+                pending.push(from_js::<OutboxEntry>(value.clone())?.change);
             }
             pending.push(change.clone());
             let server_state = existing.as_ref().and_then(|r| r.server_state.clone());
@@ -345,44 +460,64 @@ impl Store {
                 corrects.map(|refused| format!("{refused}|{}", change.id)),
             ));
         }
-        // The writes are issued at once too.
-        let mut puts = Vec::with_capacity(writes.len() * 2);
-        for (record, entry, _) in &writes {
-            puts.push(records.put(record, None));
-            puts.push(outbox.put(entry, None));
-        }
-        futures::future::try_join_all(puts).await?;
-        // The correction and the refused original are never both gone.
-        for key in writes.iter().filter_map(|(_, _, key)| key.as_ref()) {
-            tx.store(QUARANTINE)?.delete(JsValue::from_str(key)).await?;
-        }
-        if let Some(stamp) = &last_stamp {
-            meta.put(
-                &JsValue::from_str(stamp),
-                Some(&JsValue::from_str(CLOCK_KEY)),
-            )
-            .await?;
-        }
-        note_children(&records, &tx.store(LATEST)?, touched).await?;
-        if let Some(key) = form_draft {
-            tx.store(DRAFTS)?.delete(JsValue::from_str(&key)).await?;
-        }
-        tx.done().await?;
-        Ok(made.into_iter().map(|(c, _, _)| c).collect())
+        let latest_writes = plan_children(&records, &latest, &touched, latest_reads).await?;
+        let quarantine = if corrects_any {
+            Some(tx.store(QUARANTINE)?)
+        } else {
+            None
+        };
+        let form_drafts = tx.store(DRAFTS)?;
+        // Every write at once, and the commit right behind them.
+        let all_writes = async {
+            let mut puts = Vec::with_capacity(writes.len() * 2);
+            for (record, entry, _) in &writes {
+                puts.push(records.put(record, None));
+                puts.push(outbox.put(entry, None));
+            }
+            // The correction and the refused original are never both gone.
+            let corrected = writes
+                .iter()
+                .filter_map(|(_, _, key)| key.as_ref())
+                .zip(std::iter::repeat(&quarantine))
+                .filter_map(|(key, store)| Some(store.as_ref()?.delete(JsValue::from_str(key))));
+            futures::try_join!(
+                async { Ok::<_, StoreError>(futures::future::try_join_all(puts).await.map(drop)?) },
+                async { Ok(futures::future::try_join_all(corrected).await.map(drop)?) },
+                async {
+                    if let Some(stamp) = &last_stamp {
+                        let clock = JsValue::from_str(CLOCK_KEY);
+                        meta.put(&JsValue::from_str(stamp), Some(&clock)).await?;
+                    }
+                    Ok(())
+                },
+                latest_writes.write(&latest),
+                async {
+                    if let Some(key) = &form_draft {
+                        form_drafts.delete(JsValue::from_str(key)).await?;
+                    }
+                    Ok(())
+                },
+            )?;
+            Ok(())
+        };
+        write_and_commit(tx, all_writes).await?;
+        Ok(made.into_iter().map(|m| m.change).collect())
     }
 
     /// The oldest waiting changes, at most `max`.
     pub async fn next_batch(&self, max: u32) -> Result<Vec<Change>, StoreError> {
-        self.batch_after(None, max).await
+        let batch = self.batch_after(None, max).await?;
+        Ok(batch.into_iter().map(|o| o.change).collect())
     }
 
     /// The oldest waiting changes after `after` (the last change of the batch before), at
-    /// most `max`: lets the engine read the next batch while the server answers this one.
+    /// most `max`, each with its JSON: lets the engine read the next batch while the
+    /// server answers this one.
     pub async fn batch_after(
         &self,
         after: Option<&Change>,
         max: u32,
-    ) -> Result<Vec<Change>, StoreError> {
+    ) -> Result<Vec<Outgoing>, StoreError> {
         let range = match after {
             Some(change) => Some(
                 rexie::KeyRange::lower_bound(&JsValue::from_str(&entry_key(change)), Some(true))
@@ -392,11 +527,7 @@ impl Store {
         };
         let tx = self.db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
         let values = tx.store(OUTBOX)?.get_all(range, Some(max)).await?;
-        tx.done().await?;
-        values
-            .into_iter()
-            .map(|v| from_js::<OutboxEntry>(v).map(|e| e.change))
-            .collect()
+        values.into_iter().map(Outgoing::read).collect()
     }
 
     /// Takes in the server's answer to a push: acknowledged changes leave the outbox,

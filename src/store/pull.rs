@@ -5,11 +5,13 @@ use mimamori_core::sync::PullResponse;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::latest::{note_children, Touched, LATEST};
+use std::collections::BTreeSet;
+
+use super::latest::{plan_children, LatestReads, Touched, LATEST};
 use super::outbox::OutboxEntry;
 use super::records::{parent_of, LocalRecord, RECORDS};
 use super::session::signed_in_as;
-use super::{from_js, only, to_js, Store, StoreError, OUTBOX, SYNC_META};
+use super::{from_js, only, to_js, write_and_commit, Store, StoreError, OUTBOX, SYNC_META};
 
 pub(super) const CURSOR_KEY: &str = "cursor";
 
@@ -26,23 +28,41 @@ impl Store {
             &[RECORDS, OUTBOX, SYNC_META, LATEST],
             TransactionMode::ReadWrite,
         )?;
-        if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
-            return Ok(false);
-        }
+        let meta = tx.store(SYNC_META)?;
         let records = tx.store(RECORDS)?;
         let outbox = tx.store(OUTBOX)?;
-        let by_record = outbox.index("by_record")?;
+        let latest = tx.store(LATEST)?;
         let writes = writes_for_page(page);
+        // Where each record will hang, worked out once: the latest entries read its parents.
+        let placed: Vec<(String, Option<String>)> = writes
+            .iter()
+            .map(|write| match write {
+                LocalWrite::Put {
+                    id, kind, state, ..
+                } => (id.to_string(), parent_of(*kind, Some(state))),
+                LocalWrite::Remove { id } => (id.to_string(), None),
+            })
+            .collect();
+        let children: Vec<&str> = placed.iter().map(|(id, _)| id.as_str()).collect();
+        let parents: BTreeSet<&str> = placed.iter().filter_map(|(_, p)| p.as_deref()).collect();
+        // The reads, all at once (each wait is a trip to the browser's storage process).
+        let (signed_in, waiting, latest_reads) = futures::try_join!(
+            signed_in_as(&meta, token),
+            async { Ok(outbox.count(None).await? > 0) },
+            LatestReads::read(&latest, &children, parents),
+        )?;
+        if !signed_in {
+            return Ok(false);
+        }
         // What this phone still has to send must stay laid over what the server says; with
         // an empty outbox (the usual case) there is nothing to look up.
-        let waiting = outbox.count(None).await? > 0;
+        let by_record = outbox.index("by_record")?;
         let mut pending_reads = Vec::new();
-        for write in &writes {
-            if let LocalWrite::Put { id, .. } = write {
-                if waiting {
-                    pending_reads.push(
-                        by_record.get_all(Some(only(&JsValue::from_str(&id.to_string()))?), None),
-                    );
+        if waiting {
+            for (write, (id, _)) in writes.iter().zip(&placed) {
+                if matches!(write, LocalWrite::Put { .. }) {
+                    pending_reads
+                        .push(by_record.get_all(Some(only(&JsValue::from_str(id))?), None));
                 }
             }
         }
@@ -52,14 +72,14 @@ impl Store {
         let mut puts = Vec::new();
         let mut removals = Vec::new();
         let mut touched = Vec::new();
-        for write in writes {
+        for (write, (id, parent_id)) in writes.into_iter().zip(placed) {
             match write {
                 LocalWrite::Put {
-                    id,
                     kind,
                     district,
                     seq,
                     state,
+                    ..
                 } => {
                     let pending = pending_by_put
                         .next()
@@ -68,9 +88,8 @@ impl Store {
                         .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
                         .collect::<Result<Vec<_>, _>>()?;
                     let view = local_view(kind, Some(&state), &pending.iter().collect::<Vec<_>>());
-                    let parent_id = parent_of(kind, Some(&state));
                     let record = LocalRecord {
-                        id: id.to_string(),
+                        id,
                         kind,
                         seq,
                         server_state: Some(state),
@@ -81,23 +100,31 @@ impl Store {
                     touched.push(Touched::of(&record));
                     puts.push((to_js(&record)?, None));
                 }
-                LocalWrite::Remove { id } => {
-                    let id = id.to_string();
-                    removals.push(records.delete(JsValue::from_str(&id)));
+                LocalWrite::Remove { .. } => {
+                    removals.push(id.clone());
                     touched.push(Touched::removed(id));
                 }
             }
         }
-        futures::future::try_join_all(removals).await?;
-        records.put_all(puts.into_iter()).await?;
-        note_children(&records, &tx.store(LATEST)?, touched).await?;
-        tx.store(SYNC_META)?
-            .put(
-                &JsValue::from_f64(page.cursor as f64),
-                Some(&JsValue::from_str(CURSOR_KEY)),
-            )
-            .await?;
-        tx.done().await?;
+        let latest_writes = plan_children(&records, &latest, &touched, latest_reads).await?;
+        // Every write at once, the cursor last, and the commit right behind them.
+        let all_writes = async {
+            let removed = removals
+                .iter()
+                .map(|id| records.delete(JsValue::from_str(id)));
+            let cursor = JsValue::from_f64(page.cursor as f64);
+            let cursor_key = JsValue::from_str(CURSOR_KEY);
+            futures::try_join!(
+                async {
+                    Ok::<_, StoreError>(futures::future::try_join_all(removed).await.map(drop)?)
+                },
+                async { Ok(records.put_all(puts.into_iter()).await?) },
+                latest_writes.write(&latest),
+                async { Ok(meta.put(&cursor, Some(&cursor_key)).await.map(drop)?) },
+            )?;
+            Ok(())
+        };
+        write_and_commit(tx, all_writes).await?;
         Ok(true)
     }
 

@@ -24,6 +24,22 @@ pub struct PushRequest {
     pub changes: Vec<Change>,
 }
 
+impl PushRequest {
+    /// The request's JSON made from changes already in JSON (as the phone's outbox keeps
+    /// them): written around them, not decoded and written again.
+    pub fn json_of<'a>(changes: impl IntoIterator<Item = &'a str>) -> String {
+        let mut body = String::from("{\"changes\":[");
+        for (n, change) in changes.into_iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            body.push_str(change);
+        }
+        body.push_str("]}");
+        body
+    }
+}
+
 /// Why one pushed change was refused. Stable codes: the app shows them in its quarantine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -196,6 +212,46 @@ pub struct PullResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_push_written_around_stored_json_reads_as_the_request_itself() {
+        use crate::kinds::{MemberPatch, SalonPatch};
+        use crate::record::{Body, DeviceId, DistrictId, UserId};
+        let change = |n: u8, body: Body| Change {
+            id: RecordId::new_v7(u64::from(n), [n; 10]),
+            district_id: Some(DistrictId(1)),
+            author: UserId(2),
+            device: DeviceId(3),
+            stamp: Hlc {
+                wall_ms: u64::from(n),
+                counter: 0,
+                node: 3,
+            },
+            base: None,
+            deleted: n == 2,
+            body,
+        };
+        let salon = SalonPatch {
+            name: Some("居場所「八起き」 \"つどい\"\n\u{1F375}".into()),
+            ..SalonPatch::default()
+        };
+        let member = MemberPatch {
+            name: Some("竹内 すみ".into()),
+            ..MemberPatch::default()
+        };
+        let changes = vec![
+            change(1, Body::Salon(salon)),
+            change(2, Body::SalonMember(member)),
+        ];
+        let texts: Vec<String> = changes
+            .iter()
+            .map(|c| serde_json::to_string(c).unwrap())
+            .collect();
+        let body = PushRequest::json_of(texts.iter().map(String::as_str));
+        let read: PushRequest = serde_json::from_str(&body).unwrap();
+        assert_eq!(read, PushRequest { changes });
+        assert_eq!(PushRequest::json_of([]), r#"{"changes":[]}"#);
+    }
 
     #[test]
     fn results_serialise_with_a_status_tag() {
