@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use mimamori_core::api::{ErrorCode, Me};
 
 use crate::api::{self, ApiFailure};
-use crate::store::{Draft, SaveError, Session, Store};
+use crate::store::{Draft, PreparedPage, SaveError, Session, Store};
 use mimamori_core::record::Change;
 use mimamori_core::sync::PushResponse;
 
@@ -275,23 +275,29 @@ impl SyncEngine {
     /// quietly if the user signed out meanwhile. Returns how many records were stored.
     pub async fn pull_all(&self, session: &Session) -> Result<usize, ApiFailure> {
         let cursor = self.store.cursor().await.map_err(store_failure)?;
-        let mut page = api::pull(&session.token, cursor, PULL_PAGE).await?;
+        let mut page = fetch_page(&session.token, cursor).await?;
         let mut pulled = 0;
         loop {
-            let (stored, next) = if page.more {
+            let (prepared, more) = page;
+            let count = prepared.len();
+            let cursor = prepared.cursor();
+            let (stored, next) = if more {
                 let (stored, next) = futures::join!(
-                    self.store.apply_pull_page(&session.token, &page),
-                    api::pull(&session.token, page.cursor, PULL_PAGE),
+                    self.store.apply_prepared_page(&session.token, prepared),
+                    fetch_page(&session.token, cursor),
                 );
                 (stored, Some(next))
             } else {
-                let stored = self.store.apply_pull_page(&session.token, &page).await;
+                let stored = self
+                    .store
+                    .apply_prepared_page(&session.token, prepared)
+                    .await;
                 (stored, None)
             };
             if !stored.map_err(store_failure)? {
                 return Ok(pulled);
             }
-            pulled += page.records.len();
+            pulled += count;
             match next {
                 Some(next) => page = next?,
                 None => return Ok(pulled),
@@ -394,4 +400,12 @@ fn random_bytes() -> [u8; 10] {
         let _ = crypto.get_random_values_with_u8_array(&mut bytes);
     }
     bytes
+}
+
+/// The page after `cursor`, fetched and made ready to store (while the page before is
+/// being written: see [`PreparedPage`]), and whether more follow.
+async fn fetch_page(token: &str, cursor: i64) -> Result<(PreparedPage, bool), ApiFailure> {
+    let page = api::pull(token, cursor, PULL_PAGE).await?;
+    let prepared = PreparedPage::of(&page).map_err(store_failure)?;
+    Ok((prepared, page.more))
 }

@@ -79,18 +79,37 @@ fn occurred(kind: RecordKind, view: Option<&Value>) -> Option<f64> {
     state.current()?.occurred_at().map(|ms| ms as f64)
 }
 
+/// A state's parent (as stored text) and when it happened if it is live, from one reading
+/// of it as its kind.
+pub(super) fn placement(kind: RecordKind, state: &Value) -> (Option<String>, Option<f64>) {
+    let Ok(state) = State::from_json(kind, state.clone()) else {
+        return (None, None);
+    };
+    let parent = state.parent().map(|(_, id)| id.to_string());
+    let at = if state.is_deleted() {
+        None
+    } else {
+        state
+            .current()
+            .and_then(|body| body.occurred_at())
+            .map(|ms| ms as f64)
+    };
+    (parent, at)
+}
+
 impl Touched {
     pub fn of(record: &LocalRecord) -> Self {
-        let placed = record
-            .parent_id
-            .clone()
-            .zip(occurred(record.kind, record.view.as_ref()))
-            .map(|(parent, at)| Placed {
-                parent,
-                at,
-                kind: record.kind,
-                view: record.view.clone().unwrap_or(Value::Null),
-            });
+        Self::placed(record, occurred(record.kind, record.view.as_ref()))
+    }
+
+    /// A record whose view says it happened `at` (see [`placement`]).
+    pub fn placed(record: &LocalRecord, at: Option<f64>) -> Self {
+        let placed = record.parent_id.clone().zip(at).map(|(parent, at)| Placed {
+            parent,
+            at,
+            kind: record.kind,
+            view: record.view.clone().unwrap_or(Value::Null),
+        });
         Self {
             child: record.id.clone(),
             placed,

@@ -23,6 +23,7 @@ mod session;
 
 pub use latest::{Latest, LATEST};
 pub use outbox::{Draft, Outgoing, SaveError};
+pub use pull::PreparedPage;
 pub use quarantine::QUARANTINE;
 pub use records::{LocalRecord, RECORDS};
 pub use schema::SCHEMA_VERSION;

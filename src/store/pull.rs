@@ -1,28 +1,132 @@
 //! Storing a pulled page and its cursor, in one transaction.
+//!
+//! A page is made ready before its transaction opens ([`PreparedPage`]): every record as
+//! IndexedDB will hold it, worked out while the page before is still being written, so
+//! that the phone's work on one page overlaps the browser's on the other. Only records
+//! with changes still waiting to be sent (rare during a pull) are worked out again inside.
+
+use std::collections::BTreeSet;
 
 use mimamori_core::sync::replica::{local_view, writes_for_page, LocalWrite};
 use mimamori_core::sync::PullResponse;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use std::collections::BTreeSet;
-
-use super::latest::{plan_children, LatestReads, Touched, LATEST};
+use super::latest::{placement, plan_children, LatestReads, Touched, LATEST};
 use super::outbox::OutboxEntry;
-use super::records::{parent_of, LocalRecord, RECORDS};
+use super::records::{LocalRecord, RECORDS};
 use super::session::signed_in_as;
 use super::{from_js, only, to_js, write_and_commit, Store, StoreError, OUTBOX, SYNC_META};
 
 pub(super) const CURSOR_KEY: &str = "cursor";
 
+/// A pulled page with its records as they will be stored if nothing of theirs waits to
+/// be sent.
+pub struct PreparedPage {
+    cursor: i64,
+    records: Vec<Prepared>,
+}
+
+enum Prepared {
+    Put {
+        record: LocalRecord,
+        value: JsValue,
+        touched: Touched,
+    },
+    Remove {
+        id: String,
+    },
+}
+
+impl Prepared {
+    fn id(&self) -> &str {
+        match self {
+            Self::Put { record, .. } => &record.id,
+            Self::Remove { id } => id,
+        }
+    }
+
+    fn touched(&self) -> Touched {
+        match self {
+            Self::Put { touched, .. } => touched.clone(),
+            Self::Remove { id } => Touched::removed(id.clone()),
+        }
+    }
+}
+
+impl PreparedPage {
+    /// Works out how `page`'s records will be stored: no reads, no waits. Each record's
+    /// state is read as its kind once, for both its parent and its time.
+    pub fn of(page: &PullResponse) -> Result<Self, StoreError> {
+        let mut records = Vec::with_capacity(page.records.len());
+        for write in writes_for_page(page) {
+            records.push(match write {
+                LocalWrite::Put {
+                    id,
+                    kind,
+                    district,
+                    seq,
+                    state,
+                } => {
+                    let (parent_id, at) = placement(kind, &state);
+                    let record = LocalRecord {
+                        id: id.to_string(),
+                        kind,
+                        seq,
+                        view: Some(state.clone()),
+                        server_state: Some(state),
+                        parent_id,
+                        district_id: district,
+                    };
+                    Prepared::Put {
+                        value: to_js(&record)?,
+                        touched: Touched::placed(&record, at),
+                        record,
+                    }
+                }
+                LocalWrite::Remove { id } => Prepared::Remove { id: id.to_string() },
+            });
+        }
+        Ok(Self {
+            cursor: page.cursor,
+            records,
+        })
+    }
+
+    /// The cursor the page reaches.
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// How many records it holds.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+}
+
 impl Store {
-    /// Stores a pulled page and then its cursor, in one transaction. Returns `false` (and
-    /// stores nothing) if the session that fetched it has ended meanwhile: a sync still
-    /// running at sign-out must not refill the phone with the last user's records.
+    /// Stores a pulled page and then its cursor, in one transaction (see
+    /// [`Store::apply_prepared_page`]).
     pub async fn apply_pull_page(
         &self,
         token: &str,
         page: &PullResponse,
+    ) -> Result<bool, StoreError> {
+        self.apply_prepared_page(token, PreparedPage::of(page)?)
+            .await
+    }
+
+    /// Stores a prepared page and then its cursor, in one transaction. Returns `false` (and
+    /// stores nothing) if the session that fetched it has ended meanwhile: a sync still
+    /// running at sign-out must not refill the phone with the last user's records.
+    pub async fn apply_prepared_page(
+        &self,
+        token: &str,
+        mut page: PreparedPage,
     ) -> Result<bool, StoreError> {
         let tx = self.db.transaction(
             &[RECORDS, OUTBOX, SYNC_META, LATEST],
@@ -32,19 +136,15 @@ impl Store {
         let records = tx.store(RECORDS)?;
         let outbox = tx.store(OUTBOX)?;
         let latest = tx.store(LATEST)?;
-        let writes = writes_for_page(page);
-        // Where each record will hang, worked out once: the latest entries read its parents.
-        let placed: Vec<(String, Option<String>)> = writes
+        let children: Vec<&str> = page.records.iter().map(Prepared::id).collect();
+        let parents: BTreeSet<&str> = page
+            .records
             .iter()
-            .map(|write| match write {
-                LocalWrite::Put {
-                    id, kind, state, ..
-                } => (id.to_string(), parent_of(*kind, Some(state))),
-                LocalWrite::Remove { id } => (id.to_string(), None),
+            .filter_map(|p| match p {
+                Prepared::Put { record, .. } => record.parent_id.as_deref(),
+                Prepared::Remove { .. } => None,
             })
             .collect();
-        let children: Vec<&str> = placed.iter().map(|(id, _)| id.as_str()).collect();
-        let parents: BTreeSet<&str> = placed.iter().filter_map(|(_, p)| p.as_deref()).collect();
         // The reads, all at once (each wait is a trip to the browser's storage process).
         let (signed_in, waiting, latest_reads) = futures::try_join!(
             signed_in_as(&meta, token),
@@ -54,64 +154,21 @@ impl Store {
         if !signed_in {
             return Ok(false);
         }
-        // What this phone still has to send must stay laid over what the server says; with
-        // an empty outbox (the usual case) there is nothing to look up.
-        let by_record = outbox.index("by_record")?;
-        let mut pending_reads = Vec::new();
         if waiting {
-            for (write, (id, _)) in writes.iter().zip(&placed) {
-                if matches!(write, LocalWrite::Put { .. }) {
-                    pending_reads
-                        .push(by_record.get_all(Some(only(&JsValue::from_str(id))?), None));
-                }
-            }
+            lay_waiting_changes_over(&outbox, &mut page).await?;
         }
-        let mut pending_by_put = futures::future::try_join_all(pending_reads)
-            .await?
-            .into_iter();
-        let mut puts = Vec::new();
-        let mut removals = Vec::new();
-        let mut touched = Vec::new();
-        for (write, (id, parent_id)) in writes.into_iter().zip(placed) {
-            match write {
-                LocalWrite::Put {
-                    kind,
-                    district,
-                    seq,
-                    state,
-                    ..
-                } => {
-                    let pending = pending_by_put
-                        .next()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let view = local_view(kind, Some(&state), &pending.iter().collect::<Vec<_>>());
-                    let record = LocalRecord {
-                        id,
-                        kind,
-                        seq,
-                        server_state: Some(state),
-                        view,
-                        parent_id,
-                        district_id: district,
-                    };
-                    touched.push(Touched::of(&record));
-                    puts.push((to_js(&record)?, None));
-                }
-                LocalWrite::Remove { .. } => {
-                    removals.push(id.clone());
-                    touched.push(Touched::removed(id));
-                }
-            }
-        }
+        let touched: Vec<Touched> = page.records.iter().map(Prepared::touched).collect();
         let latest_writes = plan_children(&records, &latest, &touched, latest_reads).await?;
         // Every write at once, the cursor last, and the commit right behind them.
         let all_writes = async {
-            let removed = removals
-                .iter()
-                .map(|id| records.delete(JsValue::from_str(id)));
+            let mut removed = Vec::new();
+            let mut puts = Vec::new();
+            for prepared in &page.records {
+                match prepared {
+                    Prepared::Put { value, .. } => puts.push((value.clone(), None)),
+                    Prepared::Remove { id } => removed.push(records.delete(JsValue::from_str(id))),
+                }
+            }
             let cursor = JsValue::from_f64(page.cursor as f64);
             let cursor_key = JsValue::from_str(CURSOR_KEY);
             futures::try_join!(
@@ -136,4 +193,44 @@ impl Store {
             .and_then(|v| v.as_f64())
             .map_or(0, |c| c as i64))
     }
+}
+
+/// What this phone still has to send must stay laid over what the server says: the
+/// records of `page` with changes waiting are worked out again.
+async fn lay_waiting_changes_over(
+    outbox: &rexie::Store,
+    page: &mut PreparedPage,
+) -> Result<(), StoreError> {
+    let by_record = outbox.index("by_record")?;
+    let mut reads = Vec::new();
+    for prepared in &page.records {
+        let range = only(&JsValue::from_str(prepared.id()))?;
+        reads.push(by_record.get_all(Some(range), None));
+    }
+    let waiting = futures::future::try_join_all(reads).await?;
+    for (prepared, waiting) in page.records.iter_mut().zip(waiting) {
+        let Prepared::Put {
+            record,
+            value,
+            touched,
+        } = prepared
+        else {
+            continue;
+        };
+        if waiting.is_empty() {
+            continue;
+        }
+        let pending = waiting
+            .into_iter()
+            .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
+            .collect::<Result<Vec<_>, _>>()?;
+        record.view = local_view(
+            record.kind,
+            record.server_state.as_ref(),
+            &pending.iter().collect::<Vec<_>>(),
+        );
+        *value = to_js(record)?;
+        *touched = Touched::of(record);
+    }
+    Ok(())
 }
