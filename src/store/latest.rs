@@ -8,13 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use mimamori_core::kinds::State;
 use mimamori_core::record::RecordKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
-use super::records::LocalRecord;
+use super::records::{placement, LocalRecord};
+use super::requests::{self, Request};
 use super::{from_js, only, to_js, Store, StoreError};
 
 /// Latest children, keyed by their parent's id.
@@ -72,29 +72,7 @@ impl Placed {
 
 /// When a record's view says it happened, if it is live.
 fn occurred(kind: RecordKind, view: Option<&Value>) -> Option<f64> {
-    let state = State::from_json(kind, view?.clone()).ok()?;
-    if state.is_deleted() {
-        return None;
-    }
-    state.current()?.occurred_at().map(|ms| ms as f64)
-}
-
-/// A state's parent (as stored text) and when it happened if it is live, from one reading
-/// of it as its kind.
-pub(super) fn placement(kind: RecordKind, state: &Value) -> (Option<String>, Option<f64>) {
-    let Ok(state) = State::from_json(kind, state.clone()) else {
-        return (None, None);
-    };
-    let parent = state.parent().map(|(_, id)| id.to_string());
-    let at = if state.is_deleted() {
-        None
-    } else {
-        state
-            .current()
-            .and_then(|body| body.occurred_at())
-            .map(|ms| ms as f64)
-    };
-    (parent, at)
+    placement(kind, view?).1
 }
 
 impl Touched {
@@ -131,64 +109,33 @@ impl Touched {
 #[derive(Default)]
 pub struct LatestReads {
     named_by_child: BTreeMap<String, Placement>,
-    /// Every parent read, with its entry if it has one.
-    current_by_parent: BTreeMap<String, Option<Placement>>,
+    /// The entries of the parents read that have one.
+    current_by_parent: BTreeMap<String, Placement>,
+    /// Every parent read (few: a list).
+    parents_read: Vec<String>,
 }
 
 impl LatestReads {
-    /// Reads, all at once, the entries naming any of `children` and those of `parents`. The
-    /// first is one range read over the index of children (ids are UUIDv7, so a page's
-    /// children are close together and few entries fall in between); the second, one read
-    /// per parent. Only where and when is decoded, not views. (One read per child and per
-    /// parent, two per record, took 1 s of a 10,000-record pull.)
+    /// Reads, all at once, the entries naming any of `children` and those of `parents`.
     pub async fn read(
         latest: &rexie::Store,
         children: &[&str],
         parents: BTreeSet<&str>,
     ) -> Result<Self, StoreError> {
-        let mut children = children.to_vec();
-        children.sort_unstable();
-        let range = match (children.first(), children.last()) {
-            (Some(first), Some(last)) => Some(
-                rexie::KeyRange::bound(
-                    &JsValue::from_str(first),
-                    &JsValue::from_str(last),
-                    Some(false),
-                    Some(false),
-                )
-                .map_err(rexie::Error::from)?,
-            ),
-            _ => None,
-        };
-        let by_child = latest.index("by_child")?;
-        let (named, current) = futures::try_join!(
-            async {
-                match range {
-                    Some(range) => by_child.get_all(Some(range), None).await,
-                    None => Ok(Vec::new()),
-                }
-            },
-            futures::future::try_join_all(
-                parents
-                    .iter()
-                    .map(|parent| latest.get(JsValue::from_str(parent)))
-            ),
-        )?;
         let mut reads = Self::default();
-        for value in named {
-            let entry: Placement = from_js(value)?;
-            if children.binary_search(&entry.child.as_str()).is_ok() {
-                reads.named_by_child.insert(entry.child.clone(), entry);
-            }
-        }
-        for (parent, value) in parents.into_iter().zip(current) {
-            let entry = value
-                .filter(|v| !v.is_undefined())
-                .map(from_js::<Placement>)
-                .transpose()?;
-            reads.current_by_parent.insert(parent.to_owned(), entry);
-        }
+        reads.read_more(latest, children, parents).await?;
         Ok(reads)
+    }
+
+    async fn read_more(
+        &mut self,
+        latest: &rexie::Store,
+        children: &[&str],
+        parents: BTreeSet<&str>,
+    ) -> Result<(), StoreError> {
+        let ask = LatestAsk::new(children, parents);
+        let answers = requests::all(ask.requests(latest)?).await?;
+        ask.read_into(&mut answers.into_iter(), self)
     }
 
     /// What `touched` needs that is not read yet (a parent a record moved to, unknown
@@ -199,10 +146,84 @@ impl LatestReads {
         touched: &[Touched],
     ) -> Result<(), StoreError> {
         let mut missing = parents_of(touched);
-        missing.retain(|parent| !self.current_by_parent.contains_key(*parent));
+        missing.retain(|parent| !self.parents_read.iter().any(|read| read == parent));
         if !missing.is_empty() {
-            let more = Self::read(latest, &[], missing).await?;
-            self.current_by_parent.extend(more.current_by_parent);
+            self.read_more(latest, &[], missing).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The latest entries a write must read first, asked with its other reads: one range read
+/// over the index of children (ids are UUIDv7, so a page's children are close together
+/// and few entries fall in between), and one read per parent. Only where and when is
+/// decoded, not views. (One read per child and per parent, two per record, took 1 s of a
+/// 10,000-record pull.)
+pub struct LatestAsk {
+    /// Sorted.
+    children: Vec<String>,
+    parents: Vec<String>,
+}
+
+impl LatestAsk {
+    pub fn new(children: &[&str], parents: BTreeSet<&str>) -> Self {
+        let mut children: Vec<String> = children.iter().map(|c| (*c).to_owned()).collect();
+        mimamori_core::order::sort_by(&mut children, |a, b| a.cmp(b));
+        Self {
+            children,
+            parents: parents.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// The requests to issue, in the order [`LatestAsk::read`] takes their answers.
+    pub fn requests<'a>(&self, latest: &'a rexie::Store) -> Result<Vec<Request<'a>>, StoreError> {
+        let mut asked = Vec::with_capacity(self.parents.len() + 1);
+        if let (Some(first), Some(last)) = (self.children.first(), self.children.last()) {
+            let range = rexie::KeyRange::bound(
+                &JsValue::from_str(first),
+                &JsValue::from_str(last),
+                Some(false),
+                Some(false),
+            )
+            .map_err(rexie::Error::from)?;
+            asked.push(requests::get_all(latest.index("by_child")?, range));
+        }
+        for parent in &self.parents {
+            asked.push(requests::get(latest, parent));
+        }
+        Ok(asked)
+    }
+
+    /// Reads the answers to [`LatestAsk::requests`], taking as many from `answers`.
+    pub fn read(
+        self,
+        answers: &mut impl Iterator<Item = JsValue>,
+    ) -> Result<LatestReads, StoreError> {
+        let mut reads = LatestReads::default();
+        self.read_into(answers, &mut reads)?;
+        Ok(reads)
+    }
+
+    fn read_into(
+        self,
+        answers: &mut impl Iterator<Item = JsValue>,
+        reads: &mut LatestReads,
+    ) -> Result<(), StoreError> {
+        if !self.children.is_empty() {
+            for value in requests::values(&answers.next().unwrap_or_default()) {
+                let entry: Placement = from_js(value)?;
+                if self.children.binary_search(&entry.child).is_ok() {
+                    reads.named_by_child.insert(entry.child.clone(), entry);
+                }
+            }
+        }
+        for parent in self.parents {
+            if let Some(value) = answers.next().filter(|v| !v.is_undefined()) {
+                reads
+                    .current_by_parent
+                    .insert(parent.clone(), from_js(value)?);
+            }
+            reads.parents_read.push(parent);
         }
         Ok(())
     }
@@ -217,17 +238,17 @@ pub struct LatestWrites {
 }
 
 impl LatestWrites {
-    /// Issues them into the caller's transaction; resolves when the last is done.
-    pub async fn write(&self, latest: &rexie::Store) -> Result<(), StoreError> {
-        futures::try_join!(
-            futures::future::try_join_all(self.puts.iter().map(|entry| latest.put(entry, None))),
-            futures::future::try_join_all(
-                self.deletes
-                    .iter()
-                    .map(|parent| latest.delete(JsValue::from_str(parent)))
-            ),
-        )?;
-        Ok(())
+    /// Their requests, to issue with the caller's other writes.
+    pub fn requests(self, latest: &rexie::Store) -> impl Iterator<Item = Request<'_>> {
+        let puts = self
+            .puts
+            .into_iter()
+            .map(move |entry| requests::put(latest, entry, None));
+        let deletes = self
+            .deletes
+            .into_iter()
+            .map(move |parent| requests::delete(latest, JsValue::from_str(&parent)));
+        puts.chain(deletes)
     }
 }
 
@@ -269,7 +290,6 @@ pub async fn plan_children(
                 reads
                     .current_by_parent
                     .get(&placed.parent)
-                    .and_then(Option::as_ref)
                     .map(|c| (c.child.as_str(), c.at))
             });
         let newer = current.is_none_or(|(child, when)| {
@@ -285,14 +305,14 @@ pub async fn plan_children(
         writes.puts.push(to_js(entry)?);
     }
     let again: Vec<String> = again.into_iter().collect();
-    let found = futures::future::try_join_all(
-        again
-            .iter()
-            .map(|parent| recompute(records, parent, touched)),
-    )
-    .await?;
-    for (parent, best) in again.into_iter().zip(found) {
-        match best {
+    let mut asked = Vec::with_capacity(again.len());
+    for parent in &again {
+        let range = only(&JsValue::from_str(parent))?;
+        asked.push(requests::get_all(records.index("by_parent")?, range));
+    }
+    let children = requests::all(asked).await?;
+    for (parent, children) in again.into_iter().zip(children) {
+        match latest_of(&parent, requests::values(&children), touched)? {
             Some(entry) => writes.puts.push(to_js(&entry)?),
             None => writes.deletes.push(parent),
         }
@@ -312,10 +332,9 @@ pub async fn note_children(
     }
     let children: Vec<&str> = touched.iter().map(|t| t.child.as_str()).collect();
     let reads = LatestReads::read(latest, &children, parents_of(&touched)).await?;
-    plan_children(records, latest, &touched, reads)
-        .await?
-        .write(latest)
-        .await
+    let writes = plan_children(records, latest, &touched, reads).await?;
+    requests::all(writes.requests(latest).collect()).await?;
+    Ok(())
 }
 
 /// The parents `touched` places children under.
@@ -326,17 +345,13 @@ pub fn parents_of(touched: &[Touched]) -> BTreeSet<&str> {
         .collect()
 }
 
-/// A parent's latest child worked out again from all its children, as `touched` leaves them
-/// (whether or not they are written yet).
-async fn recompute(
-    records: &rexie::Store,
+/// A parent's latest child worked out again from its `stored` children, as `touched`
+/// leaves them (whether or not they are written yet).
+fn latest_of(
     parent: &str,
+    stored: impl Iterator<Item = JsValue>,
     touched: &[Touched],
 ) -> Result<Option<Latest>, StoreError> {
-    let stored = records
-        .index("by_parent")?
-        .get_all(Some(only(&JsValue::from_str(parent))?), None)
-        .await?;
     let mut best: Option<Latest> = None;
     let mut consider = |entry: Latest| {
         if best.as_ref().is_none_or(|b| b.at < entry.at) {
@@ -396,6 +411,7 @@ impl Store {
         for entry in best.values() {
             writes.puts.push(to_js(entry)?);
         }
-        writes.write(latest).await
+        requests::all(writes.requests(latest).collect()).await?;
+        Ok(())
     }
 }

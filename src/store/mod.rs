@@ -18,6 +18,7 @@ mod outbox;
 mod pull;
 mod quarantine;
 mod records;
+mod requests;
 mod schema;
 mod session;
 
@@ -114,47 +115,6 @@ pub(crate) fn from_js<T: for<'de> serde::Deserialize<'de>>(
     let text = js_sys::JSON::stringify(&value)
         .map_err(|_| StoreError::Other("a stored value is not JSON".into()))?;
     Ok(serde_json::from_str(&String::from(text))?)
-}
-
-/// Issues `writes` into `tx` and ends it: the transaction commits as soon as the last write
-/// is done (`IDBTransaction.commit()`, where the browser has it), instead of a wait for each
-/// write and then one more for the browser to notice nothing else is coming. Each such wait
-/// is a task hop and a trip to the browser's storage process: a third of a millisecond on
-/// a fast machine, far more on a cheap phone, and a save used to make seven of them.
-/// A write that cannot even be issued aborts the transaction: nothing of it is kept.
-pub(crate) async fn write_and_commit(
-    tx: rexie::Transaction,
-    writes: impl std::future::Future<Output = Result<(), StoreError>>,
-) -> Result<(), StoreError> {
-    let mut writes = std::pin::pin!(writes);
-    // The first poll issues every request (each write is a request sent when first polled).
-    if let std::task::Poll::Ready(Err(error)) = futures::poll!(writes.as_mut()) {
-        tx.abort().await.ok();
-        return Err(error);
-    }
-    if has_commit() {
-        let (written, committed) = futures::join!(writes, tx.commit());
-        written?;
-        committed?;
-    } else {
-        writes.await?;
-        let result = tx.done().await?;
-        if !result.is_committed() {
-            return Err(StoreError::Other("the transaction was aborted".into()));
-        }
-    }
-    Ok(())
-}
-
-/// Whether this browser's transactions can be told to commit (Safari before 15 could not).
-fn has_commit() -> bool {
-    thread_local! {
-        static HAS_COMMIT: bool = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("IDBTransaction"))
-            .and_then(|class| js_sys::Reflect::get(&class, &JsValue::from_str("prototype")))
-            .and_then(|prototype| js_sys::Reflect::has(&prototype, &JsValue::from_str("commit")))
-            .unwrap_or(false);
-    }
-    HAS_COMMIT.with(|has| *has)
 }
 
 /// The key range of exactly `key`.

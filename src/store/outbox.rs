@@ -12,13 +12,12 @@ use rexie::TransactionMode;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-use std::collections::BTreeSet;
-
-use super::latest::{note_children, plan_children, LatestReads, Touched, LATEST};
+use super::latest::{note_children, plan_children, LatestAsk, Touched, LATEST};
 use super::quarantine::{QuarantineEntry, QUARANTINE};
-use super::records::{parent_of, LocalRecord, RECORDS};
-use super::session::{signed_in_as, SESSION_KEY};
-use super::{from_js, only, to_js, write_and_commit, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
+use super::records::{parent_of, placement, LocalRecord, RECORDS};
+use super::requests;
+use super::session::{holds_token, SESSION_KEY};
+use super::{from_js, only, to_js, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct OutboxEntry {
@@ -243,7 +242,7 @@ impl Store {
         let parents: Vec<Option<(RecordKind, RecordId)>> =
             drafts.iter().map(|d| d.body.parent()).collect();
         let named: Vec<RecordId> = drafts.iter().flat_map(|d| d.body.references()).collect();
-        let parent_texts: BTreeSet<String> = parents
+        let parent_texts: Vec<String> = parents
             .iter()
             .flatten()
             .map(|(_, parent)| parent.to_string())
@@ -255,73 +254,60 @@ impl Store {
             .filter(|(draft, _)| draft.id.is_some())
             .map(|(_, id)| id.as_str())
             .collect();
-        let get = |id: String| {
-            let records = &records;
-            async move {
-                let value = records.get(JsValue::from_str(&id)).await?;
-                Ok::<_, StoreError>(value.filter(|v| !v.is_undefined()))
+        let mut asked = vec![
+            requests::get(&meta, SESSION_KEY),
+            requests::get(&meta, CLOCK_KEY),
+        ];
+        for ((draft, id), parent) in drafts.iter().zip(&id_texts).zip(&parents) {
+            if let Some((_, parent)) = parent {
+                asked.push(requests::get(&records, &parent.to_string()));
             }
-        };
-        let by_record = outbox.index("by_record")?;
-        let (session, last_stamp, held_parents, existing, held_named, waiting, latest_reads) = futures::try_join!(
-            async { Ok::<_, StoreError>(meta.get(JsValue::from_str(SESSION_KEY)).await?) },
-            async { Ok(meta.get(JsValue::from_str(CLOCK_KEY)).await?) },
-            futures::future::try_join_all(parents.iter().map(|parent| {
-                let parent = parent.map(|(_, id)| id.to_string());
-                async move {
-                    match parent {
-                        Some(parent) => get(parent).await,
-                        None => Ok(None),
-                    }
-                }
-            })),
-            // A record made in this save is not held yet: only edits read their record.
-            futures::future::try_join_all(drafts.iter().zip(&id_texts).map(|(draft, id)| {
-                let known = draft.id.is_some();
-                let read = get(id.clone());
-                async move {
-                    if known {
-                        read.await
-                    } else {
-                        Ok(None)
-                    }
-                }
-            })),
-            futures::future::try_join_all(named.iter().map(|id| get(id.to_string()))),
-            // A record made in this save has nothing waiting: no index read for it.
-            futures::future::try_join_all(drafts.iter().zip(&id_texts).map(|(draft, id)| {
-                let by_record = &by_record;
-                let known = draft.id.is_some();
-                async move {
-                    if !known {
-                        return Ok(Vec::new());
-                    }
-                    let range = only(&JsValue::from_str(id))?;
-                    Ok::<_, StoreError>(by_record.get_all(Some(range), None).await?)
-                }
-            })),
-            LatestReads::read(
-                &latest,
-                &children,
-                parent_texts.iter().map(String::as_str).collect()
-            ),
-        )?;
+            // A record made in this save is neither held nor waiting: only edits read them.
+            if draft.id.is_some() {
+                asked.push(requests::get(&records, id));
+                let range = only(&JsValue::from_str(id))?;
+                asked.push(requests::get_all(outbox.index("by_record")?, range));
+            }
+        }
+        for id in &named {
+            asked.push(requests::get(&records, &id.to_string()));
+        }
+        let latest_ask =
+            LatestAsk::new(&children, parent_texts.iter().map(String::as_str).collect());
+        asked.extend(latest_ask.requests(&latest)?);
+        let mut answers = requests::all(asked).await?.into_iter();
+        let mut next = || answers.next().filter(|v| !v.is_undefined());
+        let (session, last_stamp) = (next(), next());
+        let mut reads = Vec::with_capacity(drafts.len());
+        for (draft, parent) in drafts.iter().zip(&parents) {
+            let held_parent = parent.and_then(|_| next());
+            let (existing, waiting) = match draft.id {
+                Some(_) => (
+                    next(),
+                    next()
+                        .map(|w| requests::values(&w).collect())
+                        .unwrap_or_default(),
+                ),
+                None => (None, Vec::new()),
+            };
+            reads.push(((held_parent, existing), waiting));
+        }
+        let mut held_named: Vec<(RecordId, JsValue)> = Vec::new();
+        for id in named {
+            if let Some(value) = next() {
+                held_named.push((id, value));
+            }
+        }
+        let latest_reads = latest_ask.read(&mut answers)?;
         // Only who is signed in is decoded, not the district's people the session also holds.
         let me: Me = session
-            .filter(|value| !value.is_undefined())
             .and_then(|value| js_sys::Reflect::get(&value, &JsValue::from_str("me")).ok())
             .and_then(|me| from_js(me).ok())
             .ok_or(SaveError::NotSignedIn)?;
         let mut last_stamp = last_stamp.and_then(|v| v.as_string());
-        let held_named: Vec<(RecordId, JsValue)> = named
-            .into_iter()
-            .zip(held_named)
-            .filter_map(|(id, value)| Some((id, value?)))
-            .collect();
 
         // First every change is made and checked; only then is anything written.
         let mut made: Vec<Made> = Vec::new();
-        let reads = held_parents.into_iter().zip(existing).zip(waiting);
         for ((draft, id), ((held_parent, existing), waiting)) in
             drafts.into_iter().zip(ids).zip(reads)
         {
@@ -382,7 +368,9 @@ impl Store {
                 .and_then(|p| p.parse::<RecordId>().ok())
                 .filter(|_| parent.is_none());
             if let Some(parent) = parent_as_held {
-                if let Some(value) = get(parent.to_string()).await? {
+                let value =
+                    requests::all(vec![requests::get(&records, &parent.to_string())]).await?;
+                if let Some(value) = value.into_iter().find(|v| !v.is_undefined()) {
                     if let Some(kind) = held_kind(&value) {
                         held.push((parent, kind, value));
                     }
@@ -438,16 +426,19 @@ impl Store {
                 server_state.as_ref(),
                 &pending.iter().collect::<Vec<_>>(),
             );
+            let (parent_id, at) = view
+                .as_ref()
+                .map_or((None, None), |view| placement(change.kind(), view));
             let record = LocalRecord {
                 id: id.clone(),
                 kind: change.kind(),
                 seq: existing.as_ref().map_or(0, |r| r.seq),
-                parent_id: parent_of(change.kind(), view.as_ref()),
+                parent_id,
                 server_state,
                 view,
                 district_id: change.district_id,
             };
-            touched.push(Touched::of(&record));
+            touched.push(Touched::placed(&record, at));
             let entry = OutboxEntry {
                 id: entry_key(change),
                 record_id: id,
@@ -468,39 +459,24 @@ impl Store {
         };
         let form_drafts = tx.store(DRAFTS)?;
         // Every write at once, and the commit right behind them.
-        let all_writes = async {
-            let mut puts = Vec::with_capacity(writes.len() * 2);
-            for (record, entry, _) in &writes {
-                puts.push(records.put(record, None));
-                puts.push(outbox.put(entry, None));
-            }
+        let mut asked = Vec::with_capacity(writes.len() * 2 + 3);
+        for (record, entry, corrected) in writes {
+            asked.push(requests::put(&records, record, None));
+            asked.push(requests::put(&outbox, entry, None));
             // The correction and the refused original are never both gone.
-            let corrected = writes
-                .iter()
-                .filter_map(|(_, _, key)| key.as_ref())
-                .zip(std::iter::repeat(&quarantine))
-                .filter_map(|(key, store)| Some(store.as_ref()?.delete(JsValue::from_str(key))));
-            futures::try_join!(
-                async { Ok::<_, StoreError>(futures::future::try_join_all(puts).await.map(drop)?) },
-                async { Ok(futures::future::try_join_all(corrected).await.map(drop)?) },
-                async {
-                    if let Some(stamp) = &last_stamp {
-                        let clock = JsValue::from_str(CLOCK_KEY);
-                        meta.put(&JsValue::from_str(stamp), Some(&clock)).await?;
-                    }
-                    Ok(())
-                },
-                latest_writes.write(&latest),
-                async {
-                    if let Some(key) = &form_draft {
-                        form_drafts.delete(JsValue::from_str(key)).await?;
-                    }
-                    Ok(())
-                },
-            )?;
-            Ok(())
-        };
-        write_and_commit(tx, all_writes).await?;
+            if let (Some(key), Some(quarantine)) = (corrected, &quarantine) {
+                asked.push(requests::delete(quarantine, JsValue::from_str(&key)));
+            }
+        }
+        if let Some(stamp) = &last_stamp {
+            let clock = Some(JsValue::from_str(CLOCK_KEY));
+            asked.push(requests::put(&meta, JsValue::from_str(stamp), clock));
+        }
+        asked.extend(latest_writes.requests(&latest));
+        if let Some(key) = &form_draft {
+            asked.push(requests::delete(&form_drafts, JsValue::from_str(key)));
+        }
+        requests::write_and_commit(tx, asked).await?;
         Ok(made.into_iter().map(|m| m.change).collect())
     }
 
@@ -546,44 +522,52 @@ impl Store {
             &[OUTBOX, QUARANTINE, RECORDS, SYNC_META, LATEST],
             TransactionMode::ReadWrite,
         )?;
-        if !signed_in_as(&tx.store(SYNC_META)?, token).await? {
-            return Ok(false);
-        }
+        let meta = tx.store(SYNC_META)?;
         let outbox = tx.store(OUTBOX)?;
         let quarantine = tx.store(QUARANTINE)?;
         // Every change sent leaves the outbox: acknowledged, or moved to the quarantine.
         let mut leaving: Vec<String> = sent.iter().map(entry_key).collect();
         mimamori_core::order::sort_by(&mut leaving, |a, b| a.cmp(b));
-        let mut refused = Vec::new();
+        let (Some(first), Some(last)) = (leaving.first(), leaving.last()) else {
+            return Ok(true);
+        };
+        let range = rexie::KeyRange::bound(
+            &JsValue::from_str(first),
+            &JsValue::from_str(last),
+            Some(false),
+            Some(false),
+        )
+        .map_err(rexie::Error::from)?;
+        let asked = vec![
+            requests::get(&meta, SESSION_KEY),
+            requests::count(&outbox, Some(range.clone())),
+        ];
+        let answers = requests::all(asked).await?;
+        if !holds_token(&answers[0], token) {
+            return Ok(false);
+        }
+        let mut asked = Vec::new();
+        // A batch is the oldest entries, so usually exactly the keys of one range: one
+        // delete instead of one per change. Anything else in that range (never expected)
+        // falls back to deleting key by key.
+        if answers[1].as_f64() == Some(leaving.len() as f64) {
+            asked.push(requests::delete(&outbox, range.into()));
+        } else {
+            for key in &leaving {
+                asked.push(requests::delete(&outbox, JsValue::from_str(key)));
+            }
+        }
         let mut refused_records = Vec::new();
         for quarantined in outcome.quarantined {
             refused_records.push(quarantined.change.id.to_string());
-            refused.push(to_js(&QuarantineEntry::new(quarantined))?);
+            let entry = to_js(&QuarantineEntry::new(quarantined))?;
+            asked.push(requests::put(&quarantine, entry, None));
         }
-        let mut deletes = Vec::new();
-        if let (Some(first), Some(last)) = (leaving.first(), leaving.last()) {
-            let range = rexie::KeyRange::bound(
-                &JsValue::from_str(first),
-                &JsValue::from_str(last),
-                Some(false),
-                Some(false),
-            )
-            .map_err(rexie::Error::from)?;
-            // A batch is the oldest entries, so usually exactly the keys of one range: one
-            // delete instead of one per change. Anything else in that range (never expected)
-            // falls back to deleting key by key.
-            if outbox.count(Some(range.clone())).await? as usize == leaving.len() {
-                deletes.push(outbox.delete(range.into()));
-            } else {
-                for key in &leaving {
-                    deletes.push(outbox.delete(JsValue::from_str(key)));
-                }
-            }
+        if refused_records.is_empty() {
+            requests::write_and_commit(tx, asked).await?;
+            return Ok(true);
         }
-        futures::future::try_join_all(deletes).await?;
-        quarantine
-            .put_all(refused.into_iter().map(|entry| (entry, None)))
-            .await?;
+        requests::all(asked).await?;
         // A refused change no longer shows as if saved: its record goes back to what the
         // server holds with what is still waiting laid over it (a refused new record
         // disappears from the lists; the quarantine shows it until corrected or discarded).

@@ -12,11 +12,12 @@ use mimamori_core::sync::PullResponse;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::latest::{placement, plan_children, LatestReads, Touched, LATEST};
+use super::latest::{plan_children, LatestAsk, Touched, LATEST};
 use super::outbox::OutboxEntry;
-use super::records::{LocalRecord, RECORDS};
-use super::session::signed_in_as;
-use super::{from_js, only, to_js, write_and_commit, Store, StoreError, OUTBOX, SYNC_META};
+use super::records::{placement, LocalRecord, RECORDS};
+use super::requests;
+use super::session::{holds_token, SESSION_KEY};
+use super::{from_js, only, to_js, Store, StoreError, OUTBOX, SYNC_META};
 
 pub(super) const CURSOR_KEY: &str = "cursor";
 
@@ -146,11 +147,18 @@ impl Store {
             })
             .collect();
         // The reads, all at once (each wait is a trip to the browser's storage process).
-        let (signed_in, waiting, latest_reads) = futures::try_join!(
-            signed_in_as(&meta, token),
-            async { Ok(outbox.count(None).await? > 0) },
-            LatestReads::read(&latest, &children, parents),
-        )?;
+        let latest_ask = LatestAsk::new(&children, parents);
+        let mut asked = vec![
+            requests::get(&meta, SESSION_KEY),
+            requests::count(&outbox, None),
+        ];
+        asked.extend(latest_ask.requests(&latest)?);
+        let mut answers = requests::all(asked).await?.into_iter();
+        let signed_in = answers
+            .next()
+            .is_some_and(|session| holds_token(&session, token));
+        let waiting = answers.next().and_then(|n| n.as_f64()).unwrap_or(0.0) > 0.0;
+        let latest_reads = latest_ask.read(&mut answers)?;
         if !signed_in {
             return Ok(false);
         }
@@ -160,28 +168,25 @@ impl Store {
         let touched: Vec<Touched> = page.records.iter().map(Prepared::touched).collect();
         let latest_writes = plan_children(&records, &latest, &touched, latest_reads).await?;
         // Every write at once, the cursor last, and the commit right behind them.
-        let all_writes = async {
-            let mut removed = Vec::new();
-            let mut puts = Vec::new();
-            for prepared in &page.records {
-                match prepared {
-                    Prepared::Put { value, .. } => puts.push((value.clone(), None)),
-                    Prepared::Remove { id } => removed.push(records.delete(JsValue::from_str(id))),
+        let mut asked = Vec::new();
+        let mut puts = Vec::with_capacity(page.records.len());
+        for prepared in page.records {
+            match prepared {
+                Prepared::Put { value, .. } => puts.push(value),
+                Prepared::Remove { id } => {
+                    asked.push(requests::delete(&records, JsValue::from_str(&id)));
                 }
             }
-            let cursor = JsValue::from_f64(page.cursor as f64);
-            let cursor_key = JsValue::from_str(CURSOR_KEY);
-            futures::try_join!(
-                async {
-                    Ok::<_, StoreError>(futures::future::try_join_all(removed).await.map(drop)?)
-                },
-                async { Ok(records.put_all(puts.into_iter()).await?) },
-                latest_writes.write(&latest),
-                async { Ok(meta.put(&cursor, Some(&cursor_key)).await.map(drop)?) },
-            )?;
-            Ok(())
-        };
-        write_and_commit(tx, all_writes).await?;
+        }
+        asked.push(requests::put_all(&records, puts));
+        asked.extend(latest_writes.requests(&latest));
+        let cursor = JsValue::from_f64(page.cursor as f64);
+        asked.push(requests::put(
+            &meta,
+            cursor,
+            Some(JsValue::from_str(CURSOR_KEY)),
+        ));
+        requests::write_and_commit(tx, asked).await?;
         Ok(true)
     }
 
@@ -201,13 +206,12 @@ async fn lay_waiting_changes_over(
     outbox: &rexie::Store,
     page: &mut PreparedPage,
 ) -> Result<(), StoreError> {
-    let by_record = outbox.index("by_record")?;
-    let mut reads = Vec::new();
+    let mut asked = Vec::with_capacity(page.records.len());
     for prepared in &page.records {
         let range = only(&JsValue::from_str(prepared.id()))?;
-        reads.push(by_record.get_all(Some(range), None));
+        asked.push(requests::get_all(outbox.index("by_record")?, range));
     }
-    let waiting = futures::future::try_join_all(reads).await?;
+    let waiting = requests::all(asked).await?;
     for (prepared, waiting) in page.records.iter_mut().zip(waiting) {
         let Prepared::Put {
             record,
@@ -217,13 +221,12 @@ async fn lay_waiting_changes_over(
         else {
             continue;
         };
-        if waiting.is_empty() {
-            continue;
-        }
-        let pending = waiting
-            .into_iter()
+        let pending = requests::values(&waiting)
             .map(|value| from_js::<OutboxEntry>(value).map(|e| e.change))
             .collect::<Result<Vec<_>, _>>()?;
+        if pending.is_empty() {
+            continue;
+        }
         record.view = local_view(
             record.kind,
             record.server_state.as_ref(),

@@ -48,8 +48,25 @@ impl LocalRecord {
 
 /// The parent of a record as its state says (a visit's resident), as stored text.
 pub(super) fn parent_of(kind: RecordKind, state: Option<&Value>) -> Option<String> {
-    let state = State::from_json(kind, state?.clone()).ok()?;
-    state.parent().map(|(_, id)| id.to_string())
+    placement(kind, state?).0
+}
+
+/// A state's parent (as stored text) and when it happened if it is live, from one reading
+/// of it as its kind.
+pub(super) fn placement(kind: RecordKind, state: &Value) -> (Option<String>, Option<f64>) {
+    let Ok(state) = State::from_json(kind, state.clone()) else {
+        return (None, None);
+    };
+    let parent = state.parent().map(|(_, id)| id.to_string());
+    let at = if state.is_deleted() {
+        None
+    } else {
+        state
+            .current()
+            .and_then(|body| body.occurred_at())
+            .map(|ms| ms as f64)
+    };
+    (parent, at)
 }
 
 impl Store {

@@ -96,15 +96,12 @@ impl Store {
     }
 }
 
-/// Whether the session stored in `meta` (inside the caller's transaction) is still the one
-/// holding `token`.
-pub(super) async fn signed_in_as(meta: &rexie::Store, token: &str) -> Result<bool, StoreError> {
-    let session = meta.get(JsValue::from_str(SESSION_KEY)).await?;
-    Ok(session
-        .filter(|v| !v.is_undefined())
-        .and_then(|v| js_sys::Reflect::get(&v, &JsValue::from_str("token")).ok())
+/// Whether a stored session is the one signed in with `token`.
+pub(super) fn holds_token(session: &JsValue, token: &str) -> bool {
+    js_sys::Reflect::get(session, &JsValue::from_str("token"))
+        .ok()
         .and_then(|t| t.as_string())
-        .is_some_and(|t| t == token))
+        .is_some_and(|t| t == token)
 }
 
 impl Store {
