@@ -110,9 +110,14 @@ mod page {
         Draft::new(Body::Visit(visit_body(resident, me, n, at)))
     }
 
-    /// Saves `count` visits to `resident` one by one, as that many taps on 保存 would.
+    /// Saves `count` visits to `resident` one by one, as that many taps on 保存 would, and
+    /// measures the floor beside them: after each hundred saves, the outbox objects they
+    /// made are put into a plain object store, one per transaction. Interleaved, so that
+    /// both see the same machine (this one's speed wanders by half between minutes).
+    /// Returns `[save ms, floor ms]`.
     #[wasm_bindgen]
-    pub async fn bench_save_visits(resident: String, count: usize) -> Result<f64, JsValue> {
+    pub async fn bench_save_visits(resident: String, count: usize) -> Result<Vec<f64>, JsValue> {
+        const ROUND: usize = 100;
         let engine = engine()?;
         let me = session(&engine).await?.me;
         let resident: RecordId = resident.parse().map_err(fail)?;
@@ -120,11 +125,22 @@ mod page {
         let drafts: Vec<Draft> = (0..count)
             .map(|n| visit(resident, me.user_id, n, now))
             .collect();
-        let started = now_ms();
-        for draft in drafts {
-            engine.save(draft).await.map_err(fail)?;
+        let floor = floor_database("bench-floor-saves").await?;
+        let (mut save_ms, mut floor_ms) = (0.0, 0.0);
+        let mut drafts = drafts.into_iter().peekable();
+        while drafts.peek().is_some() {
+            let round: Vec<Draft> = drafts.by_ref().take(ROUND).collect();
+            let made = round.len();
+            let started = now_ms();
+            for draft in round {
+                engine.save(draft).await.map_err(fail)?;
+            }
+            save_ms += now_ms() - started;
+            let objects = all_objects(OUTBOX).await?;
+            floor_ms += timed_puts(&floor, &objects[objects.len() - made..], 1).await?;
         }
-        Ok(now_ms() - started)
+        floor.close();
+        Ok(vec![save_ms, floor_ms])
     }
 
     /// How many bytes of JSON the outbox's changes are, on average (to check "realistic").
@@ -166,13 +182,6 @@ mod page {
         Ok(vec![now_ms() - started, pulled as f64])
     }
 
-    /// The floor under saving: the outbox's objects put into a plain object store, one per
-    /// transaction, as that many saves would need at the very least.
-    #[wasm_bindgen]
-    pub async fn bench_floor_single_puts() -> Result<f64, JsValue> {
-        floor_puts(OUTBOX, 1).await
-    }
-
     /// The floor under storing pulled pages: the records the pull stored, put into a plain
     /// object store in transactions of one page (the engine's page size) each.
     #[wasm_bindgen]
@@ -185,6 +194,18 @@ mod page {
     async fn floor_puts(source: &str, per_transaction: usize) -> Result<f64, JsValue> {
         let objects = all_objects(source).await?;
         let floor = floor_database(&format!("bench-floor-{source}")).await?;
+        let elapsed = timed_puts(&floor, &objects, per_transaction).await?;
+        floor.close();
+        Ok(elapsed)
+    }
+
+    /// Puts `objects` into `floor`'s plain store, `per_transaction` at a time; returns the
+    /// milliseconds the puts took.
+    async fn timed_puts(
+        floor: &Rexie,
+        objects: &[JsValue],
+        per_transaction: usize,
+    ) -> Result<f64, JsValue> {
         let started = now_ms();
         for chunk in objects.chunks(per_transaction.max(1)) {
             let tx = floor
@@ -197,9 +218,7 @@ mod page {
                 .map_err(fail)?;
             tx.done().await.map_err(fail)?;
         }
-        let elapsed = now_ms() - started;
-        floor.close();
-        Ok(elapsed)
+        Ok(now_ms() - started)
     }
 
     async fn all_objects(store_name: &str) -> Result<Vec<JsValue>, JsValue> {
