@@ -406,6 +406,7 @@ fn random_bytes() -> [u8; 10] {
 /// being written: see [`PreparedPage`]), and whether more follow.
 async fn fetch_page(token: &str, cursor: i64) -> Result<(PreparedPage, bool), ApiFailure> {
     let page = api::pull(token, cursor, PULL_PAGE).await?;
-    let prepared = PreparedPage::of(&page).map_err(store_failure)?;
-    Ok((prepared, page.more))
+    let more = page.more;
+    let prepared = PreparedPage::of(page).map_err(store_failure)?;
+    Ok((prepared, more))
 }

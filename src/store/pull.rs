@@ -58,9 +58,10 @@ impl Prepared {
 impl PreparedPage {
     /// Works out how `page`'s records will be stored: no reads, no waits. Each record's
     /// state is read as its kind once, for both its parent and its time.
-    pub fn of(page: &PullResponse) -> Result<Self, StoreError> {
+    pub fn of(page: PullResponse) -> Result<Self, StoreError> {
+        let cursor = page.cursor;
         let mut records = Vec::with_capacity(page.records.len());
-        for write in writes_for_page(page) {
+        for write in writes_for_page(page.records) {
             records.push(match write {
                 LocalWrite::Put {
                     id,
@@ -88,10 +89,7 @@ impl PreparedPage {
                 LocalWrite::Remove { id } => Prepared::Remove { id: id.to_string() },
             });
         }
-        Ok(Self {
-            cursor: page.cursor,
-            records,
-        })
+        Ok(Self { cursor, records })
     }
 
     /// The cursor the page reaches.
@@ -117,7 +115,7 @@ impl Store {
         token: &str,
         page: &PullResponse,
     ) -> Result<bool, StoreError> {
-        self.apply_prepared_page(token, PreparedPage::of(page)?)
+        self.apply_prepared_page(token, PreparedPage::of(page.clone())?)
             .await
     }
 

@@ -41,21 +41,13 @@ pub fn bench_sync(args: &[String]) -> anyhow::Result<ExitCode> {
     let data = crate::bench::tempfile_dir()?;
     let database = data.join("bench-sync.db");
     let runtime = tokio::runtime::Runtime::new()?;
-    let mut figures = runtime.block_on(in_browsers(&server_bin, &dist, &database, visits))?;
-
-    let output = std::process::Command::new(&floor_bin)
-        .arg(&database)
-        .arg(PUSH_BATCH.to_string())
-        .output()
-        .with_context(|| format!("running {}", floor_bin.display()))?;
-    anyhow::ensure!(
-        output.status.success(),
-        "the SQLite floor failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let sqlite: Value = serde_json::from_slice(&output.stdout)?;
-    figures["push"]["floor_ms"] = sqlite["ms"].clone();
-    figures["push"]["floor_rows"] = sqlite["rows"].clone();
+    let figures = runtime.block_on(in_browsers(
+        &server_bin,
+        &floor_bin,
+        &dist,
+        &database,
+        visits,
+    ))?;
 
     std::fs::remove_dir_all(&data).ok();
     report(&figures)?;
@@ -64,6 +56,7 @@ pub fn bench_sync(args: &[String]) -> anyhow::Result<ExitCode> {
 
 async fn in_browsers(
     server_bin: &Path,
+    floor_bin: &Path,
     dist: &Path,
     database: &Path,
     visits: usize,
@@ -93,6 +86,8 @@ async fn in_browsers(
     let (push_ms, pushed) = pair(&push)?;
     let push_server_ms = server_time(&phone, "/api/v1/sync/push").await?;
     phone.close().await?;
+    // The push's floor right after it, while the machine is as it was.
+    let sqlite = sqlite_floor(floor_bin, database)?;
 
     // The coordinator's phone, fresh: pulls everything.
     let office = open_page(&server).await?;
@@ -112,9 +107,25 @@ async fn in_browsers(
         "visits": visits,
         "mean_change_json_bytes": mean_bytes.round(),
         "save": { "ms": save_ms, "records": visits, "floor_ms": save_floor_ms },
-        "push": { "ms": push_ms, "records": pushed, "requests_ms": push_server_ms },
+        "push": { "ms": push_ms, "records": pushed, "requests_ms": push_server_ms,
+                  "floor_ms": sqlite["ms"], "floor_rows": sqlite["rows"] },
         "pull": { "ms": pull_ms, "records": pulled, "floor_ms": pull_floor_ms, "requests_ms": pull_server_ms },
     }))
+}
+
+/// The SQLite floor under the push: the rows it stored, inserted plainly again.
+fn sqlite_floor(floor_bin: &Path, database: &Path) -> anyhow::Result<Value> {
+    let output = std::process::Command::new(floor_bin)
+        .arg(database)
+        .arg(PUSH_BATCH.to_string())
+        .output()
+        .with_context(|| format!("running {}", floor_bin.display()))?;
+    anyhow::ensure!(
+        output.status.success(),
+        "the SQLite floor failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(serde_json::from_slice(&output.stdout)?)
 }
 
 async fn open_page(server: &ServerProcess) -> anyhow::Result<Browser> {

@@ -124,8 +124,11 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
     );
 
     let dist = dist_dir(Profile::Debug);
+    // The server's binary as the native tests built it (for its own integration tests):
+    // `cargo build -p mimamori-server` resolves features differently and compiled tokio,
+    // hyper, axum and sqlx again (77 s on a fresh two-core machine).
     let prepared = build_pwa(Profile::Debug, &dist)
-        .and_then(|()| run_checked(cargo().args(["build", "--package", "mimamori-server"])));
+        .and_then(|()| run_checked(cargo().args(["test", "--workspace", "--no-run"])));
     let e2e = prepared.and_then(|()| {
         counted(e2e_tests(&dist, None).env("CHROMEDRIVER", "/usr/bin/chromedriver"))
     });

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::hlc::Hlc;
 use crate::kinds::State;
 use crate::record::{Body, Change, DistrictId, RecordId, RecordKind};
-use crate::sync::{ItemResult, PullResponse, RejectCode};
+use crate::sync::{ItemResult, PullResponse, PulledRecord, RejectCode};
 use crate::validate::{validate_result, Context, FieldError, Problem};
 
 /// A change the server refused, kept for the user to correct or discard.
@@ -88,17 +88,18 @@ pub enum LocalWrite {
     },
 }
 
-/// The writes for a page, in order; store them (and then the page's cursor) in one go.
-pub fn writes_for_page(page: &PullResponse) -> Vec<LocalWrite> {
-    page.records
-        .iter()
-        .map(|record| match (&record.state, record.tombstone) {
+/// The writes for a page's records, in order; store them (and then the page's cursor) in
+/// one go. Takes the records: their states move into the writes, not copied.
+pub fn writes_for_page(records: Vec<PulledRecord>) -> Vec<LocalWrite> {
+    records
+        .into_iter()
+        .map(|record| match (record.state, record.tombstone) {
             (Some(state), false) => LocalWrite::Put {
                 id: record.id,
                 kind: record.kind,
                 district: record.district_id,
                 seq: record.seq,
-                state: state.clone(),
+                state,
             },
             _ => LocalWrite::Remove { id: record.id },
         })
@@ -183,7 +184,7 @@ impl MemoryReplica {
 
     /// Stores a pulled page, then moves the cursor (never the other way round).
     pub fn on_pull_page(&mut self, page: &PullResponse) {
-        for write in writes_for_page(page) {
+        for write in writes_for_page(page.records.clone()) {
             match write {
                 LocalWrite::Put {
                     id,
@@ -271,7 +272,6 @@ mod tests {
     use super::*;
     use crate::kinds::ResidentPatch;
     use crate::record::{Body, DeviceId, UserId};
-    use crate::sync::PulledRecord;
 
     fn change(n: u8, wall_ms: u64) -> Change {
         Change {
