@@ -552,12 +552,15 @@ async fn a_coordinators_new_hours_that_a_moved_date_no_longer_fits_are_refused_n
     set_value(&sc, "input[name=start]", "11:00").await?;
     sc.tap("[data-action=save-session]").await?;
     sc.wait_for_text("の変更を保存しました", PATIENCE).await?;
-    let moved = attribute(&sc, "[data-action=change-session]", "href").await?;
-    let day: CivilDate = moved
-        .rsplit('/')
-        .next()
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no date in {moved}"))?;
+    // (Read once the salon's page stands again: it is drawn anew after the save.)
+    let day: CivilDate =
+        mimamori_testkit::eventually("the moved date's link", PATIENCE, || async {
+            let moved = attribute(&sc, "[data-action=change-session]", "href")
+                .await
+                .ok()?;
+            moved.rsplit('/').next()?.parse().ok()
+        })
+        .await?;
 
     // The usual hours end at 10:30 from now on: that day would end before it starts.
     sc.client
