@@ -40,6 +40,7 @@ for (const path of paths) {
     performance: Math.round(result.lhr.categories.performance.score * 100),
     tbt_ms: Math.round(audits['total-blocking-time'].numericValue),
     lcp_ms: Math.round(audits['largest-contentful-paint'].numericValue),
+    cls: Math.round(audits['cumulative-layout-shift'].numericValue * 1000) / 1000,
     longest_task_ms: Math.round(Math.max(0, ...(audits['long-tasks']?.details?.items || []).map((t) => t.duration))),
   }));
 }

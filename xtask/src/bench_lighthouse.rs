@@ -98,9 +98,10 @@ pub fn bench_lighthouse(_args: &[String]) -> anyhow::Result<ExitCode> {
             println!(
                 "{login:<13} {:<12} performance {performance:>3} (aim ≥ {AIM_PERFORMANCE})   \
                  blocking {tbt:>4} ms (aim < {AIM_TBT_MS}; floor, 設定: {floor} ms)   \
-                 LCP {:>5} ms   longest task {:>4} ms{}",
+                 LCP {:>5} ms   layout shift {:>5}   longest task {:>4} ms{}",
                 line["path"].as_str().unwrap_or_default(),
                 line["lcp_ms"],
+                line["cls"],
                 line["longest_task_ms"],
                 if met { "" } else { "   ← over the aim" },
             );
