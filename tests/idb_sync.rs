@@ -333,6 +333,37 @@ async fn a_visit_names_a_resident_held_here_and_stamps_always_advance() {
     Store::delete(&name).await.unwrap();
 }
 
+/// As on the server, a record deleted is no longer there to refer to: a visit to a resident
+/// deleted on this phone is refused at once, not saved to be refused at the next sync.
+#[wasm_bindgen_test]
+async fn a_visit_to_a_resident_deleted_here_is_refused_as_the_server_would() {
+    let (store, name) = fresh("deleted-parent").await;
+    let resident = save(&store, new_resident("削除 ハナ"), NOW_MS).await;
+    let deleted = Draft {
+        id: Some(resident.id),
+        base: Some(resident.stamp),
+        deleted: true,
+        ..new_resident("削除 ハナ")
+    };
+    save(&store, deleted, NOW_MS + 1.0).await;
+    let random = [5; 10];
+    let refused = store
+        .save_made_here(visit_to(resident.id, "お元気でした"), NOW_MS + 2.0, random)
+        .await;
+    let Err(SaveError::Invalid(problems)) = refused else {
+        panic!("saved a visit to a deleted resident: {refused:?}");
+    };
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.problem == Problem::UnknownReference),
+        "{problems:?}"
+    );
+    assert_eq!(store.unsent_count().await.unwrap(), 2, "nothing more waits");
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn a_refused_save_writes_nothing() {
     let (store, name) = fresh("refused").await;

@@ -144,9 +144,9 @@ impl<E: Into<StoreError>> From<E> for SaveError {
 /// The phone's view of what a change may refer to, for the shared validation rules.
 struct LocalContext {
     now_ms: i64,
-    /// The record the change hangs from (a visit's resident), if this phone holds it or
-    /// makes it in the same save.
-    known_parent: Option<(RecordKind, RecordId)>,
+    /// The record the change hangs from (a visit's resident), if it is made in the same
+    /// save (one held here is in `held`).
+    made_parent: Option<(RecordKind, RecordId)>,
     /// The records it names, its parent included, as this phone holds them (a visit's
     /// introduced entries, a session's salon and the members it ticks), with their kinds;
     /// read into records only if a rule asks (most saves never do).
@@ -154,11 +154,13 @@ struct LocalContext {
 }
 
 impl LocalContext {
-    fn held(&self, kind: RecordKind, id: RecordId) -> Option<&JsValue> {
-        self.held
+    /// A record held here, as shown, unless it was deleted.
+    fn live(&self, kind: RecordKind, id: RecordId) -> Option<State> {
+        let (_, _, value) = self
+            .held
             .iter()
-            .find(|(held, held_kind, _)| *held == id && *held_kind == kind)
-            .map(|(_, _, value)| value)
+            .find(|(held, held_kind, _)| *held == id && *held_kind == kind)?;
+        from_js::<LocalRecord>(value.clone()).ok()?.live()
     }
 }
 
@@ -166,12 +168,12 @@ impl Context for LocalContext {
     fn now_ms(&self) -> i64 {
         self.now_ms
     }
+    /// As on the server: a record deleted is no longer there to refer to.
     fn visible(&self, kind: RecordKind, id: RecordId) -> bool {
-        self.known_parent == Some((kind, id)) || self.held(kind, id).is_some()
+        self.made_parent == Some((kind, id)) || self.live(kind, id).is_some()
     }
     fn current(&self, kind: RecordKind, id: RecordId) -> Option<Body> {
-        let record: LocalRecord = from_js(self.held(kind, id)?.clone()).ok()?;
-        record.live()?.current()
+        self.live(kind, id)?.current()
     }
 }
 
@@ -344,11 +346,9 @@ impl Store {
                 deleted: draft.deleted,
                 body: draft.body,
             };
-            let known_parent = parent.filter(|(kind, parent_id)| {
-                held_parent.as_ref().and_then(js_kind).as_deref() == Some(kind.as_str())
-                    || made
-                        .iter()
-                        .any(|m| m.change.id == *parent_id && m.change.kind() == *kind)
+            let made_parent = parent.filter(|(kind, parent_id)| {
+                made.iter()
+                    .any(|m| m.change.id == *parent_id && m.change.kind() == *kind)
             });
             // What the rules read besides the record: its parent (named, or as held) and
             // the records it names, as this phone holds them.
@@ -386,7 +386,7 @@ impl Store {
             }
             let context = LocalContext {
                 now_ms: now_ms as i64,
-                known_parent,
+                made_parent,
                 held,
             };
             // The change is checked on the record as shown here and as it would leave it.
