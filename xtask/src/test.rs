@@ -115,6 +115,8 @@ pub fn test(_args: &[String]) -> anyhow::Result<ExitCode> {
                     "--test",
                     "idb_sync",
                     "--test",
+                    "idb_without_commit",
+                    "--test",
                     "shell",
                     "--target",
                 ])
