@@ -15,7 +15,7 @@ use wasm_bindgen::JsValue;
 
 use super::records::{placement, LocalRecord};
 use super::requests::{self, Request};
-use super::{from_js, only, to_js, Store, StoreError};
+use super::{between, from_js, only, to_js, Store, StoreError};
 
 /// Latest children, keyed by their parent's id.
 pub const LATEST: &str = "latest";
@@ -179,14 +179,10 @@ impl LatestAsk {
     pub fn requests<'a>(&self, latest: &'a rexie::Store) -> Result<Vec<Request<'a>>, StoreError> {
         let mut asked = Vec::with_capacity(self.parents.len() + 1);
         if let (Some(first), Some(last)) = (self.children.first(), self.children.last()) {
-            let range = rexie::KeyRange::bound(
-                &JsValue::from_str(first),
-                &JsValue::from_str(last),
-                Some(false),
-                Some(false),
-            )
-            .map_err(rexie::Error::from)?;
-            asked.push(requests::get_all(latest.index("by_child")?, range));
+            asked.push(requests::get_all(
+                latest.index("by_child")?,
+                between(first, last)?,
+            ));
         }
         for parent in &self.parents {
             asked.push(requests::get(latest, parent));

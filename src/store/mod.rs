@@ -117,6 +117,15 @@ pub(crate) fn from_js<T: for<'de> serde::Deserialize<'de>>(
     Ok(serde_json::from_str(&String::from(text))?)
 }
 
+/// The key range from `first` to `last`, both included.
+pub(crate) fn between(first: &str, last: &str) -> Result<rexie::KeyRange, StoreError> {
+    let (first, last) = (JsValue::from_str(first), JsValue::from_str(last));
+    Ok(
+        rexie::KeyRange::bound(&first, &last, Some(false), Some(false))
+            .map_err(rexie::Error::from)?,
+    )
+}
+
 /// The key range of exactly `key`.
 pub(crate) fn only(key: &JsValue) -> Result<rexie::KeyRange, StoreError> {
     Ok(rexie::KeyRange::only(key).map_err(rexie::Error::from)?)

@@ -17,7 +17,7 @@ use super::quarantine::{QuarantineEntry, QUARANTINE};
 use super::records::{parent_of, placement, LocalRecord, RECORDS};
 use super::requests;
 use super::session::{holds_token, SESSION_KEY};
-use super::{from_js, only, to_js, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
+use super::{between, from_js, only, to_js, Store, StoreError, DRAFTS, OUTBOX, SYNC_META};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct OutboxEntry {
@@ -531,13 +531,7 @@ impl Store {
         let (Some(first), Some(last)) = (leaving.first(), leaving.last()) else {
             return Ok(true);
         };
-        let range = rexie::KeyRange::bound(
-            &JsValue::from_str(first),
-            &JsValue::from_str(last),
-            Some(false),
-            Some(false),
-        )
-        .map_err(rexie::Error::from)?;
+        let range = between(first, last)?;
         let asked = vec![
             requests::get(&meta, SESSION_KEY),
             requests::count(&outbox, Some(range.clone())),
